@@ -1,0 +1,49 @@
+#pragma once
+// How a model reads its inputs from a scenario by name. The model asks for
+// every lever, parameter and option it uses; finish() then reports, in one
+// ScenarioError, each one the model needed but the scenario lacks, and each
+// one the scenario gives but the model does not use (with "did you mean").
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "innosim/scenario/scenario.hpp"
+
+namespace innosim {
+
+class ModelBinding {
+ public:
+  explicit ModelBinding(const Scenario& scenario);
+
+  const Scenario& scenario() const { return s_; }
+  std::size_t num_regions() const { return s_.regions.size(); }
+
+  // A lever; nullptr (and a recorded problem) if missing. `unit` is checked.
+  const Lever* lever(std::string_view id, std::string_view unit);
+  // Index into theta of a scalar parameter (recorded problem if missing).
+  std::size_t parameter(std::string_view id);
+  // Indices into theta of a per-region parameter, in region order.
+  std::vector<std::size_t> parameter_by_region(std::string_view id);
+  // A model option (number; booleans are 0/1) or its default.
+  double option(std::string_view id, double default_value);
+  // An indicator the model computes: every target and [indicators] entry
+  // must name one of these.
+  void indicators(const std::vector<std::string>& ids);
+  // Adds a problem found by the model itself (e.g. shares not summing to 1).
+  void problem(const SourceLoc& where, std::string key, std::string message);
+
+  // Throws ScenarioError if anything was missing, unused or wrong.
+  void finish() const;
+
+ private:
+  const Scenario& s_;
+  std::vector<std::string> used_levers_, used_params_, used_options_, indicators_;
+  std::vector<Problem> problems_;
+};
+
+// The closest candidate by edit distance, or "" when none is close enough.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace innosim

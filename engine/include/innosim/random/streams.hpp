@@ -1,0 +1,31 @@
+#pragma once
+// Counter-based random numbers: every number is a pure function of
+// (scenario seed, draw index, stream id, year, slot) through Random123's
+// Philox4x64-10. No state, so any thread may compute any draw, and one draw
+// can be replayed alone by its index.
+
+#include <cstdint>
+
+namespace innosim {
+
+// Stream ids used by the engine. Models never see them: they receive the
+// uniforms the runner generated for them.
+enum class Stream : std::uint32_t {
+  parameters = 1,     // Monte Carlo sampler, parameter dimension = slot
+  yearly = 2,         // the model's per-year random inputs, slot = input index
+  sampler_shift = 3,  // Sobol random shift / LHS permutation keys (draw index 0)
+};
+
+// Uniform in the open interval (0,1), 53-bit resolution.
+double uniform01(std::uint64_t seed, std::uint64_t draw, Stream stream, std::uint32_t year,
+                 std::uint32_t slot);
+
+// Raw 64-bit output for the same coordinates (for permutation keys).
+std::uint64_t random_u64(std::uint64_t seed, std::uint64_t draw, Stream stream,
+                         std::uint32_t year, std::uint32_t slot);
+
+// Standard normal quantile (inverse CDF), accurate to ~1e-15 relative.
+double normal_quantile(double u);
+double normal_cdf(double z);
+
+}  // namespace innosim

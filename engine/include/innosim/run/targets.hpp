@@ -1,0 +1,37 @@
+#pragma once
+// Target checks: P(met), bands and verdicts from per-draw values at the
+// target year. Used by `run` (values streamed, then read back per target)
+// and by `check` (values read from the HDF5 file), so both print the same.
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "innosim/run/results.hpp"
+
+namespace innosim {
+
+std::string verdict_for(double p_met, double on_track, double at_risk);
+
+// Summarises one target from the per-draw values at its year. NaN entries
+// (dropped draws) are ignored. `values` is reordered in place.
+TargetRow summarize_target(const Target& target, std::vector<double>& values, double on_track,
+                           double at_risk);
+
+// Streaming joint view (how many targets each draw meets). Exact integer
+// counts, so the result does not depend on the order blocks arrive in.
+class JointAccumulator {
+ public:
+  explicit JointAccumulator(std::vector<Target> targets);
+  // values: [count][targets.size()], draw-major. Rows with any NaN are skipped.
+  void add(std::span<const double> values, std::size_t count);
+  JointView result() const;
+
+ private:
+  std::vector<Target> targets_;
+  std::vector<std::uint64_t> hist_;
+  std::uint64_t all_binding_ = 0, all_ = 0, n_ = 0;
+};
+
+}  // namespace innosim

@@ -1,0 +1,177 @@
+#pragma once
+// The resolved scenario: what a scenario file (and the files it extends) says,
+// after inheritance and defaults, with the source location of every value.
+// The engine knows nothing about R&D or patents: levers, parameters and
+// indicators are named by the scenario and interpreted by the model.
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "innosim/scenario/distribution.hpp"
+
+namespace innosim {
+
+struct SourceLoc {
+  std::string file;  // path as the user gave it (or as resolved from `extends`)
+  int line = 0;      // 1-based; 0 = not from a file (a default)
+  int column = 0;    // 1-based
+  std::string to_string() const;  // "file:line:col", or "(default)"
+};
+
+// One problem with the input: "file:line:col: key: message".
+struct Problem {
+  SourceLoc where;
+  std::string key;      // dotted key path, e.g. "levers.fiscal_rd_zone.values"
+  std::string message;  // what was expected and what was found
+  std::string to_string() const;
+};
+
+// Every problem found in a scenario; thrown before any computation. The CLI
+// prints each problem on its own line and exits with code 2.
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<Problem> problems);
+  const std::vector<Problem>& problems() const { return problems_; }
+
+ private:
+  std::vector<Problem> problems_;
+};
+
+struct Horizon {
+  int start = 2015;               // year of the initial state (end of that year)
+  int end = 2020;                 // last simulated year end
+  std::vector<int> report_years;  // increasing, each in [start, end]; default all
+};
+
+struct Region {
+  std::string id;
+  std::string name_en;
+  std::string name_zh;
+};
+
+struct IndicatorNames {
+  std::string id;
+  std::string name_en;
+  std::string name_zh;
+  std::string unit;  // "%", "count", "per 10k people", ...
+};
+
+enum class Interp { step, linear };
+
+// A lever's yearly path: values at given years and a rule between them.
+// Before the first given year the first value holds, after the last the last.
+struct YearSeries {
+  std::vector<int> years;      // strictly increasing
+  std::vector<double> values;  // same length
+  Interp rule = Interp::step;
+  double at(int year) const;
+};
+
+struct Lever {
+  std::string id;
+  std::string unit;  // "yuan", "share", "count", "rate", "switch"
+  std::string name_en;
+  std::string name_zh;
+  std::string source;                 // where the numbers come from
+  std::optional<YearSeries> zone;     // zone-wide path, or
+  std::vector<YearSeries> by_region;  // one path per region, in Scenario::regions order
+  SourceLoc where;
+  bool per_region() const { return !by_region.empty(); }
+  // Value in `year` for region index `region` (the zone path when not per region).
+  double at(int year, std::size_t region = 0) const;
+};
+
+// One sampled scalar. A per-region parameter in the file becomes one
+// Parameter per region with id "name[region_id]".
+struct Parameter {
+  std::string id;
+  std::string unit;
+  std::string source;  // citation, "plan", "statistics: ...", or "assumption: ..."
+  Distribution dist;
+  SourceLoc where;
+};
+
+// Gaussian-copula correlation among some parameters (by Parameter::id).
+struct Correlation {
+  std::vector<std::string> parameters;
+  std::vector<std::vector<double>> matrix;  // symmetric, unit diagonal, positive definite
+  SourceLoc where;
+};
+
+enum class Sense { at_least, at_most };
+
+struct Target {
+  std::string indicator;  // an indicator id of the model
+  std::string region;     // "zone" or a region id
+  int year = 0;
+  double value = 0.0;
+  bool binding = false;   // 约束性 (binding) vs 预期性 (expected)
+  Sense sense = Sense::at_least;
+  std::string note;       // e.g. plan section
+  SourceLoc where;
+  bool met(double x) const { return sense == Sense::at_least ? x >= value : x <= value; }
+};
+
+enum class SamplerKind { monte_carlo, latin_hypercube, sobol };
+enum class InvalidDraws { fail, drop };
+
+struct RunSettings {
+  std::size_t draws = 10000;
+  std::uint64_t seed = 20160101;
+  SamplerKind sampler = SamplerKind::sobol;
+  InvalidDraws invalid_draws = InvalidDraws::fail;
+  double on_track = 0.8;  // verdict thresholds on P(met)
+  double at_risk = 0.5;
+  double rtol = 1e-6;     // integrator tolerances
+  double atol = 1e-9;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string model;  // model id, e.g. "four_plus_one"
+
+  // The file and every file it extends, outermost first: (path, verbatim text).
+  std::vector<std::pair<std::string, std::string>> files;
+
+  Horizon horizon;
+  std::vector<Region> regions;
+  std::vector<IndicatorNames> indicators;
+  std::vector<Lever> levers;
+  std::vector<Parameter> parameters;
+  std::vector<Correlation> correlations;
+  std::vector<Target> targets;
+  RunSettings run;
+  // Model options: named numbers (booleans as 0/1) the model validates itself.
+  std::map<std::string, double> options;
+  std::map<std::string, SourceLoc> option_locs;
+  SourceLoc where;  // the top-level file
+
+  // Look-ups; nullptr / nullopt when absent.
+  const Lever* lever(std::string_view id) const;
+  std::optional<std::size_t> parameter_index(std::string_view id) const;
+  std::optional<std::size_t> parameter_index(std::string_view id, std::string_view region) const;
+  std::optional<std::size_t> region_index(std::string_view id) const;
+  const IndicatorNames* indicator(std::string_view id) const;
+
+  // The fully resolved scenario as TOML-like text, each value followed by
+  // "# file:line" where it came from (for `innosim validate --resolved`).
+  std::string resolved_text() const;
+};
+
+// Parses `path` (following `extends`), validates everything the engine can
+// check on its own, and returns the resolved scenario. Throws ScenarioError
+// with every problem found.
+Scenario load_scenario(const std::string& path);
+
+// Same, from text (for tests); `name` stands for the file name in messages
+// and `extends` is resolved relative to `base_dir`.
+Scenario load_scenario_text(const std::string& text, const std::string& name,
+                            const std::string& base_dir = ".");
+
+}  // namespace innosim

@@ -1,0 +1,87 @@
+#pragma once
+// Writes one self-describing HDF5 file per run (schema: docs/hdf5-schema.md).
+// The file is created under a temporary name beside the final path and
+// renamed only by finish(); a writer destroyed before finish() (error,
+// Ctrl-C) removes its temporary file, so no truncated file is ever left.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "innosim/run/results.hpp"
+#include "innosim/scenario/scenario.hpp"
+
+namespace innosim {
+
+struct WriterConfig {
+  bool trajectories = false;     // all per-draw trajectories (chunked, gzip)
+  bool yearly_uniforms = false;  // the model's per-year random inputs (for replay/reference)
+  int gzip_level = 4;
+};
+
+// Everything describing the run that is known before it starts.
+struct RunHeader {
+  std::string engine_version;
+  std::string git_sha;
+  std::uint64_t seed = 0;
+  std::string sampler;
+  std::size_t draws = 0;
+  std::size_t randoms_per_year = 0;  // K: per-year uniforms per draw
+  std::string model;
+};
+
+class RunWriter {
+ public:
+  RunWriter(std::string final_path, const Scenario& scenario, const ResultShape& shape,
+            const RunHeader& header, WriterConfig config);
+  ~RunWriter();  // removes the temporary file unless finish() succeeded
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+
+  // Per-draw data for draws [first, first+count), called in increasing order
+  // from one thread at a time. Layouts (draw-major, as produced by the runner):
+  //   theta           [count][P]                   P = scenario.parameters.size()
+  //   target_values   [count][T]                   T = scenario.targets.size(); NaN = dropped
+  //   trajectories    [count][shape.size()]        empty unless config.trajectories
+  //   uniforms        [count][years-1][K]          empty unless config.yearly_uniforms
+  //   valid           [count]                      1 = valid, 0 = dropped
+  void write_draws(std::uint64_t first, std::size_t count, std::span<const double> theta,
+                   std::span<const double> target_values, std::span<const double> trajectories,
+                   std::span<const double> uniforms, std::span<const std::uint8_t> valid);
+
+  // Reads back all per-draw values of target t (for exact quantiles).
+  std::vector<double> target_values(std::size_t t) const;
+
+  // Writes summaries and the target table, closes and renames into place.
+  void finish(const Summary& summary, const TargetTable& table, const RunInfo& info);
+
+  const std::string& temp_path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// What `innosim check` and `compare` need back from a run file.
+struct RunFile {
+  std::string path;
+  RunHeader header;
+  RunInfo info;
+  std::string scenario_name;
+  std::vector<Region> regions;
+  std::vector<IndicatorNames> indicators;
+  ResultShape shape;
+  Summary summary;
+  TargetTable table;  // as stored
+  std::vector<Target> targets;
+};
+
+// Reads a run file; throws std::runtime_error naming the path and the
+// missing or malformed object. With `recompute`, the target table is
+// recomputed from /targets/draws (what `check` prints).
+RunFile read_run_file(const std::string& path, bool recompute = true);
+
+}  // namespace innosim

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything innosim needs to build, test and draw charts, from Debian 12
+# packages only. Idempotent: packages already present are left alone.
+# Usage: sudo tools/setup.sh   (or as root)
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build git
+  libboost-dev libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools catch2
+  libtomlplusplus-dev libcli11-dev libfmt-dev librandom123-dev
+  python3-numpy python3-scipy python3-h5py python3-matplotlib fonts-noto-cjk
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all ${#packages[@]} packages already installed"
+fi
