@@ -1,0 +1,1 @@
+// HDF5 writer: implemented by the outputs module.
