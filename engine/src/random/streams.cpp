@@ -1,0 +1,55 @@
+// Counter-based random numbers (Random123 Philox4x64-10) and the standard
+// normal quantile / CDF.
+//
+// Mapping of coordinates onto Philox (fixed: changing it changes every result):
+//   key     = (seed, stream id)
+//   counter = (draw, year, slot, 0)
+// Only the first of the four 64-bit outputs is used; the others are
+// discarded so that every coordinate maps to exactly one block.
+
+#include "innosim/random/streams.hpp"
+
+#include <Random123/philox.h>
+
+#include <boost/math/special_functions/erf.hpp>
+
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace innosim {
+
+std::uint64_t random_u64(std::uint64_t seed, std::uint64_t draw, Stream stream,
+                         std::uint32_t year, std::uint32_t slot) {
+  using Philox = r123::Philox4x64;
+  const Philox::key_type key = {{seed, static_cast<std::uint64_t>(stream)}};
+  const Philox::ctr_type ctr = {{draw, year, slot, 0}};
+  return Philox{}(ctr, key)[0];
+}
+
+double uniform01(std::uint64_t seed, std::uint64_t draw, Stream stream, std::uint32_t year,
+                 std::uint32_t slot) {
+  // (k + 1/2) 2^-53 with k the top 53 bits: the midpoints of 2^53 equal
+  // cells, so never 0 or 1 and symmetric about 1/2.
+  const std::uint64_t k = random_u64(seed, draw, stream, year, slot) >> 11;
+  return (static_cast<double>(k) + 0.5) * 0x1p-53;
+}
+
+double normal_quantile(double u) {
+  // Phi^-1(u) = -sqrt(2) erfc^-1(2u). Evaluate on the smaller of u and 1-u
+  // so the tail keeps full relative precision; for u >= 1/2, 1-u is exact
+  // (Sterbenz), which also makes the result exactly antisymmetric.
+  // The closed ends give the infinities; outside [0,1] (or NaN) has no quantile.
+  if (!(u > 0.0 && u < 1.0)) {
+    if (u == 0.0) return -std::numeric_limits<double>::infinity();
+    if (u == 1.0) return std::numeric_limits<double>::infinity();
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  if (u < 0.5) return -std::numbers::sqrt2 * boost::math::erfc_inv(2.0 * u);
+  if (u > 0.5) return std::numbers::sqrt2 * boost::math::erfc_inv(2.0 * (1.0 - u));
+  return 0.0;
+}
+
+double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); }
+
+}  // namespace innosim
