@@ -1,0 +1,83 @@
+#pragma once
+// Streaming, mergeable statistics per series (indicator x region x year).
+//
+// - Moments: each tile of draws is summed in draw order (two passes: mean,
+//   then squared deviations), and tiles are merged with Chan's formula in
+//   tile order. Tiles have a fixed size (kTileDraws), so the result is
+//   bit-identical for any thread count and any block size.
+// - Quantiles: a log-bucket sketch (in the manner of DDSketch) with integer
+//   counts. Integer addition is exact, so per-thread sketches merged in any
+//   order give identical results. Every reported quantile is within a
+//   relative error `kSketchAccuracy` of an order statistic adjacent to the
+//   exact sample quantile. Memory depends on the spread of values, not on
+//   the number of draws.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "innosim/run/results.hpp"
+
+namespace innosim {
+
+inline constexpr std::size_t kTileDraws = 256;
+inline constexpr double kSketchAccuracy = 1e-3;
+
+// Moments of one tile or of a merged run, per series.
+class Moments {
+ public:
+  explicit Moments(std::size_t series = 0) { reset(series); }
+  void reset(std::size_t series);
+  // values: [n][series] draw-major for the n valid draws of one tile, in draw order.
+  void set_tile(std::span<const double> values, std::size_t n);
+  // this := this (+) other, `other` covering later draws.
+  void merge(const Moments& other);
+  std::uint64_t count() const { return n_; }
+  std::size_t series() const { return mean_.size(); }
+  const std::vector<double>& mean() const { return mean_; }
+  std::vector<double> sd() const;  // sample sd (n-1); 0 for n < 2
+  const std::vector<double>& min() const { return min_; }
+  const std::vector<double>& max() const { return max_; }
+
+ private:
+  std::uint64_t n_ = 0;
+  std::vector<double> mean_, m2_, min_, max_;
+};
+
+// Log-bucket quantile sketch for many series.
+class QuantileSketch {
+ public:
+  explicit QuantileSketch(std::size_t series = 0);
+  void add(std::size_t series, double x);
+  // values: [series] one draw
+  void add_draw(std::span<const double> values) {
+    for (std::size_t s = 0; s < values.size(); ++s) add(s, values[s]);
+  }
+  void merge(const QuantileSketch& other);
+  std::uint64_t count(std::size_t series) const;
+  // q in [0,1]: approximates the order statistic of rank floor(q*(n-1)).
+  double quantile(std::size_t series, double q) const;
+  std::size_t series() const { return s_.size(); }
+
+  static std::int32_t bucket_of(double positive_x);
+  static double representative(std::int32_t bucket);
+
+ private:
+  struct Side {
+    std::int32_t lo = 0;
+    std::vector<std::uint64_t> counts;
+    void add(std::int32_t b, std::uint64_t c = 1);
+    std::uint64_t total() const;
+  };
+  struct Series {
+    Side pos, neg;  // neg holds -x
+    std::uint64_t zero = 0;
+  };
+  std::vector<Series> s_;
+};
+
+// Fills summary.mean/sd/min/max/quantiles for `levels` from merged moments and sketch.
+Summary make_summary(const Moments& m, const QuantileSketch& q, const std::vector<double>& levels);
+
+}  // namespace innosim

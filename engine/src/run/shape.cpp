@@ -1,0 +1,54 @@
+#include <string>
+
+#include "innosim/run/runner.hpp"
+
+namespace innosim {
+
+ResultShape make_shape(const Scenario& scenario, const std::vector<IndicatorInfo>& indicators) {
+  ResultShape s;
+  for (const auto& ind : indicators) {
+    s.indicators.push_back(ind.id);
+    const IndicatorNames* n = scenario.indicator(ind.id);
+    s.units.push_back(n && !n->unit.empty() ? n->unit : ind.unit);
+  }
+  for (const auto& r : scenario.regions) s.regions.push_back(r.id);
+  s.regions.emplace_back("zone");
+  s.years = scenario.horizon.report_years;
+  if (s.years.empty())
+    for (int y = scenario.horizon.start; y <= scenario.horizon.end; ++y) s.years.push_back(y);
+  return s;
+}
+
+std::vector<std::size_t> target_offsets(const Scenario& scenario,
+                                        const std::vector<IndicatorInfo>& indicators) {
+  std::vector<std::size_t> out;
+  std::vector<Problem> problems;
+  const std::size_t R1 = scenario.regions.size() + 1;
+  const std::size_t per_year = indicators.size() * R1;
+  for (std::size_t t = 0; t < scenario.targets.size(); ++t) {
+    const Target& tg = scenario.targets[t];
+    const std::string key = "targets[" + std::to_string(t) + "]";
+    std::size_t i = indicators.size();
+    for (std::size_t k = 0; k < indicators.size(); ++k)
+      if (indicators[k].id == tg.indicator) i = k;
+    std::size_t r = R1 - 1;
+    if (tg.region != "zone") {
+      const auto ri = scenario.region_index(tg.region);
+      r = ri ? *ri : R1;
+    }
+    if (i == indicators.size())
+      problems.push_back({tg.where, key + ".indicator", "the model computes no indicator '" + tg.indicator + "'"});
+    else if (r == R1)
+      problems.push_back({tg.where, key + ".region", "unknown region '" + tg.region + "'"});
+    else if (tg.year <= scenario.horizon.start || tg.year > scenario.horizon.end)
+      problems.push_back({tg.where, key + ".year",
+                          "expected a year in (" + std::to_string(scenario.horizon.start) + ", " +
+                              std::to_string(scenario.horizon.end) + "], got " + std::to_string(tg.year)});
+    else
+      out.push_back(static_cast<std::size_t>(tg.year - scenario.horizon.start) * per_year + i * R1 + r);
+  }
+  if (!problems.empty()) throw ScenarioError(std::move(problems));
+  return out;
+}
+
+}  // namespace innosim
