@@ -26,6 +26,7 @@
 
 #include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
@@ -256,6 +257,10 @@ RunOutcome run_monte_carlo(const M& model, const Scenario& scenario, const Sampl
   };
 
   std::size_t next_block = 0;
+  // Asking for more threads than cores is allowed (and used by the
+  // determinism tests); TBB caps workers at the core count unless told.
+  tbb::global_control allow(tbb::global_control::max_allowed_parallelism,
+                            std::max<std::size_t>(threads, tbb::info::default_concurrency()));
   tbb::task_arena arena(static_cast<int>(threads));
   arena.execute([&] {
     tbb::parallel_pipeline(
