@@ -137,6 +137,8 @@ struct Scenario {
   std::string model;  // model id, e.g. "four_plus_one"
 
   // The file and every file it extends, outermost first: (path, verbatim text).
+  // files[0] is the file the user named; then its parents, depth first, left
+  // to right, each once.
   std::vector<std::pair<std::string, std::string>> files;
 
   Horizon horizon;
@@ -151,6 +153,10 @@ struct Scenario {
   std::map<std::string, double> options;
   std::map<std::string, SourceLoc> option_locs;
   SourceLoc where;  // the top-level file
+  // Where every value given in the file(s) came from, by dotted key path as in
+  // Problem::key ("horizon.start", "levers.fiscal_rd_zone.values",
+  // "targets[2].year"); defaults are absent.
+  std::map<std::string, SourceLoc> locs;
 
   // Look-ups; nullptr / nullopt when absent.
   const Lever* lever(std::string_view id) const;

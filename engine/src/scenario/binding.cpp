@@ -1,0 +1,198 @@
+// ModelBinding: a model reads its levers, parameters and options by name and
+// finish() reports, all at once, what was missing, unused or wrong.
+
+#include "innosim/model/binding.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <string>
+
+namespace innosim {
+
+namespace {
+
+// Optimal-string-alignment distance (Levenshtein plus adjacent
+// transpositions), case-insensitive: "vaules" is one edit from "values".
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[n][m];
+}
+
+std::string suggestion(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string best = did_you_mean(word, candidates);
+  return best.empty() ? std::string() : fmt::format(" — did you mean '{}'?", best);
+}
+
+// "x[yinchuan]" -> "x"
+std::string base_id(const std::string& id) {
+  const auto open = id.find('[');
+  return open == std::string::npos ? id : id.substr(0, open);
+}
+
+bool contains(const std::vector<std::string>& v, std::string_view x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  // Allow more edits for longer words, so that short ids are not matched
+  // with anything ("x" is not a typo of "id").
+  const std::size_t limit = word.size() <= 4 ? 1 : word.size() <= 8 ? 2 : 3;
+  std::string best;
+  std::size_t best_d = std::numeric_limits<std::size_t>::max();
+  for (const std::string& c : candidates) {
+    if (c == word) continue;
+    const std::size_t d = edit_distance(word, c);
+    if (d <= limit && d < c.size() && d < best_d) {
+      best = c;
+      best_d = d;
+    }
+  }
+  return best;
+}
+
+ModelBinding::ModelBinding(const Scenario& scenario) : s_(scenario) {}
+
+const Lever* ModelBinding::lever(std::string_view id, std::string_view unit) {
+  if (!contains(used_levers_, id)) used_levers_.emplace_back(id);
+  const Lever* l = s_.lever(id);
+  if (!l) {
+    problems_.push_back({s_.where, fmt::format("levers.{}", id),
+                         fmt::format("required by model '{}' but missing (a lever in unit '{}')", s_.model,
+                                     unit)});
+    return nullptr;
+  }
+  if (l->unit != unit) {
+    const std::string key = fmt::format("levers.{}.unit", id);
+    const auto it = s_.locs.find(key);
+    problems_.push_back({it != s_.locs.end() ? it->second : l->where, key,
+                         fmt::format("expected unit '{}' (as model '{}' reads this lever), got '{}'", unit,
+                                     s_.model, l->unit)});
+  }
+  return l;
+}
+
+std::size_t ModelBinding::parameter(std::string_view id) {
+  if (!contains(used_params_, id)) used_params_.emplace_back(id);
+  if (const auto i = s_.parameter_index(id)) return *i;
+  const std::string key = fmt::format("parameters.{}", id);
+  if (!s_.regions.empty() && s_.parameter_index(id, s_.regions.front().id)) {
+    const auto it = s_.locs.find(key);
+    problems_.push_back({it != s_.locs.end() ? it->second : s_.where, key,
+                         fmt::format("model '{}' expects one value for the whole zone, got a per-region "
+                                     "parameter (by_region)",
+                                     s_.model)});
+  } else {
+    problems_.push_back({s_.where, key, fmt::format("required by model '{}' but missing", s_.model)});
+  }
+  return std::numeric_limits<std::size_t>::max();  // never used: finish() throws
+}
+
+std::vector<std::size_t> ModelBinding::parameter_by_region(std::string_view id) {
+  if (!contains(used_params_, id)) used_params_.emplace_back(id);
+  const std::string key = fmt::format("parameters.{}", id);
+  std::vector<std::size_t> out;
+  out.reserve(s_.regions.size());
+  std::vector<std::string> missing;
+  for (const Region& r : s_.regions) {
+    if (const auto i = s_.parameter_index(id, r.id))
+      out.push_back(*i);
+    else
+      missing.push_back(r.id);
+  }
+  if (missing.empty()) return out;
+  if (const auto i = s_.parameter_index(id)) {
+    const Parameter& p = s_.parameters[*i];
+    problems_.push_back({p.where, key,
+                         fmt::format("model '{}' expects one value per region (by_region), got a single "
+                                     "distribution for the whole zone",
+                                     s_.model)});
+  } else if (missing.size() == s_.regions.size()) {
+    problems_.push_back({s_.where, key,
+                         fmt::format("required by model '{}' but missing (one value per region, by_region)",
+                                     s_.model)});
+  } else {
+    for (const std::string& r : missing)
+      problems_.push_back({s_.where, fmt::format("{}.by_region.{}", key, r),
+                           fmt::format("required by model '{}' but missing", s_.model)});
+  }
+  return std::vector<std::size_t>(s_.regions.size(), std::numeric_limits<std::size_t>::max());
+}
+
+double ModelBinding::option(std::string_view id, double default_value) {
+  if (!contains(used_options_, id)) used_options_.emplace_back(id);
+  const auto it = s_.options.find(std::string(id));
+  return it == s_.options.end() ? default_value : it->second;
+}
+
+void ModelBinding::indicators(const std::vector<std::string>& ids) {
+  indicators_ = ids;
+  for (const IndicatorNames& n : s_.indicators) {
+    if (contains(ids, n.id)) continue;
+    const std::string key = "indicators." + n.id;
+    const auto it = s_.locs.find(key);
+    problems_.push_back({it != s_.locs.end() ? it->second : s_.where, key,
+                         fmt::format("unknown indicator '{}' for model '{}'{}", n.id, s_.model,
+                                     suggestion(n.id, ids))});
+  }
+  for (std::size_t i = 0; i < s_.targets.size(); ++i) {
+    const Target& t = s_.targets[i];
+    if (contains(ids, t.indicator)) continue;
+    const std::string key = fmt::format("targets[{}].indicator", i);
+    const auto it = s_.locs.find(key);
+    problems_.push_back({it != s_.locs.end() ? it->second : t.where, key,
+                         fmt::format("unknown indicator '{}' for model '{}'{}", t.indicator, s_.model,
+                                     suggestion(t.indicator, ids))});
+  }
+}
+
+void ModelBinding::problem(const SourceLoc& where, std::string key, std::string message) {
+  problems_.push_back({where, std::move(key), std::move(message)});
+}
+
+void ModelBinding::finish() const {
+  std::vector<Problem> all = problems_;
+  for (const Lever& l : s_.levers) {
+    if (contains(used_levers_, l.id)) continue;
+    all.push_back({l.where, "levers." + l.id,
+                   fmt::format("unknown lever '{}' for model '{}'{}", l.id, s_.model,
+                               suggestion(l.id, used_levers_))});
+  }
+  std::vector<std::string> reported;
+  for (const Parameter& p : s_.parameters) {
+    const std::string id = base_id(p.id);
+    if (contains(used_params_, id) || contains(reported, id)) continue;
+    reported.push_back(id);
+    const std::string key = "parameters." + id;
+    const auto it = s_.locs.find(key);
+    all.push_back({it != s_.locs.end() ? it->second : p.where, key,
+                   fmt::format("unknown parameter '{}' for model '{}'{}", id, s_.model,
+                               suggestion(id, used_params_))});
+  }
+  for (const auto& [id, value] : s_.options) {
+    if (contains(used_options_, id)) continue;
+    const auto it = s_.option_locs.find(id);
+    all.push_back({it != s_.option_locs.end() ? it->second : s_.where, "model_options." + id,
+                   fmt::format("unknown model option '{}' for model '{}'{}", id, s_.model,
+                               suggestion(id, used_options_))});
+  }
+  if (!all.empty()) throw ScenarioError(std::move(all));
+}
+
+}  // namespace innosim
