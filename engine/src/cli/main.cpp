@@ -11,6 +11,7 @@
 // Exit codes: 0 success; 1 the run failed (invalid draw, I/O); 2 bad input;
 // 130 interrupted (Ctrl-C; no output file is left behind).
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -125,6 +126,12 @@ struct RunArgs {
   std::optional<std::uint64_t> replay;
 };
 
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
 std::string fmt_value(double v) {
   if (std::abs(v) >= 1000) return fmt::format("{:.0f}", v);
   if (std::abs(v) >= 10) return fmt::format("{:.1f}", v);
@@ -237,9 +244,9 @@ int cmd_run(const RunArgs& a) {
     std::cout << format_target_table(r.table, ctx, parse_format(a.format));
     if (a.regions && a.format == "text") std::cout << region_table(s, r);
     if (!a.quiet)
-      std::cerr << fmt::format("innosim: {} draws in {:.2f} s ({:.0f} draws/s, {} threads) -> {}\n", draws,
-                               r.info.seconds, static_cast<double>(draws) / std::max(r.info.seconds, 1e-9),
-                               r.info.threads, out);
+      std::cerr << fmt::format("innosim: {} draws in {:.2f} s ({:.0f} draws/s, {} threads, peak memory {:.0f} MiB) -> {}\n",
+                               draws, r.info.seconds, static_cast<double>(draws) / std::max(r.info.seconds, 1e-9),
+                               r.info.threads, peak_rss_mib(), out);
     return 0;
   });
 }
