@@ -204,9 +204,11 @@ def fan_regions(run, i, lang):
     fig.suptitle(title, x=0.01, ha="left")
     fig.text(0.5, 0.06, t(lang, "year"), ha="center", va="center", fontsize=17)
     _footer(fig, run, lang)
-    cap = (f"{ind}：各区域的中位数与 50%、90% 预测区间（各图纵轴比例不同）。"
+    names = run.region_names[lang][:nreg]
+    cap = (f"{ind}：{'、'.join(names)}的中位数与 50%、90% 预测区间（各图纵轴比例不同）。"
            if lang == "zh" else
-           f"{ind} by region: median, 50 % and 90 % bands (each panel has its own scale).")
+           f"{ind} by region ({', '.join(names)}): median, 50 % and 90 % bands "
+           f"(each panel has its own scale).")
     return Chart(f"fan_{_slug(run.indicator_ids[i])}_regions", fig, title, cap,
                  dict(kind="fan_regions", run=run.label, indicator=run.indicator_ids[i],
                       series=series))
