@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from . import style
-from .i18n import UnitScale, fmt_pct, sense_symbol, t, wrap, year_str
+from .i18n import UnitScale, fmt_pct, legend_label, sense_symbol, t, wrap, year_str
 
 TARGETS_PER_PAGE = 6
 
@@ -90,21 +90,14 @@ def _draw_fan(ax, run, i, r, lang, scale, compact=False):
                     label=t(lang, "band90"))
     ax.fill_between(years, fan["q25"], fan["q75"], color=style.FAN, alpha=0.38, lw=0,
                     label=t(lang, "band50"))
-    last = f"{year_str(lang, int(years[-1]))}: {scale.number(fan['q50'][-1] / scale.factor)}"
-    if lang == "zh":
-        last = f"{year_str(lang, int(years[-1]))}：{scale.value(fan['q50'][-1] / scale.factor)}"
-    else:
-        last = f"{int(years[-1])}: {scale.value(fan['q50'][-1] / scale.factor)}"
+    last = f"{year_str(lang, int(years[-1]))} {scale.value(fan['q50'][-1] / scale.factor)}"
     ax.plot(years, fan["q50"], color=style.FAN, lw=2.5 if compact else 3.5, gid="median",
-            label=f"{t(lang, 'median')}（{last}）" if lang == "zh" else
-            f"{t(lang, 'median')} ({last})")
+            label=legend_label(lang, t(lang, "median"), last))
     start = fan["q50"][0]
-    start_txt = scale.value(start / scale.factor)
     ax.plot([years[0]], [start], "o", color=style.OKABE_ITO["black"], ms=9 if compact else 13,
             zorder=5, gid="start_value",
-            label=(f"{t(lang, 'start_value', year=int(years[0]))}："
-                   if lang == "zh" else f"{t(lang, 'start_value', year=int(years[0]))}: ")
-            + start_txt)
+            label=legend_label(lang, t(lang, "start_value", year=int(years[0])),
+                               scale.value(start / scale.factor)))
 
     tgts = [tg for tg in run.targets
             if tg.indicator == run.indicator_ids[i] and tg.region == run.region_ids[r]]
@@ -115,11 +108,10 @@ def _draw_fan(ax, run, i, r, lang, scale, compact=False):
         ax.axhline(v, color=st["color"], ls=st["ls"], lw=1.6 if compact else 2.2, alpha=0.85,
                    zorder=3)
         kind = t(lang, "target_binding" if tg.binding else "target_expected")
-        sep = "：" if lang == "zh" else ": "
         ax.plot([tg.year], [v], ls="none", marker=st["marker"], ms=st["ms"] * (0.7 if compact else 1),
                 color=st["color"], mfc=st["mfc"], mew=2.5, zorder=6, gid=f"target_{tg.year}",
-                label=f"{kind}{sep}{year_str(lang, tg.year)} {sense_symbol(tg.sense)} "
-                      f"{scale.value(tg.value)}")
+                label=legend_label(lang, kind, f"{year_str(lang, tg.year)} "
+                                   f"{sense_symbol(tg.sense)} {scale.value(tg.value)}"))
         tdata.append(dict(year=tg.year, value=v, kind=tg.kind, sense=tg.sense))
 
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
@@ -197,7 +189,8 @@ def fan_regions(run, i, lang):
                                   label=t(lang, f"target_{kind}")))
     if nreg < nrows * ncols:
         k = nreg
-        axes[k // ncols][k % ncols].legend(handles=handles, loc="center", fontsize=15)
+        axes[k // ncols][k % ncols].legend(handles=handles, loc="center", fontsize=15,
+                                               handlelength=3)
     else:
         fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=13)
     title = t(lang, "fan_regions_title", ind=ind)

@@ -81,8 +81,8 @@ TEXT = {
         "year": "Year",
         "year_suffix": "",
         "median": "Median",
-        "band50": "50 % band (quartiles)",
-        "band90": "90 % band (5 %–95 %)",
+        "band50": "50% band (quartiles)",
+        "band90": "90% band (5–95%)",
         "start_value": "{year} value",
         "target_binding": "Binding target",
         "target_expected": "Expected target",
@@ -101,7 +101,7 @@ TEXT = {
         "attain_title": "Probability of meeting each target ({year})",
         "attain_title_n": "Probability of meeting each target ({year}, {k}/{n})",
         "compare_pmet_title": "Scenario comparison: probability of meeting each target",
-        "compare_median_title": "Scenario comparison: median and 90 % band",
+        "compare_median_title": "Scenario comparison: median and 90% band",
         "footer": "Scenario {scn} · {n} valid draws · seed {seed}",
         "scenario": "Scenario",
         "model": "Model",
@@ -121,7 +121,7 @@ TEXT = {
         "col_kind": "Kind",
         "col_target": "Target",
         "col_median": "Median",
-        "col_band": "90 % band",
+        "col_band": "90% band",
         "col_p_met": "P(met)",
         "col_verdict": "Verdict",
         "targets_heading": "Targets",
@@ -239,3 +239,15 @@ def wrap(text, lang, width):
         return "\n".join(text[i:i + step] for i in range(0, len(text), step))
     import textwrap
     return "\n".join(textwrap.wrap(text, width * 2)) or text
+
+
+def display_width(text):
+    """Approximate width in Latin characters (CJK characters count twice)."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def legend_label(lang, head, value, max_width=34):
+    """'head: value' on one line, or on two when it would be too wide."""
+    sep = "：" if lang == "zh" else ": "
+    one = f"{head}{sep}{value}"
+    return one if display_width(one) <= max_width else f"{head}\n{value}"
