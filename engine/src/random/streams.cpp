@@ -29,10 +29,12 @@ std::uint64_t random_u64(std::uint64_t seed, std::uint64_t draw, Stream stream,
 
 double uniform01(std::uint64_t seed, std::uint64_t draw, Stream stream, std::uint32_t year,
                  std::uint32_t slot) {
-  // (k + 1/2) 2^-53 with k the top 53 bits: the midpoints of 2^53 equal
-  // cells, so never 0 or 1 and symmetric about 1/2.
-  const std::uint64_t k = random_u64(seed, draw, stream, year, slot) >> 11;
-  return (static_cast<double>(k) + 0.5) * 0x1p-53;
+  // (k + 1/2) 2^-52 with k the top 52 bits: the midpoints of 2^52 equal
+  // cells, each exactly representable, so never 0 or 1 and symmetric about
+  // 1/2 (u is a value iff 1-u is). Not 53 bits: above 1/2 doubles are
+  // 2^-53 apart, so (k + 1/2) 2^-53 would round, and to 1.0 for the top k.
+  const std::uint64_t k = random_u64(seed, draw, stream, year, slot) >> 12;
+  return (static_cast<double>(k) + 0.5) * 0x1p-52;
 }
 
 double normal_quantile(double u) {

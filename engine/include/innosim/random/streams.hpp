@@ -16,7 +16,8 @@ enum class Stream : std::uint32_t {
   sampler_shift = 3,  // Sobol random shift / LHS permutation keys (draw index 0)
 };
 
-// Uniform in the open interval (0,1), 53-bit resolution.
+// Uniform in the open interval (0,1): (k + 1/2) 2^-52, k the top 52 bits of
+// random_u64 (midpoints of 2^52 cells, so never 0 or 1, symmetric about 1/2).
 double uniform01(std::uint64_t seed, std::uint64_t draw, Stream stream, std::uint32_t year,
                  std::uint32_t slot);
 

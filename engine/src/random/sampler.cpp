@@ -1,0 +1,403 @@
+// Parameter sampler: draw index -> uniforms -> Gaussian copula -> quantiles.
+//
+// Every value is a pure function of (scenario, seed, draws, draw index);
+// nothing depends on the block a draw is computed in. Coordinates used:
+//   Monte Carlo     u_k = uniform01(seed, draw, parameters, 0, k)
+//   Latin hypercube u_k = (pi_k(draw) + uniform01(seed, draw, parameters, 0, k)) / draws,
+//                   pi_k a keyed permutation of [0, draws): a Feistel network
+//                   on [0, 2^m) (2^m >= draws) with cycle walking, its round
+//                   keys derived from random_u64(seed, 0, sampler_shift, 1, k)
+//   Sobol           draw i is point i+1 of boost::random::sobol (Joe-Kuo
+//                   directions; the all-zero point 0 is skipped), digit by
+//                   digit x_k in [0, 2^64), shifted by
+//                   s_k = random_u64(seed, 0, sampler_shift, 0, k) modulo 2^64
+//                   (a Cranley-Patterson shift at 64-bit resolution), and
+//                   mapped like uniform01: (top 52 bits + 1/2) 2^-52
+// where k counts the uncertain (non-fixed) parameters in scenario order.
+//
+// Correlation blocks: a fixed parameter named in a block has no dimension,
+// so its row and column are dropped (the principal submatrix of a positive
+// definite matrix is positive definite). The whole matrix as written must
+// still be positive definite.
+
+#include "innosim/random/sampler.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
+#include <boost/random/sobol.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "innosim/random/streams.hpp"
+
+namespace innosim {
+
+namespace {
+
+// The extreme values uniform01 can return: uniforms handed to quantiles
+// stay in the open interval, symmetric about 1/2.
+constexpr double u_min = 0x1p-53;
+constexpr double u_max = 1.0 - 0x1p-53;
+
+double open01(double u) { return std::clamp(u, u_min, u_max); }
+
+// Same map as uniform01: the midpoint of x's cell among 2^52.
+double to_unit(std::uint64_t x) { return (static_cast<double>(x >> 12) + 0.5) * 0x1p-52; }
+
+// SplitMix64 finaliser (Stafford variant 13): a bijective 64-bit mixer.
+std::uint64_t mix64(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+constexpr int feistel_rounds = 6;
+
+// A keyed bijection of [0, 2^bits). Alternating (possibly unbalanced)
+// Feistel rounds: split x into hi | lo, output lo | (hi ^ F(lo)); each round
+// is invertible given its key, so the network is a permutation.
+struct Feistel {
+  unsigned bits = 1;
+  std::array<std::uint64_t, feistel_rounds> keys{};
+
+  static std::uint64_t mask(unsigned n) { return n >= 64 ? ~0ULL : (1ULL << n) - 1; }
+
+  std::uint64_t operator()(std::uint64_t x) const {
+    unsigned lo_bits = bits / 2;
+    for (const std::uint64_t key : keys) {
+      const unsigned hi_bits = bits - lo_bits;
+      const std::uint64_t lo = x & mask(lo_bits);
+      const std::uint64_t hi = x >> lo_bits;
+      const std::uint64_t hi2 = (hi ^ mix64(lo ^ key)) & mask(hi_bits);
+      x = (lo << hi_bits) | hi2;
+      lo_bits = hi_bits;
+    }
+    return x;
+  }
+
+  // Permutation of [0, n) by cycle walking (n <= 2^bits, x < n): apply the
+  // network until the value falls inside the range. Fewer than 2 steps on
+  // average since n > 2^(bits-1).
+  std::uint64_t permute(std::uint64_t x, std::uint64_t n) const {
+    do {
+      x = (*this)(x);
+    } while (x >= n);
+    return x;
+  }
+};
+
+struct Block {
+  std::vector<std::size_t> dims;  // uncertain-parameter dimensions, block order
+  std::vector<double> chol;       // lower Cholesky factor, row-major n x n
+};
+
+// Scratch for one draw() call: on the stack for the usual sizes, so that a
+// block of one draw allocates nothing.
+template <typename T, std::size_t N>
+class Scratch {
+ public:
+  explicit Scratch(std::size_t n) {
+    if (n > N) heap_.resize(n);
+    data_ = n > N ? heap_.data() : local_.data();
+  }
+  T* data() { return data_; }
+  T& operator[](std::size_t i) { return data_[i]; }
+
+ private:
+  std::array<T, N> local_{};
+  std::vector<T> heap_;
+  T* data_;
+};
+
+}  // namespace
+
+struct Sampler::Impl {
+  SamplerKind kind = SamplerKind::monte_carlo;
+  std::uint64_t seed = 0;
+  std::size_t draws = 0;
+  std::size_t num_parameters = 0;
+
+  std::vector<double> fixed_theta;       // fixed values; others overwritten per draw
+  std::vector<std::size_t> dim_param;    // dimension -> parameter index
+  std::vector<Distribution> dim_dist;    // dimension -> distribution
+  std::vector<unsigned char> dim_gauss;  // 1: normal/lognormal driven by z' directly
+  std::vector<Block> blocks;
+
+  std::vector<Feistel> lhs;                // per dimension
+  std::vector<std::uint64_t> sobol_dir;    // [bit r * dims + k]
+  std::vector<std::uint64_t> sobol_shift;  // per dimension
+
+  void build_copula(const Scenario& scenario);
+  void build_sobol();
+  void fill_uniforms(std::uint64_t draw, double* u, std::uint64_t* sobol_state) const;
+};
+
+void Sampler::Impl::build_copula(const Scenario& scenario) {
+  std::vector<std::size_t> param_dim(num_parameters, static_cast<std::size_t>(-1));
+  for (std::size_t k = 0; k < dim_param.size(); ++k) param_dim[dim_param[k]] = k;
+  std::vector<std::size_t> param_block(num_parameters, static_cast<std::size_t>(-1));
+
+  std::vector<Problem> problems;
+  for (std::size_t b = 0; b < scenario.correlations.size(); ++b) {
+    const Correlation& c = scenario.correlations[b];
+    const std::string key = fmt::format("correlations[{}]", b);
+    auto fail = [&](std::string message) { problems.push_back({c.where, key, std::move(message)}); };
+    const std::size_t n = c.parameters.size();
+
+    std::vector<std::size_t> params;
+    bool ok = true;
+    for (const std::string& id : c.parameters) {
+      const auto it = std::find_if(scenario.parameters.begin(), scenario.parameters.end(),
+                                   [&](const Parameter& p) { return p.id == id; });
+      if (it == scenario.parameters.end()) {
+        fail(fmt::format("unknown parameter '{}'", id));
+        ok = false;
+        continue;
+      }
+      const auto j = static_cast<std::size_t>(it - scenario.parameters.begin());
+      if (param_block[j] == b) {
+        fail(fmt::format("parameter '{}' is listed twice", id));
+        ok = false;
+      } else if (param_block[j] != static_cast<std::size_t>(-1)) {
+        fail(fmt::format("parameter '{}' is already in correlations[{}]", id, param_block[j]));
+        ok = false;
+      } else {
+        param_block[j] = b;
+      }
+      params.push_back(j);
+    }
+    bool shape_ok = c.matrix.size() == n;
+    for (const auto& row : c.matrix) shape_ok = shape_ok && row.size() == n;
+    if (!shape_ok) {
+      fail(fmt::format("matrix must be {} x {}, one row and column per parameter", n, n));
+      continue;
+    }
+    Eigen::MatrixXd m(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
+    bool entries_ok = true;
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t s = 0; s < n; ++s) {
+        const double v = c.matrix[r][s];
+        m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s)) = v;
+        if (!std::isfinite(v) || std::abs(v - c.matrix[s][r]) > 1e-12 ||
+            (r == s ? std::abs(v - 1.0) > 1e-12 : std::abs(v) > 1.0))
+          entries_ok = false;
+      }
+    if (!entries_ok) {
+      fail("matrix must be symmetric with unit diagonal and entries in [-1, 1]");
+      continue;
+    }
+    // Positive definite: Cholesky succeeds and no pivot is numerically zero
+    // (a singular matrix such as a correlation of exactly 1 is rejected).
+    const Eigen::LLT<Eigen::MatrixXd> llt(m);
+    bool pd = llt.info() == Eigen::Success;
+    if (pd) {
+      const Eigen::MatrixXd l = llt.matrixL();
+      for (Eigen::Index i = 0; i < l.rows(); ++i) pd = pd && l(i, i) * l(i, i) > 1e-12;
+    }
+    if (!pd) {
+      std::string names;
+      for (std::size_t k = 0; k < n; ++k) names += (k ? ", " : "") + c.parameters[k];
+      fail(fmt::format("matrix over [{}] is not positive definite", names));
+      continue;
+    }
+    if (!ok) continue;
+
+    // Drop fixed parameters (no dimension), then factor what is left.
+    std::vector<std::size_t> keep;  // positions within the block
+    for (std::size_t k = 0; k < n; ++k)
+      if (param_dim[params[k]] != static_cast<std::size_t>(-1)) keep.push_back(k);
+    if (keep.size() < 2) continue;  // nothing to correlate
+    const auto nk = static_cast<Eigen::Index>(keep.size());
+    Eigen::MatrixXd sub(nk, nk);
+    for (Eigen::Index r = 0; r < nk; ++r)
+      for (Eigen::Index s = 0; s < nk; ++s)
+        sub(r, s) = m(static_cast<Eigen::Index>(keep[static_cast<std::size_t>(r)]),
+                      static_cast<Eigen::Index>(keep[static_cast<std::size_t>(s)]));
+    const Eigen::MatrixXd l = Eigen::LLT<Eigen::MatrixXd>(sub).matrixL();
+    Block block;
+    for (const std::size_t k : keep) block.dims.push_back(param_dim[params[k]]);
+    block.chol.resize(keep.size() * keep.size());
+    for (Eigen::Index r = 0; r < nk; ++r)
+      for (Eigen::Index s = 0; s < nk; ++s)
+        block.chol[static_cast<std::size_t>(r * nk + s)] = l(r, s);
+    for (const std::size_t k : block.dims) {
+      const auto kind_k = dim_dist[k].kind;
+      dim_gauss[k] = kind_k == Distribution::Kind::normal || kind_k == Distribution::Kind::lognormal;
+    }
+    blocks.push_back(std::move(block));
+  }
+  if (!problems.empty()) throw ScenarioError(std::move(problems));
+}
+
+void Sampler::Impl::build_sobol() {
+  const std::size_t d = dim_param.size();
+  if (d > boost::random::default_sobol_table::max_dimension)  // Boost's table limit (3667)
+    throw std::invalid_argument(fmt::format(
+        "Sobol sampler supports at most {} uncertain parameters, the scenario has {}",
+        static_cast<unsigned>(boost::random::default_sobol_table::max_dimension), d));
+  // Direction numbers v_r from Boost's Joe-Kuo table: Boost's element n is
+  // the Sobol point with Gray code g(n+1), so element 2^(r+1) - 2 (Gray code
+  // 2^r) is v_r itself.
+  boost::random::sobol engine(d);
+  sobol_dir.resize(64 * d);
+  for (unsigned r = 0; r < 64; ++r) {
+    const std::uint64_t n = (r == 63) ? ~std::uint64_t{1} : (std::uint64_t{2} << r) - 2;
+    engine.seed(n);
+    for (std::size_t k = 0; k < d; ++k) sobol_dir[r * d + k] = engine();
+  }
+  sobol_shift.resize(d);
+  for (std::size_t k = 0; k < d; ++k)
+    sobol_shift[k] = random_u64(seed, 0, Stream::sampler_shift, 0, static_cast<std::uint32_t>(k));
+}
+
+// Uniforms of one draw before the copula. For Sobol, `sobol_state` holds the
+// unshifted point of `draw` on entry (the caller steps it).
+void Sampler::Impl::fill_uniforms(std::uint64_t draw, double* u,
+                                  std::uint64_t* sobol_state) const {
+  const std::size_t d = dim_param.size();
+  switch (kind) {
+    case SamplerKind::monte_carlo:
+      for (std::size_t k = 0; k < d; ++k)
+        u[k] = uniform01(seed, draw, Stream::parameters, 0, static_cast<std::uint32_t>(k));
+      break;
+    case SamplerKind::latin_hypercube: {
+      const double inv_n = 1.0 / static_cast<double>(draws);
+      for (std::size_t k = 0; k < d; ++k) {
+        const double jitter =
+            uniform01(seed, draw, Stream::parameters, 0, static_cast<std::uint32_t>(k));
+        const auto stratum = static_cast<double>(lhs[k].permute(draw, draws));
+        u[k] = open01((stratum + jitter) * inv_n);
+      }
+      break;
+    }
+    case SamplerKind::sobol:
+      for (std::size_t k = 0; k < d; ++k) u[k] = to_unit(sobol_state[k] + sobol_shift[k]);
+      break;
+  }
+}
+
+Sampler::Sampler(const Scenario& scenario, std::uint64_t seed, std::size_t draws)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.kind = scenario.run.sampler;
+  m.seed = seed;
+  m.draws = draws;
+  m.num_parameters = scenario.parameters.size();
+  m.fixed_theta.assign(m.num_parameters, 0.0);
+  for (std::size_t j = 0; j < m.num_parameters; ++j) {
+    const Distribution& dist = scenario.parameters[j].dist;
+    if (dist.is_fixed()) {
+      m.fixed_theta[j] = dist.p[0];
+    } else {
+      m.dim_param.push_back(j);
+      m.dim_dist.push_back(dist);
+    }
+  }
+  const std::size_t d = m.dim_param.size();
+  if (d > std::size_t{0xffffffff}) throw std::invalid_argument("too many uncertain parameters");
+  m.dim_gauss.assign(d, 0);
+  m.build_copula(scenario);
+
+  if (m.kind == SamplerKind::latin_hypercube) {
+    if (draws == 0) throw std::invalid_argument("Latin hypercube sampler needs draws >= 1");
+    const unsigned bits = std::max(1u, static_cast<unsigned>(std::bit_width(draws - 1)));
+    m.lhs.resize(d);
+    for (std::size_t k = 0; k < d; ++k) {
+      m.lhs[k].bits = bits;
+      std::uint64_t key =
+          random_u64(seed, 0, Stream::sampler_shift, 1, static_cast<std::uint32_t>(k));
+      for (auto& round_key : m.lhs[k].keys) {
+        key += 0x9e3779b97f4a7c15ULL;  // SplitMix64 sequence from the Philox key
+        round_key = mix64(key);
+      }
+    }
+  } else if (m.kind == SamplerKind::sobol && d > 0) {
+    m.build_sobol();
+  }
+}
+
+Sampler::~Sampler() = default;
+Sampler::Sampler(Sampler&&) noexcept = default;
+Sampler& Sampler::operator=(Sampler&&) noexcept = default;
+
+std::size_t Sampler::num_parameters() const { return impl_->num_parameters; }
+std::size_t Sampler::dimensions() const { return impl_->dim_param.size(); }
+
+void Sampler::draw(std::uint64_t first, std::size_t count, std::span<double> theta) const {
+  const Impl& m = *impl_;
+  const std::size_t np = m.num_parameters;
+  const std::size_t d = m.dim_param.size();
+  if (theta.size() < count * np)
+    throw std::invalid_argument(fmt::format("Sampler::draw: theta holds {} values, {} draws need {}",
+                                            theta.size(), count, count * np));
+  if (m.kind == SamplerKind::latin_hypercube && (first > m.draws || count > m.draws - first))
+    throw std::out_of_range(fmt::format(
+        "Latin hypercube sampler has {} strata; draws {}..{} are outside", m.draws, first,
+        first + count - 1));
+  if (count == 0) return;
+
+  Scratch<double, 128> u(d);
+  Scratch<double, 128> z(d);
+  Scratch<std::uint64_t, 128> sobol(m.kind == SamplerKind::sobol ? d : 0);
+
+  if (m.kind == SamplerKind::sobol) {
+    // Point `first`: XOR of the directions selected by the Gray code of first+1.
+    for (std::size_t k = 0; k < d; ++k) sobol[k] = 0;
+    std::uint64_t g = (first + 1) ^ ((first + 1) >> 1);
+    for (unsigned r = 0; g != 0; ++r, g >>= 1)
+      if (g & 1)
+        for (std::size_t k = 0; k < d; ++k) sobol[k] ^= m.sobol_dir[r * d + k];
+  }
+
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint64_t draw = first + i;
+    if (m.kind == SamplerKind::sobol && i > 0) {
+      // Gray-code step from point draw-1 to draw: flip direction ctz(draw+1).
+      const auto r = static_cast<unsigned>(std::countr_zero(draw + 1));
+      for (std::size_t k = 0; k < d; ++k) sobol[k] ^= m.sobol_dir[r * d + k];
+    }
+    m.fill_uniforms(draw, u.data(), sobol.data());
+
+    // Gaussian copula, block by block: z = Phi^-1(u), z' = L z, u' = Phi(z').
+    for (const Block& b : m.blocks) {
+      const std::size_t n = b.dims.size();
+      for (std::size_t r = 0; r < n; ++r) z[b.dims[r]] = normal_quantile(u[b.dims[r]]);
+      // In place from the last row up: row r of L z needs z[0..r] only.
+      for (std::size_t r = n; r-- > 0;) {
+        double s = 0.0;
+        const double* row = &b.chol[r * n];
+        for (std::size_t c = 0; c <= r; ++c) s += row[c] * z[b.dims[c]];
+        z[b.dims[r]] = s;
+        u[b.dims[r]] = open01(normal_cdf(s));
+      }
+    }
+
+    double* out = theta.data() + i * np;
+    std::copy(m.fixed_theta.begin(), m.fixed_theta.end(), out);
+    for (std::size_t k = 0; k < d; ++k) {
+      const Distribution& dist = m.dim_dist[k];
+      double v;
+      if (m.dim_gauss[k]) {
+        // Normal and lognormal are affine / exp of z' itself: skip Phi^-1(Phi(z')).
+        v = dist.kind == Distribution::Kind::normal ? dist.p[0] + dist.p[1] * z[k]
+                                                    : dist.p[0] * std::exp(dist.p[1] * z[k]);
+      } else {
+        v = dist.quantile(u[k]);
+      }
+      out[m.dim_param[k]] = v;
+    }
+  }
+}
+
+}  // namespace innosim
