@@ -235,3 +235,32 @@ TEST_CASE("resolved_text shows every value with its origin", "[scenario]") {
   CHECK(dt.find("start = 2015  # plan.toml:6\n") != std::string::npos);
   CHECK(dt.find("report_years = [2015, 2016, 2017, 2018, 2019, 2020]  # (default)\n") != std::string::npos);
 }
+
+TEST_CASE("per-region distributions inherit region by region", "[scenario]") {
+  const std::string child = R"([scenario]
+extends = "valid.toml"
+name = "c"
+
+[parameters.absorptive_capacity.by_region.shizuishan]
+dist = "uniform"
+min = 0.2
+max = 0.5
+
+[parameters.patent_lag]
+by_region.yinchuan = { dist = "fixed", value = 3 }
+by_region.shizuishan = { dist = "fixed", value = 4 }
+)";
+  const Scenario s = load_scenario_text(child, "c.toml", INNOSIM_TEST_DATA "/scenario");
+  // yinchuan keeps the parent's beta; shizuishan's pert is replaced, not mixed with it.
+  const Parameter& y = s.parameters[*s.parameter_index("absorptive_capacity", "yinchuan")];
+  CHECK(y.dist.kind == Distribution::Kind::beta);
+  const Parameter& z = s.parameters[*s.parameter_index("absorptive_capacity", "shizuishan")];
+  CHECK(z.dist.kind == Distribution::Kind::uniform);
+  CHECK(z.dist.p == std::array<double, 4>{0.2, 0.5, 0.0, 0.0});
+  CHECK(z.where.file == "c.toml");
+  // A scalar parameter made per region: the parent's `dist`/`value` are dropped.
+  CHECK_FALSE(s.parameter_index("patent_lag"));
+  const Parameter& lag = s.parameters[*s.parameter_index("patent_lag", "shizuishan")];
+  CHECK(lag.dist.p[0] == 4.0);
+  CHECK(lag.unit == "years");
+}

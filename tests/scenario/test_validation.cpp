@@ -561,3 +561,41 @@ TEST_CASE("every problem in a file is reported, not just the first", "[scenario]
     CHECK(std::string(e.what()) == lines[0] + "\n" + lines[1] + "\n" + lines[2] + "\n" + lines[3] + "\n" + lines[4]);
   }
 }
+
+TEST_CASE("lever and parameter tables must hold one form, and by_region every region", "[scenario]") {
+  const auto ps = problems_of(kHead + R"(
+[levers.both]
+unit = "count"
+years = [2016]
+values = [1]
+by_region.yinchuan = { years = [2016], values = [1] }
+
+[levers.partial]
+unit = "count"
+by_region.yinchuan = { years = [2016], values = [1] }
+
+[levers.no_unit]
+years = [2016]
+values = [1]
+
+[parameters.mixed]
+unit = "1"
+dist = "fixed"
+value = 1
+by_region.yinchuan = { dist = "fixed", value = 1 }
+by_region.shizuishan = { dist = "fixed", value = 1 }
+)");
+  const Problem both = the_problem(ps, "levers.both.by_region");
+  check_at(both, "plan.toml", 19, 1);
+  CHECK(both.message ==
+        "expected either years/values (one path for the zone) or by_region (one path per region), got both");
+  const Problem partial = the_problem(ps, "levers.partial.by_region.shizuishan");
+  CHECK(partial.message ==
+        "required but missing: by_region must give every region, and 'shizuishan' is not given");
+  const Problem unit = the_problem(ps, "levers.no_unit.unit");
+  check_at(unit, "plan.toml", 25, 1);
+  CHECK_THAT(unit.message, Catch::StartsWith("required but missing: expected a unit"));
+  const Problem mixed = the_problem(ps, "parameters.mixed.dist");
+  check_at(mixed, "plan.toml", 31, 1);
+  CHECK_THAT(mixed.message, Catch::StartsWith("expected either a distribution (dist, ...) or by_region"));
+}
