@@ -1,1 +1,590 @@
-// HDF5 writer: implemented by the outputs module.
+// HDF5 run-file writer (schema: docs/hdf5-schema.md).
+//
+// Per-draw datasets keep draws on the last axis. The runner hands us
+// draw-major blocks; each per-draw dataset stages up to one chunk column
+// (all rows x chunk_n draws) in memory, transposed, and writes it when the
+// column is complete, so HDF5 sees whole-chunk writes and never has to read
+// a chunk back (which, with gzip, would mean decompressing it again).
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "detail/h5.hpp"
+#include "detail/run_file.hpp"
+#include "innosim/outputs/hdf5_writer.hpp"
+
+namespace innosim {
+
+namespace h5 = detail::h5;
+using h5::Hid;
+
+namespace {
+
+constexpr hsize_t kMaxChunkDraws = 16384;
+constexpr std::size_t kStagingBudgetBytes = 32u << 20;  // per dataset
+constexpr hsize_t kMinChunkDraws = 64;
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+const char* sense_name(Sense s) { return s == Sense::at_least ? "at_least" : "at_most"; }
+
+// Flushes a file's data to disk so that the rename publishes a complete file.
+void fsync_path(const std::string& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) return;  // best effort: the rename itself is what guarantees atomicity
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// One per-draw dataset [lead..., N] with its staging buffer [rows][chunk_n].
+template <class T>
+class PerDrawDataset {
+ public:
+  PerDrawDataset() = default;
+
+  // `chunk_lead` is the chunk shape over the leading dims; `map`, if not
+  // empty, gives for each dataset row the element of a draw's input record.
+  void create(hid_t loc, const std::string& name, std::vector<hsize_t> lead, hsize_t draws,
+              std::vector<hsize_t> chunk_lead, int gzip_level, T fill, std::size_t record,
+              std::vector<std::size_t> map, const h5::Where& w) {
+    where_ = w;
+    name_ = name;
+    loc_name_ = w.path(loc, name);
+    lead_ = lead;
+    draws_ = draws;
+    record_ = record;
+    map_ = std::move(map);
+    rows_ = 1;
+    for (hsize_t x : lead) rows_ *= static_cast<std::size_t>(x);
+
+    std::vector<hsize_t> dims = lead;
+    dims.push_back(draws);
+    Hid space = h5::simple_space(dims);
+    Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    h5::check(H5Pset_fill_value(dcpl.get(), h5::native_type<T>(), &fill), w, loc, name,
+              "cannot set fill value");
+    if (rows_ > 0 && draws > 0) {
+      const std::size_t per_draw_bytes = rows_ * sizeof(T);
+      hsize_t cn = std::max<hsize_t>(kStagingBudgetBytes / per_draw_bytes, kMinChunkDraws);
+      cn = std::min({cn, kMaxChunkDraws * (sizeof(T) == 1 ? 4 : 1), draws});
+      chunk_n_ = cn;
+      std::vector<hsize_t> chunk = chunk_lead;
+      chunk.push_back(cn);
+      h5::check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), w, loc,
+                name, "cannot set chunking");
+      if (gzip_level > 0) {
+        h5::check(H5Pset_shuffle(dcpl.get()), w, loc, name, "cannot set shuffle filter");
+        h5::check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(gzip_level)), w, loc, name,
+                  "cannot set gzip filter");
+      }
+      buf_.assign(rows_ * static_cast<std::size_t>(chunk_n_), fill);
+    }
+    ds_ = h5::checked(H5Dcreate2(loc, name.c_str(), h5::native_type<T>(), space.get(),
+                                 H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                      H5Dclose, w, loc, name, "cannot create dataset");
+  }
+
+  // Appends draws [first, first+count) from draw-major records of `record_`
+  // elements each.
+  void append(std::uint64_t first, std::size_t count, const T* src) {
+    if (rows_ == 0 || count == 0) return;
+    for (std::size_t j = 0; j < count; ++j) {
+      const std::uint64_t d = first + j;
+      if (staged_ > 0 && d != start_ + staged_) flush();
+      if (staged_ == 0) start_ = d;
+      const T* rec = src + j * record_;
+      T* col = buf_.data() + staged_;
+      const auto cn = static_cast<std::size_t>(chunk_n_);
+      if (map_.empty()) {
+        for (std::size_t r = 0; r < rows_; ++r) col[r * cn] = rec[r];
+      } else {
+        for (std::size_t r = 0; r < rows_; ++r) col[r * cn] = rec[map_[r]];
+      }
+      ++staged_;
+      if (staged_ == cn || (d + 1) % chunk_n_ == 0) flush();
+    }
+  }
+
+  void flush() {
+    if (staged_ == 0) return;
+    std::vector<hsize_t> start(lead_.size() + 1, 0), count = lead_;
+    start.back() = start_;
+    count.push_back(staged_);
+    Hid fspace(H5Dget_space(ds_.get()), H5Sclose);
+    const hsize_t mdims[2] = {static_cast<hsize_t>(rows_), chunk_n_};
+    const hsize_t mstart[2] = {0, 0};
+    const hsize_t mcount[2] = {static_cast<hsize_t>(rows_), static_cast<hsize_t>(staged_)};
+    Hid mspace(H5Screate_simple(2, mdims, nullptr), H5Sclose);
+    if (H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                            nullptr) < 0 ||
+        H5Sselect_hyperslab(mspace.get(), H5S_SELECT_SET, mstart, nullptr, mcount, nullptr) < 0 ||
+        H5Dwrite(ds_.get(), h5::native_type<T>(), mspace.get(), fspace.get(), H5P_DEFAULT,
+                 buf_.data()) < 0) {
+      h5::fail(where_.file, loc_name_,
+               "cannot write draws " + std::to_string(start_) + ".." +
+                   std::to_string(start_ + staged_ - 1));
+    }
+    staged_ = 0;
+  }
+
+  // Row `row` over all draws (after flush()).
+  std::vector<T> read_row(std::size_t row) const {
+    std::vector<T> out(static_cast<std::size_t>(draws_));
+    if (draws_ == 0) return out;
+    std::vector<hsize_t> start(lead_.size() + 1, 0), count(lead_.size() + 1, 1);
+    // Unravel `row` into the leading indices.
+    std::size_t rest = row;
+    for (std::size_t k = lead_.size(); k-- > 0;) {
+      start[k] = rest % lead_[k];
+      rest /= static_cast<std::size_t>(lead_[k]);
+    }
+    count.back() = draws_;
+    Hid fspace(H5Dget_space(ds_.get()), H5Sclose);
+    const hsize_t n = draws_;
+    Hid mspace(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    if (H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                            nullptr) < 0 ||
+        H5Dread(ds_.get(), h5::native_type<T>(), mspace.get(), fspace.get(), H5P_DEFAULT,
+                out.data()) < 0) {
+      h5::fail(where_.file, loc_name_, "cannot read row " + std::to_string(row));
+    }
+    return out;
+  }
+
+  std::size_t rows() const { return rows_; }
+  bool close() { return ds_.reset(); }
+
+ private:
+  h5::Where where_;
+  std::string name_, loc_name_;
+  Hid ds_;
+  std::vector<hsize_t> lead_;
+  hsize_t draws_ = 0, chunk_n_ = 0;
+  std::size_t rows_ = 0, record_ = 0;
+  std::vector<std::size_t> map_;
+  std::vector<T> buf_;
+  std::uint64_t start_ = 0;
+  std::size_t staged_ = 0;
+};
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument(what);
+}
+
+}  // namespace
+
+struct RunWriter::Impl {
+  std::string final_path, temp_path;
+  h5::Where where;
+  WriterConfig config;
+  ResultShape shape;
+  std::vector<Target> targets;
+  std::size_t num_params = 0, num_years_sim = 0, k_uniforms = 0;
+  std::uint64_t draws = 0;
+  Hid file, g_parameters, g_targets, g_draws, g_trajectories;
+  PerDrawDataset<double> theta, target_draws, trajectories, uniforms;
+  PerDrawDataset<std::uint8_t> valid;
+  bool finished = false;
+
+  // Everything the file holds before the first draw (root attributes,
+  // /scenario, /meta, names, and the empty per-draw datasets).
+  void create_layout(const Scenario& scenario, const ResultShape& shape, const RunHeader& header);
+
+  void flush_all() {
+    theta.flush();
+    target_draws.flush();
+    valid.flush();
+    if (config.trajectories) trajectories.flush();
+    if (config.yearly_uniforms) uniforms.flush();
+  }
+
+  // Closes every handle, then the file; returns false on any HDF5 error.
+  bool close_all() {
+    bool ok = true;
+    ok = theta.close() && ok;
+    ok = target_draws.close() && ok;
+    ok = valid.close() && ok;
+    ok = trajectories.close() && ok;
+    ok = uniforms.close() && ok;
+    ok = g_parameters.reset() && ok;
+    ok = g_targets.reset() && ok;
+    ok = g_draws.reset() && ok;
+    ok = g_trajectories.reset() && ok;
+    ok = file.reset() && ok;
+    return ok;
+  }
+};
+
+namespace {
+
+std::string region_name(const Scenario& s, const std::string& id, bool english) {
+  if (id == detail::kZoneId) return english ? detail::kZoneNameEn : detail::kZoneNameZh;
+  for (const auto& r : s.regions) {
+    if (r.id == id) return english ? r.name_en : r.name_zh;
+  }
+  return english ? id : std::string();
+}
+
+const IndicatorNames* find_indicator(const Scenario& s, const std::string& id) {
+  for (const auto& i : s.indicators) {
+    if (i.id == id) return &i;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+RunWriter::RunWriter(std::string final_path, const Scenario& scenario, const ResultShape& shape,
+                     const RunHeader& header, WriterConfig config)
+    : impl_(std::make_unique<Impl>()) {
+  h5::silence_errors();
+  Impl& m = *impl_;
+  m.final_path = std::move(final_path);
+  m.temp_path = m.final_path + ".tmp-" + std::to_string(::getpid());
+  m.where = h5::Where{m.final_path};
+  m.config = config;
+  m.shape = shape;
+  m.targets = scenario.targets;
+  m.num_params = scenario.parameters.size();
+  m.draws = header.draws;
+  m.k_uniforms = header.randoms_per_year;
+  m.num_years_sim = static_cast<std::size_t>(
+      std::max(0, scenario.horizon.end - scenario.horizon.start));
+
+  require(config.gzip_level >= 0 && config.gzip_level <= 9,
+          "WriterConfig::gzip_level must be in 0..9, got " + std::to_string(config.gzip_level));
+  require(shape.units.size() == shape.indicators.size(),
+          "ResultShape: units and indicators differ in length");
+  if (config.trajectories && config.gzip_level > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0) {
+    throw std::runtime_error(m.final_path + ": this HDF5 library lacks the gzip filter");
+  }
+
+  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
+  const hid_t fid = H5Fcreate(m.temp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+  if (fid < 0) {
+    h5::fail(m.final_path, "/", "cannot create temporary file " + m.temp_path);
+  }
+  m.file = Hid(fid, H5Fclose);
+  try {
+    m.create_layout(scenario, shape, header);
+  } catch (...) {
+    m.close_all();
+    std::error_code ec;
+    std::filesystem::remove(m.temp_path, ec);
+    throw;
+  }
+}
+
+void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape& shape,
+                                    const RunHeader& header) {
+  Impl& m = *this;
+  const h5::Where& w = m.where;
+  const WriterConfig& config = m.config;
+  const hid_t root = m.file.get();
+
+  // Root attributes known before the run (the rest come with finish()).
+  h5::write_attr_string(root, "file_type", detail::kFileType, w);
+  h5::write_attr<std::int32_t>(root, "format_version", detail::kFormatVersion, w);
+  h5::write_attr_string(root, "engine_version", header.engine_version, w);
+  h5::write_attr_string(root, "git_sha", header.git_sha, w);
+  h5::write_attr_string(root, "created_utc", utc_now_iso8601(), w);
+  h5::write_attr_string(root, "scenario_name", scenario.name, w);
+  h5::write_attr_string(root, "model", header.model.empty() ? scenario.model : header.model, w);
+  h5::write_attr<std::uint64_t>(root, "seed", header.seed, w);
+  h5::write_attr_string(root, "sampler", header.sampler, w);
+  h5::write_attr<std::uint64_t>(root, "draws_requested", header.draws, w);
+  h5::write_attr<std::uint64_t>(root, "randoms_per_year", header.randoms_per_year, w);
+  h5::write_attr<std::int32_t>(root, "horizon_start", scenario.horizon.start, w);
+  h5::write_attr<std::int32_t>(root, "horizon_end", scenario.horizon.end, w);
+
+  // /scenario
+  {
+    Hid g = h5::create_group(root, "scenario", w);
+    std::vector<std::string> texts, paths;
+    for (const auto& [path, text] : scenario.files) {
+      paths.push_back(path);
+      texts.push_back(text);
+    }
+    h5::write_strings(g.get(), "files", texts, w);
+    h5::write_strings(g.get(), "file_paths", paths, w);
+    h5::write_string_scalar(g.get(), "resolved", scenario.resolved_text(), w);
+    h5::write_attr<double>(g.get(), "on_track", scenario.run.on_track, w);
+    h5::write_attr<double>(g.get(), "at_risk", scenario.run.at_risk, w);
+  }
+
+  // /meta
+  {
+    Hid g = h5::create_group(root, "meta", w);
+    {
+      Hid gr = h5::create_group(g.get(), "regions", w);
+      std::vector<std::string> en, zh;
+      for (const auto& id : shape.regions) {
+        en.push_back(region_name(scenario, id, true));
+        zh.push_back(region_name(scenario, id, false));
+      }
+      h5::write_strings(gr.get(), "id", shape.regions, w);
+      h5::write_strings(gr.get(), "name_en", en, w);
+      h5::write_strings(gr.get(), "name_zh", zh, w);
+    }
+    {
+      Hid gi = h5::create_group(g.get(), "indicators", w);
+      std::vector<std::string> en, zh;
+      for (const auto& id : shape.indicators) {
+        const IndicatorNames* names = find_indicator(scenario, id);
+        en.push_back(names != nullptr && !names->name_en.empty() ? names->name_en : id);
+        zh.push_back(names != nullptr ? names->name_zh : std::string());
+      }
+      h5::write_strings(gi.get(), "id", shape.indicators, w);
+      h5::write_strings(gi.get(), "name_en", en, w);
+      h5::write_strings(gi.get(), "name_zh", zh, w);
+      h5::write_strings(gi.get(), "unit", shape.units, w);
+    }
+    std::vector<std::int32_t> years(shape.years.begin(), shape.years.end());
+    h5::write_vector(g.get(), "years", years, w);
+  }
+
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto N = static_cast<hsize_t>(header.draws);
+
+  // /parameters
+  {
+    m.g_parameters = h5::create_group(root, "parameters", w);
+    std::vector<std::string> id, unit, source, dist;
+    for (const auto& p : scenario.parameters) {
+      id.push_back(p.id);
+      unit.push_back(p.unit);
+      source.push_back(p.source);
+      dist.push_back(p.dist.describe());
+    }
+    const hid_t g = m.g_parameters.get();
+    h5::write_strings(g, "id", id, w);
+    h5::write_strings(g, "unit", unit, w);
+    h5::write_strings(g, "source", source, w);
+    h5::write_strings(g, "distribution", dist, w);
+    m.theta.create(g, "draws", {static_cast<hsize_t>(m.num_params)}, N, {1}, 0, nan,
+                   m.num_params, {}, w);
+  }
+
+  // /targets: what the scenario says now; the table comes with finish().
+  {
+    m.g_targets = h5::create_group(root, "targets", w);
+    const hid_t g = m.g_targets.get();
+    std::vector<std::string> ind, reg, kind, sense, note;
+    std::vector<std::int32_t> year;
+    std::vector<double> value;
+    for (const auto& t : scenario.targets) {
+      ind.push_back(t.indicator);
+      reg.push_back(t.region);
+      kind.push_back(t.binding ? "binding" : "expected");
+      sense.push_back(sense_name(t.sense));
+      note.push_back(t.note);
+      year.push_back(t.year);
+      value.push_back(t.value);
+    }
+    h5::write_strings(g, "indicator", ind, w);
+    h5::write_strings(g, "region", reg, w);
+    h5::write_strings(g, "kind", kind, w);
+    h5::write_strings(g, "sense", sense, w);
+    h5::write_strings(g, "note", note, w);
+    h5::write_vector(g, "year", year, w);
+    h5::write_vector(g, "value", value, w);
+    const std::size_t T = scenario.targets.size();
+    m.target_draws.create(g, "draws", {static_cast<hsize_t>(T)}, N, {1}, 0, nan, T, {}, w);
+  }
+
+  // /draws
+  {
+    m.g_draws = h5::create_group(root, "draws", w);
+    m.valid.create(m.g_draws.get(), "valid", {}, N, {}, 0, std::uint8_t{0}, 1, {}, w);
+    if (config.yearly_uniforms) {
+      // Input records are [S][K]; the dataset is [K][S][N].
+      const std::size_t S = m.num_years_sim, K = m.k_uniforms;
+      std::vector<std::size_t> map(K * S);
+      for (std::size_t k = 0; k < K; ++k) {
+        for (std::size_t s = 0; s < S; ++s) map[k * S + s] = s * K + k;
+      }
+      m.uniforms.create(m.g_draws.get(), "yearly_uniforms",
+                        {static_cast<hsize_t>(K), static_cast<hsize_t>(S)}, N, {1, 1}, 0, nan,
+                        K * S, std::move(map), w);
+    }
+  }
+
+  // /trajectories
+  if (config.trajectories) {
+    m.g_trajectories = h5::create_group(root, "trajectories", w);
+    const auto I = static_cast<hsize_t>(shape.num_indicators());
+    const auto R = static_cast<hsize_t>(shape.num_regions());
+    const auto Y = static_cast<hsize_t>(shape.num_years());
+    m.trajectories.create(m.g_trajectories.get(), "values", {I, R, Y}, N,
+                          {1, 1, std::max<hsize_t>(Y, 1)}, config.gzip_level, nan, shape.size(),
+                          {}, w);
+  }
+}
+
+RunWriter::~RunWriter() {
+  if (!impl_ || impl_->finished) return;
+  impl_->close_all();
+  std::error_code ec;
+  std::filesystem::remove(impl_->temp_path, ec);
+}
+
+void RunWriter::write_draws(std::uint64_t first, std::size_t count,
+                            std::span<const double> theta,
+                            std::span<const double> target_values,
+                            std::span<const double> trajectories,
+                            std::span<const double> uniforms,
+                            std::span<const std::uint8_t> valid) {
+  Impl& m = *impl_;
+  if (m.finished) throw std::logic_error("RunWriter::write_draws after finish()");
+  const std::string blk = "write_draws(" + std::to_string(first) + ", " + std::to_string(count) +
+                          "): ";
+  require(first <= m.draws && count <= m.draws - first,
+          blk + "draws beyond the " + std::to_string(m.draws) + " announced");
+  require(theta.size() == count * m.num_params, blk + "theta has the wrong size");
+  require(target_values.size() == count * m.targets.size(),
+          blk + "target_values has the wrong size");
+  require(valid.size() == count, blk + "valid has the wrong size");
+  if (m.config.trajectories) {
+    require(trajectories.size() == count * m.shape.size(),
+            blk + "trajectories has the wrong size");
+  }
+  if (m.config.yearly_uniforms) {
+    require(uniforms.size() == count * m.num_years_sim * m.k_uniforms,
+            blk + "uniforms has the wrong size");
+  }
+  m.theta.append(first, count, theta.data());
+  m.target_draws.append(first, count, target_values.data());
+  m.valid.append(first, count, valid.data());
+  if (m.config.trajectories) m.trajectories.append(first, count, trajectories.data());
+  if (m.config.yearly_uniforms) m.uniforms.append(first, count, uniforms.data());
+}
+
+std::vector<double> RunWriter::target_values(std::size_t t) const {
+  Impl& m = *impl_;
+  if (m.finished) throw std::logic_error("RunWriter::target_values after finish()");
+  if (t >= m.targets.size()) {
+    throw std::out_of_range("RunWriter::target_values: no target " + std::to_string(t));
+  }
+  m.target_draws.flush();
+  return m.target_draws.read_row(t);
+}
+
+void RunWriter::finish(const Summary& summary, const TargetTable& table, const RunInfo& info) {
+  Impl& m = *impl_;
+  if (m.finished) throw std::logic_error("RunWriter::finish called twice");
+  const h5::Where& w = m.where;
+  const std::size_t series = m.shape.size();
+  const std::size_t Q = summary.quantile_levels.size();
+  const std::size_t T = m.targets.size();
+  require(summary.mean.size() == series && summary.sd.size() == series &&
+              summary.min.size() == series && summary.max.size() == series,
+          "RunWriter::finish: summary size differs from the result shape");
+  require(summary.quantiles.size() == series * Q,
+          "RunWriter::finish: summary quantiles size differs from shape x levels");
+  require(table.rows.size() == T, "RunWriter::finish: target table has " +
+                                      std::to_string(table.rows.size()) + " rows, scenario " +
+                                      std::to_string(T) + " targets");
+  require(table.joint.met_count_hist.size() == T + 1,
+          "RunWriter::finish: met_count_hist must have targets+1 entries");
+
+  m.flush_all();
+  const hid_t root = m.file.get();
+
+  h5::write_attr<std::uint64_t>(root, "draws_valid", info.draws_valid, w);
+  h5::write_attr<std::uint64_t>(root, "draws_dropped", info.draws_dropped, w);
+  h5::write_attr<std::int32_t>(root, "threads", static_cast<std::int32_t>(info.threads), w);
+  h5::write_attr<double>(root, "seconds", info.seconds, w);
+  {
+    Hid g = h5::open_group(root, "scenario", w);
+    h5::write_attr<double>(g.get(), "on_track", table.on_track, w);
+    h5::write_attr<double>(g.get(), "at_risk", table.at_risk, w);
+  }
+  {
+    Hid g = h5::open_group(root, "meta", w);
+    h5::write_vector(g.get(), "quantile_levels", summary.quantile_levels, w);
+  }
+  {
+    Hid g = h5::create_group(root, "summary", w);
+    const std::vector<hsize_t> dims = {static_cast<hsize_t>(m.shape.num_indicators()),
+                                       static_cast<hsize_t>(m.shape.num_regions()),
+                                       static_cast<hsize_t>(m.shape.num_years())};
+    const std::pair<const char*, const std::vector<double>*> stats[] = {
+        {"mean", &summary.mean}, {"sd", &summary.sd}, {"min", &summary.min},
+        {"max", &summary.max}};
+    for (const auto& [name, data] : stats) {
+      h5::write_array(g.get(), name, dims, data->data(), w);
+      Hid d = h5::open_dataset(g.get(), name, w);
+      h5::write_attr_string(d.get(), "dims", "indicator,region,year", w);
+    }
+    std::vector<hsize_t> qdims = dims;
+    qdims.push_back(static_cast<hsize_t>(Q));
+    h5::write_array(g.get(), "quantiles", qdims, summary.quantiles.data(), w);
+    Hid d = h5::open_dataset(g.get(), "quantiles", w);
+    h5::write_attr_string(d.get(), "dims", "indicator,region,year,quantile", w);
+    h5::write_attr<double>(d.get(), "relative_accuracy", summary.quantile_relative_accuracy, w);
+  }
+  {
+    const hid_t g = m.g_targets.get();
+    std::vector<double> median, q05, q95, mean, p_met, p_met_se;
+    std::vector<std::uint64_t> valid_draws;
+    std::vector<std::string> verdict;
+    for (const auto& r : table.rows) {
+      median.push_back(r.median);
+      q05.push_back(r.q05);
+      q95.push_back(r.q95);
+      mean.push_back(r.mean);
+      p_met.push_back(r.p_met);
+      p_met_se.push_back(r.p_met_se);
+      valid_draws.push_back(r.draws);
+      verdict.push_back(r.verdict);
+    }
+    h5::write_vector(g, "median", median, w);
+    h5::write_vector(g, "q05", q05, w);
+    h5::write_vector(g, "q95", q95, w);
+    h5::write_vector(g, "mean", mean, w);
+    h5::write_vector(g, "p_met", p_met, w);
+    h5::write_vector(g, "p_met_se", p_met_se, w);
+    h5::write_vector(g, "valid_draws", valid_draws, w);
+    h5::write_strings(g, "verdict", verdict, w);
+    Hid j = h5::create_group(g, "joint", w);
+    h5::write_vector(j.get(), "met_count_hist", table.joint.met_count_hist, w);
+    h5::write_attr<double>(j.get(), "p_all_binding", table.joint.p_all_binding, w);
+    h5::write_attr<double>(j.get(), "p_all", table.joint.p_all, w);
+    h5::write_attr<std::int32_t>(j.get(), "num_binding",
+                                 static_cast<std::int32_t>(table.joint.num_binding), w);
+  }
+
+  if (!m.close_all()) h5::fail(m.final_path, "/", "cannot close " + m.temp_path);
+  fsync_path(m.temp_path, false);
+  std::error_code ec;
+  std::filesystem::rename(m.temp_path, m.final_path, ec);
+  if (ec) {
+    throw std::runtime_error(m.final_path + ": cannot rename " + m.temp_path + " into place: " +
+                             ec.message());
+  }
+  const auto dir = std::filesystem::path(m.final_path).parent_path();
+  fsync_path(dir.empty() ? std::string(".") : dir.string(), true);
+  m.finished = true;
+}
+
+const std::string& RunWriter::temp_path() const { return impl_->temp_path; }
+
+}  // namespace innosim

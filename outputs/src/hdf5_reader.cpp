@@ -1,0 +1,291 @@
+// HDF5 run-file reader (schema: docs/hdf5-schema.md), for `innosim check`
+// and `compare`.
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "detail/h5.hpp"
+#include "detail/run_file.hpp"
+#include "innosim/outputs/hdf5_writer.hpp"
+#include "innosim/run/targets.hpp"
+
+namespace innosim {
+
+namespace h5 = detail::h5;
+using h5::Hid;
+
+namespace {
+
+// Draws per block when streaming /targets/draws into the joint view.
+constexpr hsize_t kJointBlock = 16384;
+
+Sense parse_sense(const std::string& s, const h5::Where& w, std::size_t t) {
+  if (s == "at_least") return Sense::at_least;
+  if (s == "at_most") return Sense::at_most;
+  throw std::runtime_error(w.file + ": /targets/sense[" + std::to_string(t) + "]: '" + s +
+                           "' is neither at_least nor at_most");
+}
+
+bool parse_kind(const std::string& s, const h5::Where& w, std::size_t t) {
+  if (s == "binding") return true;
+  if (s == "expected") return false;
+  throw std::runtime_error(w.file + ": /targets/kind[" + std::to_string(t) + "]: '" + s +
+                           "' is neither binding nor expected");
+}
+
+std::vector<Target> read_targets(hid_t g, const h5::Where& w) {
+  const auto ind = h5::read_strings(g, "indicator", w);
+  const std::size_t T = ind.size();
+  const auto reg = h5::read_strings(g, "region", w, T);
+  const auto kind = h5::read_strings(g, "kind", w, T);
+  const auto sense = h5::read_strings(g, "sense", w, T);
+  const auto note = h5::read_strings(g, "note", w, T);
+  const auto year = h5::read_array<std::int32_t>(g, "year", w, nullptr, {{T}});
+  const auto value = h5::read_array<double>(g, "value", w, nullptr, {{T}});
+  std::vector<Target> out(T);
+  for (std::size_t t = 0; t < T; ++t) {
+    out[t].indicator = ind[t];
+    out[t].region = reg[t];
+    out[t].binding = parse_kind(kind[t], w, t);
+    out[t].sense = parse_sense(sense[t], w, t);
+    out[t].note = note[t];
+    out[t].year = year[t];
+    out[t].value = value[t];
+  }
+  return out;
+}
+
+// Rebuilds the target table from /targets/draws, exactly as the run did.
+TargetTable recompute_table(hid_t g, const h5::Where& w, const std::vector<Target>& targets,
+                            const std::vector<std::string>& units, double on_track,
+                            double at_risk) {
+  const std::size_t T = targets.size();
+  Hid d = h5::open_dataset(g, "draws", w);
+  const auto dims = h5::dataset_dims(d.get());
+  if (dims.size() != 2 || dims[0] != T) {
+    h5::fail(w.file, "/targets/draws", "expected shape [" + std::to_string(T) + ", N]");
+  }
+  const hsize_t N = dims[1];
+  Hid fspace(H5Dget_space(d.get()), H5Sclose);
+
+  TargetTable table;
+  table.on_track = on_track;
+  table.at_risk = at_risk;
+  std::vector<double> values(static_cast<std::size_t>(N));
+  for (std::size_t t = 0; t < T; ++t) {
+    if (N > 0) {
+      const hsize_t start[2] = {t, 0}, count[2] = {1, N};
+      Hid mspace(H5Screate_simple(1, &N, nullptr), H5Sclose);
+      if (H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
+          H5Dread(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT,
+                  values.data()) < 0) {
+        h5::fail(w.file, "/targets/draws", "cannot read row " + std::to_string(t));
+      }
+    }
+    TargetRow row = summarize_target(targets[t], values, on_track, at_risk);
+    row.indicator_unit = units[t];
+    table.rows.push_back(std::move(row));
+  }
+
+  // Joint view: blocks of draws, transposed to the draw-major layout
+  // JointAccumulator takes.
+  JointAccumulator joint(targets);
+  const hsize_t block = std::min<hsize_t>(kJointBlock, std::max<hsize_t>(N, 1));
+  std::vector<double> slab(static_cast<std::size_t>(T * block)), rows(slab.size());
+  for (hsize_t first = 0; first < N && T > 0; first += block) {
+    const hsize_t n = std::min(block, N - first);
+    const hsize_t start[2] = {0, first}, count[2] = {T, n};
+    const hsize_t mdims[2] = {T, n};
+    Hid mspace(H5Screate_simple(2, mdims, nullptr), H5Sclose);
+    if (H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
+        H5Dread(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT,
+                slab.data()) < 0) {
+      h5::fail(w.file, "/targets/draws", "cannot read draws from " + std::to_string(first));
+    }
+    for (std::size_t t = 0; t < T; ++t) {
+      for (std::size_t j = 0; j < n; ++j) rows[j * T + t] = slab[t * n + j];
+    }
+    joint.add(std::span<const double>(rows.data(), static_cast<std::size_t>(n) * T),
+              static_cast<std::size_t>(n));
+  }
+  table.joint = joint.result();
+  return table;
+}
+
+}  // namespace
+
+RunFile read_run_file(const std::string& path, bool recompute) {
+  h5::silence_errors();
+  const h5::Where w{path};
+  if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw std::runtime_error(path + ": not an HDF5 file");
+  }
+  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
+  Hid file = h5::checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose, w,
+                         H5I_INVALID_HID, "", "cannot open");
+  const hid_t root = file.get();
+
+  if (!h5::has_attr(root, "file_type")) {
+    throw std::runtime_error(path + ": not an innosim run file (missing attribute file_type)");
+  }
+  const std::string file_type = h5::read_attr_string(root, "file_type", w);
+  if (file_type != detail::kFileType) {
+    throw std::runtime_error(path + ": not an innosim run file (file_type is '" + file_type +
+                             "', expected '" + detail::kFileType + "')");
+  }
+  if (!h5::has_attr(root, "format_version")) {
+    throw std::runtime_error(path + ": malformed run file (missing attribute format_version)");
+  }
+  const auto version = h5::read_attr<std::int64_t>(root, "format_version", w);
+  if (version != detail::kFormatVersion) {
+    throw std::runtime_error(path + ": run file format_version " + std::to_string(version) +
+                             " is not supported (this innosim reads version " +
+                             std::to_string(detail::kFormatVersion) + ")");
+  }
+
+  RunFile rf;
+  rf.path = path;
+  rf.header.engine_version = h5::read_attr_string(root, "engine_version", w);
+  rf.header.git_sha = h5::read_attr_string(root, "git_sha", w);
+  rf.header.seed = h5::read_attr<std::uint64_t>(root, "seed", w);
+  rf.header.sampler = h5::read_attr_string(root, "sampler", w);
+  rf.header.draws = h5::read_attr<std::uint64_t>(root, "draws_requested", w);
+  rf.header.randoms_per_year = h5::has_attr(root, "randoms_per_year")
+                                   ? h5::read_attr<std::uint64_t>(root, "randoms_per_year", w)
+                                   : 0;
+  rf.header.model = h5::read_attr_string(root, "model", w);
+  rf.scenario_name = h5::read_attr_string(root, "scenario_name", w);
+
+  rf.info.seed = rf.header.seed;
+  rf.info.sampler = rf.header.sampler;
+  rf.info.draws_requested = rf.header.draws;
+  rf.info.draws_valid = h5::read_attr<std::uint64_t>(root, "draws_valid", w);
+  rf.info.draws_dropped = h5::read_attr<std::uint64_t>(root, "draws_dropped", w);
+  rf.info.threads = static_cast<unsigned>(h5::read_attr<std::int64_t>(root, "threads", w));
+  rf.info.seconds = h5::read_attr<double>(root, "seconds", w);
+  const std::size_t N = rf.header.draws;
+  {
+    Hid g = h5::open_group(root, "draws", w);
+    const auto valid = h5::read_array<std::uint8_t>(g.get(), "valid", w, nullptr, {{N}});
+    for (std::size_t i = 0; i < valid.size(); ++i) {
+      if (valid[i] == 0) rf.info.dropped_draws.push_back(i);
+    }
+  }
+
+  // /meta
+  {
+    Hid g = h5::open_group(root, "meta", w);
+    {
+      Hid gr = h5::open_group(g.get(), "regions", w);
+      const auto id = h5::read_strings(gr.get(), "id", w);
+      const auto en = h5::read_strings(gr.get(), "name_en", w, id.size());
+      const auto zh = h5::read_strings(gr.get(), "name_zh", w, id.size());
+      for (std::size_t r = 0; r < id.size(); ++r) rf.regions.push_back({id[r], en[r], zh[r]});
+      rf.shape.regions = id;
+    }
+    {
+      Hid gi = h5::open_group(g.get(), "indicators", w);
+      const auto id = h5::read_strings(gi.get(), "id", w);
+      const auto en = h5::read_strings(gi.get(), "name_en", w, id.size());
+      const auto zh = h5::read_strings(gi.get(), "name_zh", w, id.size());
+      const auto unit = h5::read_strings(gi.get(), "unit", w, id.size());
+      for (std::size_t i = 0; i < id.size(); ++i) {
+        rf.indicators.push_back({id[i], en[i], zh[i], unit[i]});
+      }
+      rf.shape.indicators = id;
+      rf.shape.units = unit;
+    }
+    std::vector<hsize_t> ydims;
+    const auto years = h5::read_array<std::int32_t>(g.get(), "years", w, &ydims);
+    if (ydims.size() != 1) h5::fail(path, "/meta/years", "expected a 1-D dataset");
+    rf.shape.years.assign(years.begin(), years.end());
+    rf.summary.quantile_levels = h5::read_array<double>(g.get(), "quantile_levels", w);
+  }
+
+  // /summary
+  {
+    Hid g = h5::open_group(root, "summary", w);
+    const std::vector<hsize_t> dims = {static_cast<hsize_t>(rf.shape.num_indicators()),
+                                       static_cast<hsize_t>(rf.shape.num_regions()),
+                                       static_cast<hsize_t>(rf.shape.num_years())};
+    rf.summary.mean = h5::read_array<double>(g.get(), "mean", w, nullptr, dims);
+    rf.summary.sd = h5::read_array<double>(g.get(), "sd", w, nullptr, dims);
+    rf.summary.min = h5::read_array<double>(g.get(), "min", w, nullptr, dims);
+    rf.summary.max = h5::read_array<double>(g.get(), "max", w, nullptr, dims);
+    std::vector<hsize_t> qdims = dims;
+    qdims.push_back(static_cast<hsize_t>(rf.summary.quantile_levels.size()));
+    rf.summary.quantiles = h5::read_array<double>(g.get(), "quantiles", w, nullptr, qdims);
+    Hid d = h5::open_dataset(g.get(), "quantiles", w);
+    rf.summary.quantile_relative_accuracy =
+        h5::read_attr<double>(d.get(), "relative_accuracy", w);
+  }
+
+  // Thresholds the table was computed with.
+  double on_track = 0, at_risk = 0;
+  {
+    Hid g = h5::open_group(root, "scenario", w);
+    on_track = h5::read_attr<double>(g.get(), "on_track", w);
+    at_risk = h5::read_attr<double>(g.get(), "at_risk", w);
+  }
+
+  // /targets
+  {
+    Hid g = h5::open_group(root, "targets", w);
+    rf.targets = read_targets(g.get(), w);
+    const std::size_t T = rf.targets.size();
+    std::vector<std::string> units(T);
+    for (std::size_t t = 0; t < T; ++t) {
+      for (const auto& ind : rf.indicators) {
+        if (ind.id == rf.targets[t].indicator) units[t] = ind.unit;
+      }
+    }
+
+    if (recompute) {
+      rf.table = recompute_table(g.get(), w, rf.targets, units, on_track, at_risk);
+    } else {
+      const std::optional<std::vector<hsize_t>> tdims{{static_cast<hsize_t>(T)}};
+      const auto median = h5::read_array<double>(g.get(), "median", w, nullptr, tdims);
+      const auto q05 = h5::read_array<double>(g.get(), "q05", w, nullptr, tdims);
+      const auto q95 = h5::read_array<double>(g.get(), "q95", w, nullptr, tdims);
+      const auto mean = h5::read_array<double>(g.get(), "mean", w, nullptr, tdims);
+      const auto p_met = h5::read_array<double>(g.get(), "p_met", w, nullptr, tdims);
+      const auto p_met_se = h5::read_array<double>(g.get(), "p_met_se", w, nullptr, tdims);
+      const auto n_valid =
+          h5::read_array<std::uint64_t>(g.get(), "valid_draws", w, nullptr, tdims);
+      const auto verdict = h5::read_strings(g.get(), "verdict", w, T);
+      rf.table.on_track = on_track;
+      rf.table.at_risk = at_risk;
+      for (std::size_t t = 0; t < T; ++t) {
+        TargetRow row;
+        row.target = rf.targets[t];
+        row.indicator_unit = units[t];
+        row.median = median[t];
+        row.q05 = q05[t];
+        row.q95 = q95[t];
+        row.mean = mean[t];
+        row.p_met = p_met[t];
+        row.p_met_se = p_met_se[t];
+        row.draws = static_cast<std::size_t>(n_valid[t]);
+        row.verdict = verdict[t];
+        rf.table.rows.push_back(std::move(row));
+      }
+      Hid j = h5::open_group(g.get(), "joint", w);
+      rf.table.joint.met_count_hist =
+          h5::read_array<std::uint64_t>(j.get(), "met_count_hist", w, nullptr, {{T + 1}});
+      rf.table.joint.p_all_binding = h5::read_attr<double>(j.get(), "p_all_binding", w);
+      rf.table.joint.p_all = h5::read_attr<double>(j.get(), "p_all", w);
+      rf.table.joint.num_binding =
+          static_cast<std::size_t>(h5::read_attr<std::int64_t>(j.get(), "num_binding", w));
+    }
+  }
+  return rf;
+}
+
+}  // namespace innosim
