@@ -1,0 +1,483 @@
+// The target table: aligned text for terminals, CSV and JSON for programs.
+
+#include "innosim/outputs/table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace innosim {
+
+// ---------------------------------------------------------------- width
+
+namespace {
+
+bool is_zero_width(char32_t c) {
+  return (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+         (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+         (c >= 0xFE20 && c <= 0xFE2F) || (c >= 0x200B && c <= 0x200F) || c == 0xFEFF ||
+         (c >= 0xFE00 && c <= 0xFE0F);
+}
+
+// East Asian Wide (W) and Fullwidth (F) blocks, as terminals render them.
+bool is_wide(char32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
+         (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+         (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x2FFFD) ||
+         (c >= 0x30000 && c <= 0x3FFFD);
+}
+
+}  // namespace
+
+std::size_t display_width(std::string_view s) {
+  std::size_t width = 0;
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b == 0x1B && i + 1 < n && s[i + 1] == '[') {  // ANSI CSI: ESC [ ... final byte
+      i += 2;
+      while (i < n && !(s[i] >= 0x40 && s[i] <= 0x7E)) ++i;
+      ++i;
+      continue;
+    }
+    char32_t c = b;
+    std::size_t len = 1;
+    if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      c = b & 0x07;
+    } else if (b >= 0xE0) {
+      len = 3;
+      c = b & 0x0F;
+    } else if (b >= 0xC2 && b < 0xE0) {
+      len = 2;
+      c = b & 0x1F;
+    } else if (b >= 0x80) {
+      len = 0;  // stray continuation or invalid lead byte: one column, as a replacement char
+    }
+    if (len > 1) {
+      if (i + len > n) {
+        len = 0;
+      } else {
+        for (std::size_t k = 1; k < len; ++k) {
+          const auto cb = static_cast<unsigned char>(s[i + k]);
+          if ((cb & 0xC0) != 0x80) {
+            len = 0;
+            break;
+          }
+          c = (c << 6) | (cb & 0x3F);
+        }
+      }
+    }
+    if (len == 0) {
+      width += 1;
+      i += 1;
+      continue;
+    }
+    i += len;
+    if (c < 0x20 || c == 0x7F) continue;  // control characters take no column
+    width += is_zero_width(c) ? 0 : is_wide(c) ? 2 : 1;
+  }
+  return width;
+}
+
+namespace {
+
+// ---------------------------------------------------------------- names
+
+const IndicatorNames* find_indicator(const TableContext& ctx, const std::string& id) {
+  for (const auto& i : ctx.indicators) {
+    if (i.id == id) return &i;
+  }
+  return nullptr;
+}
+
+const Region* find_region(const TableContext& ctx, const std::string& id) {
+  for (const auto& r : ctx.regions) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+std::string first_nonempty(std::initializer_list<std::string_view> xs) {
+  for (auto x : xs) {
+    if (!x.empty()) return std::string(x);
+  }
+  return {};
+}
+
+std::string indicator_name_en(const TableContext& ctx, const std::string& id) {
+  const IndicatorNames* n = find_indicator(ctx, id);
+  return n != nullptr ? first_nonempty({n->name_en, n->name_zh, id}) : id;
+}
+
+bool is_zone(const std::string& region) { return region == "zone"; }
+
+std::string region_name_en(const TableContext& ctx, const std::string& id) {
+  const Region* r = find_region(ctx, id);
+  if (r != nullptr) return first_nonempty({r->name_en, r->name_zh, id});
+  return is_zone(id) ? std::string("zone total") : id;
+}
+
+std::string region_name_zh(const TableContext& ctx, const std::string& id) {
+  const Region* r = find_region(ctx, id);
+  if (r != nullptr) return r->name_zh;
+  return is_zone(id) ? std::string("区域合计") : std::string();
+}
+
+std::string row_unit(const TargetRow& row, const TableContext& ctx) {
+  if (!row.indicator_unit.empty()) return row.indicator_unit;
+  const IndicatorNames* n = find_indicator(ctx, row.target.indicator);
+  return n != nullptr ? n->unit : std::string();
+}
+
+const char* sense_name(Sense s) { return s == Sense::at_least ? "at_least" : "at_most"; }
+
+// ---------------------------------------------------------------- numbers for people
+
+enum class UnitKind { percent, count, per_10k, other };
+
+UnitKind unit_kind(std::string_view unit) {
+  if (unit == "%" || unit == "percent") return UnitKind::percent;
+  if (unit.find("10k") != std::string_view::npos || unit.find("10 000") != std::string_view::npos ||
+      unit.find("10,000") != std::string_view::npos || unit.find("万") != std::string_view::npos) {
+    return UnitKind::per_10k;
+  }
+  if (unit == "count" || unit == "counts" || unit == "number" || unit == "persons" ||
+      unit == "people" || unit.find("count") != std::string_view::npos) {
+    return UnitKind::count;
+  }
+  return UnitKind::other;
+}
+
+// A value as a planner reads it: precision by unit and magnitude.
+std::string human(double x, std::string_view unit) {
+  if (std::isnan(x)) return "n/a";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  const double a = std::fabs(x);
+  switch (unit_kind(unit)) {
+    case UnitKind::percent:
+      return a < 10 ? fmt::format("{:.2f}", x) : fmt::format("{:.1f}", x);
+    case UnitKind::count:
+      return a >= 100 ? fmt::format("{:.0f}", x) : fmt::format("{:.1f}", x);
+    case UnitKind::per_10k:
+      return fmt::format("{:.2f}", x);
+    case UnitKind::other:
+      break;
+  }
+  if (a >= 1e6 || (a > 0 && a < 1)) return fmt::format("{:.3g}", x);
+  if (a >= 100) return fmt::format("{:.0f}", x);
+  if (a >= 10) return fmt::format("{:.1f}", x);
+  return fmt::format("{:.2f}", x);
+}
+
+std::string percent(double p, int decimals = 1) {
+  if (std::isnan(p)) return "n/a";
+  return fmt::format("{:.{}f}%", 100.0 * p, decimals);
+}
+
+// ---------------------------------------------------------------- text
+
+enum class Align { left, right };
+
+std::string pad(const std::string& s, std::size_t width, Align align) {
+  const std::size_t w = display_width(s);
+  if (w >= width) return s;
+  const std::string fill(width - w, ' ');
+  return align == Align::left ? s + fill : fill + s;
+}
+
+const char* verdict_color(const std::string& verdict) {
+  if (verdict == "on track") return "\x1b[32m";
+  if (verdict == "at risk") return "\x1b[33m";
+  return "\x1b[31m";
+}
+
+std::string format_text(const TargetTable& table, const TableContext& ctx) {
+  struct Col {
+    const char* title;
+    Align align;
+  };
+  const std::vector<Col> cols = {{"", Align::left},        {"Indicator", Align::left},
+                                 {"Unit", Align::left},    {"Year", Align::right},
+                                 {"Median", Align::right}, {"5–95 %", Align::right},
+                                 {"Target", Align::right}, {"P(met)", Align::right},
+                                 {"Verdict", Align::left}};
+  std::vector<std::vector<std::string>> cells;
+  cells.emplace_back();
+  for (const auto& c : cols) cells.back().push_back(c.title);
+  bool any_binding = false;
+  for (const auto& row : table.rows) {
+    const Target& t = row.target;
+    const std::string unit = row_unit(row, ctx);
+    std::string name = indicator_name_en(ctx, t.indicator);
+    if (!is_zone(t.region)) name += " (" + region_name_en(ctx, t.region) + ")";
+    any_binding = any_binding || t.binding;
+    cells.push_back({
+        t.binding ? "*" : " ",
+        name,
+        unit,
+        std::to_string(t.year),
+        human(row.median, unit),
+        human(row.q05, unit) + " – " + human(row.q95, unit),
+        std::string(t.sense == Sense::at_least ? "≥ " : "≤ ") + human(t.value, unit),
+        percent(row.p_met) + " ± " + percent(row.p_met_se),
+        row.verdict,
+    });
+  }
+
+  std::vector<std::size_t> width(cols.size(), 0);
+  for (const auto& r : cells) {
+    for (std::size_t c = 0; c < cols.size(); ++c) width[c] = std::max(width[c], display_width(r[c]));
+  }
+
+  std::string out;
+  out += fmt::format("Scenario: {}\n\n", ctx.scenario_name);
+  for (std::size_t r = 0; r < cells.size(); ++r) {
+    std::string line;
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      if (c > 1) line += "  ";
+      if (c == 1) line += " ";  // the binding mark sits one space before the name
+      std::string cell = pad(cells[r][c], width[c], cols[c].align);
+      if (ctx.color && r > 0 && c + 1 == cols.size()) {
+        cell = verdict_color(cells[r][c]) + cell + "\x1b[0m";
+      }
+      line += cell;
+    }
+    out += line + "\n";
+    if (r == 0) out += std::string(display_width(line), '-') + "\n";
+  }
+  if (any_binding) out += "* binding (约束性)\n";
+  out += "\n";
+
+  const JointView& j = table.joint;
+  out += "P(all binding met): ";
+  out += j.num_binding == 0 ? std::string("n/a (no binding targets)")
+                            : fmt::format("{} ({} binding)", percent(j.p_all_binding),
+                                          j.num_binding);
+  out += fmt::format("   P(all met): {}\n", percent(j.p_all));
+  const std::uint64_t total =
+      std::accumulate(j.met_count_hist.begin(), j.met_count_hist.end(), std::uint64_t{0});
+  out += fmt::format("targets met (of {}):", table.rows.size());
+  for (std::size_t k = 0; k < j.met_count_hist.size(); ++k) {
+    const double share = total > 0 ? static_cast<double>(j.met_count_hist[k]) /
+                                         static_cast<double>(total)
+                                   : std::nan("");
+    out += fmt::format(" {}:{}", k, percent(share));
+  }
+  out += "\n\n";
+
+  const RunInfo& info = ctx.info;
+  out += fmt::format("draws: {} ({} valid, {} dropped) · seed {} · sampler {}",
+                     info.draws_requested, info.draws_valid, info.draws_dropped, info.seed,
+                     info.sampler.empty() ? "?" : info.sampler);
+  if (info.threads > 0) out += fmt::format(" · {} threads", info.threads);
+  if (info.seconds > 0) out += fmt::format(" · {:.1f} s", info.seconds);
+  out += "\n";
+  if (!info.dropped_draws.empty()) {
+    constexpr std::size_t kShown = 10;
+    out += "dropped draws:";
+    for (std::size_t i = 0; i < std::min(kShown, info.dropped_draws.size()); ++i) {
+      out += fmt::format(" {}", info.dropped_draws[i]);
+    }
+    if (info.dropped_draws.size() > kShown) {
+      out += fmt::format(" … ({} more)", info.dropped_draws.size() - kShown);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- numbers for programs
+
+// Shortest text that reads back to the same double.
+std::string exact(double x) { return fmt::format("{}", x); }
+
+std::string csv_number(double x) { return std::isnan(x) ? std::string() : exact(x); }
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string format_csv(const TargetTable& table, const TableContext& ctx) {
+  std::string out =
+      "indicator,indicator_name_en,region,region_name_en,year,kind,sense,target,unit,"
+      "median,q05,q95,mean,p_met,p_met_se,draws,verdict,note\n";
+  for (const auto& row : table.rows) {
+    const Target& t = row.target;
+    const std::vector<std::string> fields = {
+        t.indicator,
+        indicator_name_en(ctx, t.indicator),
+        t.region,
+        region_name_en(ctx, t.region),
+        std::to_string(t.year),
+        t.binding ? "binding" : "expected",
+        sense_name(t.sense),
+        csv_number(t.value),
+        row_unit(row, ctx),
+        csv_number(row.median),
+        csv_number(row.q05),
+        csv_number(row.q95),
+        csv_number(row.mean),
+        csv_number(row.p_met),
+        csv_number(row.p_met_se),
+        std::to_string(row.draws),
+        row.verdict,
+        t.note,
+    };
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) out += ',';
+      out += csv_field(fields[i]);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- JSON
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += ch;  // UTF-8 passes through
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double x) { return std::isfinite(x) ? exact(x) : std::string("null"); }
+
+// Builds one JSON object, member by member.
+class JsonObject {
+ public:
+  explicit JsonObject(int indent) : indent_(indent) {}
+  JsonObject& raw(std::string_view key, const std::string& value) {
+    body_ += first_ ? "\n" : ",\n";
+    first_ = false;
+    body_ += std::string(static_cast<std::size_t>(indent_ + 2), ' ') + json_string(key) + ": " +
+             value;
+    return *this;
+  }
+  JsonObject& str(std::string_view key, std::string_view v) { return raw(key, json_string(v)); }
+  JsonObject& num(std::string_view key, double v) { return raw(key, json_number(v)); }
+  template <class I>
+  JsonObject& integer(std::string_view key, I v) {
+    return raw(key, fmt::format("{}", v));
+  }
+  std::string done() const {
+    return first_ ? "{}"
+                  : "{" + body_ + "\n" + std::string(static_cast<std::size_t>(indent_), ' ') + "}";
+  }
+
+ private:
+  int indent_;
+  std::string body_;
+  bool first_ = true;
+};
+
+template <class I>
+std::string json_int_array(const std::vector<I>& v) {
+  return fmt::format("[{}]", fmt::join(v, ", "));
+}
+
+std::string format_json(const TargetTable& table, const TableContext& ctx) {
+  std::string targets = "[";
+  for (std::size_t i = 0; i < table.rows.size(); ++i) {
+    const TargetRow& row = table.rows[i];
+    const Target& t = row.target;
+    const IndicatorNames* names = find_indicator(ctx, t.indicator);
+    JsonObject o(4);
+    o.str("indicator", t.indicator)
+        .str("indicator_name_en", indicator_name_en(ctx, t.indicator))
+        .str("indicator_name_zh", names != nullptr ? names->name_zh : "")
+        .str("region", t.region)
+        .str("region_name_en", region_name_en(ctx, t.region))
+        .str("region_name_zh", region_name_zh(ctx, t.region))
+        .integer("year", t.year)
+        .str("kind", t.binding ? "binding" : "expected")
+        .str("sense", sense_name(t.sense))
+        .num("target", t.value)
+        .str("unit", row_unit(row, ctx))
+        .num("median", row.median)
+        .num("q05", row.q05)
+        .num("q95", row.q95)
+        .num("mean", row.mean)
+        .num("p_met", row.p_met)
+        .num("p_met_se", row.p_met_se)
+        .integer("draws", row.draws)
+        .str("verdict", row.verdict)
+        .str("note", t.note);
+    targets += (i == 0 ? "\n    " : ",\n    ") + o.done();
+  }
+  targets += table.rows.empty() ? "]" : "\n  ]";
+
+  JsonObject joint(2);
+  joint.integer("num_binding", table.joint.num_binding)
+      .num("p_all_binding", table.joint.p_all_binding)
+      .num("p_all", table.joint.p_all)
+      .raw("met_count_hist", json_int_array(table.joint.met_count_hist));
+
+  const RunInfo& info = ctx.info;
+  JsonObject run(2);
+  run.integer("seed", info.seed)
+      .str("sampler", info.sampler)
+      .integer("draws_requested", info.draws_requested)
+      .integer("draws_valid", info.draws_valid)
+      .integer("draws_dropped", info.draws_dropped)
+      .raw("dropped_draws", json_int_array(info.dropped_draws))
+      .integer("threads", info.threads)
+      .num("seconds", info.seconds)
+      .num("on_track", table.on_track)
+      .num("at_risk", table.at_risk);
+
+  JsonObject root(0);
+  root.str("scenario", ctx.scenario_name)
+      .raw("targets", targets)
+      .raw("joint", joint.done())
+      .raw("run", run.done());
+  return root.done() + "\n";
+}
+
+}  // namespace
+
+std::string format_target_table(const TargetTable& table, const TableContext& ctx,
+                                TableFormat format) {
+  switch (format) {
+    case TableFormat::text: return format_text(table, ctx);
+    case TableFormat::csv: return format_csv(table, ctx);
+    case TableFormat::json: return format_json(table, ctx);
+  }
+  return {};
+}
+
+}  // namespace innosim
