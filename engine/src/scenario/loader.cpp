@@ -404,7 +404,8 @@ class Validator {
   void check_keys(const Node& table, const std::string& path, const std::vector<std::string>& allowed) {
     for (const Entry& e : table.kids) {
       if (std::find(allowed.begin(), allowed.end(), e.key) != allowed.end()) continue;
-      const std::string what = path.empty() ? "section" : "key";
+      const bool section = path.empty() && (e.value.is_table() || e.value.t == Node::T::array);
+      const std::string what = section ? "section" : "key";
       add(e.value.key_loc, child_path(path, e.key),
           fmt::format("unknown {} '{}'{}{}", what, e.key, maybe(e.key, allowed),
                       path.empty() ? "" : fmt::format(" (expected one of: {})", join(allowed))));
