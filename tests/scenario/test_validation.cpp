@@ -75,7 +75,7 @@ souce = "assumption"
   const Problem section = the_problem(ps, "levrs");
   check_at(section, "plan.toml", 15, 2);
   CHECK(section.message == "unknown section 'levrs' — did you mean 'levers'?");
-  const auto top = problems_of(kHead + "draws = 5\n");
+  const auto top = problems_of("draws = 5\n" + kHead);  // before any table header
   CHECK(the_problem(top, "draws").message == "unknown key 'draws'");
 
   const Problem draw = the_problem(ps, "run.draw");
