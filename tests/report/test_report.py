@@ -232,6 +232,10 @@ class ReportTest(unittest.TestCase):
             self.assertAlmostEqual(row["runs"]["plan-2016-2020"]["p_met"], pa[k])
             self.assertAlmostEqual(row["runs"]["baseline"]["p_met"], pb[k])
             self.assertAlmostEqual(row["runs"]["plan-2016-2020"]["median"], ma[k])
+        m = re.search(r'<table class="comparison">(.*?)</table>', self.html, re.S)
+        self.assertIsNotNone(m, "HTML comparison table")
+        self.assertEqual(m.group(1).count("<tr>"), 1 + len(pa))
+        self.assertIn(f">{fmt_pct(pb[0])}</td>", m.group(1))
         med = json.loads((self.out / "charts" / "compare_median.json").read_text(encoding="utf-8"))
         row = med["targets"][0]["runs"]["plan-2016-2020"]
         self.assertAlmostEqual(row["value"], 100 * row["median"] / row["target"])
@@ -248,6 +252,12 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(UnitScale("per 10k people", "en", [5]).value(4.2), "4.20 per 10k people")
         self.assertEqual(fmt_pct(0.3281), "32.8%")
         self.assertEqual(wrap("全社会研发投入占生产总值的比重", "zh", 12), "全社会研发投入占\n生产总值的比重")
+
+    def test_pages_are_balanced(self):
+        from innosim_report.charts import _pages
+        self.assertEqual([len(p) for p in _pages(list(range(10)), 6)], [5, 5])
+        self.assertEqual([len(p) for p in _pages(list(range(13)), 6)], [5, 5, 3])
+        self.assertEqual(_pages([], 6), [[]])
 
     # --- reading run files ---------------------------------------------------
 

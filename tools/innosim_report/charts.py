@@ -117,9 +117,11 @@ def _draw_fan(ax, run, i, r, lang, scale, compact=False):
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
     ax.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, nbins=8))
     ax.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.0f}"))
-    top = max([float(np.nanmax(fan["q95"]))] + [d["value"] for d in tdata])
-    bottom = min([float(np.nanmin(fan["q05"]))] + [d["value"] for d in tdata])
-    if bottom >= 0:
+    finite = np.concatenate([fan["q05"], fan["q95"], [d["value"] for d in tdata]])
+    finite = finite[np.isfinite(finite)]
+    top = float(finite.max()) if finite.size else float("nan")
+    bottom = float(finite.min()) if finite.size else float("nan")
+    if np.isfinite(bottom) and bottom >= 0:
         ax.set_ylim(0, top * 1.08 if top > 0 else 1)
     _y_formatter(ax, scale)
     return dict(years=years, unit=scale.label, factor=scale.factor, start_value=start,
@@ -226,7 +228,12 @@ def _threshold_lines(ax, run, lang):
 
 
 def _pages(items, per_page):
-    return [items[k:k + per_page] for k in range(0, len(items), per_page)] or [[]]
+    """Splits into pages of at most per_page, as evenly as possible (5 + 5, not 6 + 4)."""
+    if not items:
+        return [[]]
+    n = math.ceil(len(items) / per_page)
+    size = math.ceil(len(items) / n)
+    return [items[k:k + size] for k in range(0, len(items), size)]
 
 
 def attainment(run, lang):
@@ -241,6 +248,8 @@ def attainment(run, lang):
         rows = []
         for yy, (idx, tg) in zip(y, page):
             p, err = 100 * tg.p_met, 100 * 1.96 * tg.p_met_se
+            if not (math.isfinite(p) and math.isfinite(err)):  # no valid draws
+                p, err = 0.0, 0.0
             ax.barh(yy, p, height=0.62, color=style.VERDICT.get(tg.verdict, "#999999"),
                     hatch="///" if tg.binding else None, edgecolor="black" if tg.binding else
                     "none", lw=1.2, gid=f"bar_{idx}")
@@ -332,7 +341,7 @@ def _comparison_axes(runs, page, lang, value_of, xlabel, title, name, cap, kind,
                         hatch="///" if tg.binding else None,
                         edgecolor="white" if tg.binding else "none")
                 ax.errorbar(v, yj, xerr=[[v - lo], [hi - v]], color="black", capsize=4, lw=1.5)
-                ax.text(min(hi, 100) + 1.2, yj, fmt_pct(tg.p_met), va="center",
+                ax.text((min(hi, 100) if math.isfinite(hi) else 0) + 1.2, yj, fmt_pct(tg.p_met), va="center",
                         fontsize=13 if n > 2 else 15,
                         bbox=dict(facecolor="white", edgecolor="none", pad=1, alpha=0.9))
             else:

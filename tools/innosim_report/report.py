@@ -12,6 +12,7 @@ import base64
 import datetime as _dt
 import html
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,6 +110,34 @@ def _esc(x):
     return html.escape(str(x))
 
 
+def comparison_table(runs, lang):
+    """Per target: each run's median and P(met), side by side (HTML rows)."""
+    out = [f'<h3>{_esc(t(lang, "compare_table"))}</h3>',
+           '<table class="comparison"><tr>'
+           f'<th>{_esc(t(lang, "col_indicator"))}</th><th>{_esc(t(lang, "col_target"))}</th>'
+           + "".join(f'<th>{_esc(r.label)}<br>{_esc(t(lang, "col_median"))}</th>'
+                     f'<th>{_esc(r.label)}<br>{_esc(t(lang, "col_p_met"))}</th>' for r in runs)
+           + "</tr>"]
+    for key, per_run in charts_mod.matched_targets(runs):
+        ref_run, ref = next((r, tg) for r, tg in zip(runs, per_run) if tg is not None)
+        scale = UnitScale(ref_run.unit(ref.indicator), lang,
+                          [ref.value] + [tg.median for tg in per_run if tg is not None])
+        name = (f"{ref_run.indicator_name(ref.indicator, lang)} · "
+                f"{ref_run.region_name(ref.region, lang)} · {ref.year}")
+        cells = [f"<td>{'★ ' if ref.binding else ''}{_esc(name)}</td>",
+                 f'<td class="num">{_esc(sense_symbol(ref.sense))} {_esc(scale.value(ref.value))}</td>']
+        for tg in per_run:
+            if tg is None:
+                cells += [f'<td class="num">{_esc(t(lang, "n/a"))}</td>'] * 2
+            else:
+                cells += [f'<td class="num">{_esc(scale.value(tg.median))}</td>',
+                          f'<td class="num {tg.verdict.replace(" ", "-")}">'
+                          f'{_esc(fmt_pct(tg.p_met))}</td>']
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</table>")
+    return out
+
+
 def write_html(path, runs, charts, lang, absent, unsupported, generated):
     title = t(lang, "report_title")
     out = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
@@ -142,6 +171,8 @@ def write_html(path, runs, charts, lang, absent, unsupported, generated):
             out.append(f'<tr class="{"binding" if row["binding"] else "expected"}">'
                        + "".join(cells) + "</tr>")
         out.append("</table>")
+    if len(runs) > 1:
+        out += comparison_table(runs, lang)
     out.append(f'<h2 id="charts">{_esc(t(lang, "charts_heading"))}</h2>')
     for c in charts:
         png = next(p for p in c.files if p.suffix == ".png")
@@ -238,6 +269,17 @@ def write_pdf(path, runs, charts, lang, absent, unsupported, generated):
             pdf.savefig(c.fig)
 
 
+CHART_FILE = re.compile(r"^(run\d+_)?(fan_|attainment|compare_)[\w-]*\.(png|svg|json)$")
+
+
+def _remove_stale_charts(chart_dir):
+    """Charts of an earlier report in the same folder would be mistaken for
+    this one's; remove files named like ours (nothing else)."""
+    for p in chart_dir.iterdir():
+        if p.is_file() and CHART_FILE.match(p.name):
+            p.unlink()
+
+
 def build(paths, outdir, lang="zh", keep_figures=False):
     """Writes all charts, report.html, report.pdf and manifest.json into outdir."""
     style.configure(lang)
@@ -246,6 +288,7 @@ def build(paths, outdir, lang="zh", keep_figures=False):
     chart_dir = outdir / "charts"
     chart_dir.mkdir(parents=True, exist_ok=True)
     charts = charts_mod.all_charts(runs, lang)
+    _remove_stale_charts(chart_dir)
     for c in charts:
         c.save(chart_dir)
     absent = [g for g in OPTIONAL_GROUPS if not any(r.optional_groups.get(g) for r in runs)]
