@@ -51,6 +51,10 @@ def main(argv=None):
     except (RunFileError, FontError) as e:
         print(f"report: error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # output folder not writable, disk full
+        print(f"report: error: cannot write {e.filename or args.output}: {e.strerror or e}",
+              file=sys.stderr)
+        return 2
     print(f"report: {len(rep.charts)} charts, {rep.html}, {rep.pdf}")
     if rep.absent:
         print("report: not in the run files (not charted): " + ", ".join(rep.absent))

@@ -93,7 +93,8 @@ class ReportTest(unittest.TestCase):
         data = self.rep.pdf.read_bytes()
         self.assertTrue(data.startswith(b"%PDF"))
         pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
-        # one title page (2 runs fit on it? no: 2 x 11 lines -> 2 pages), a table page per run
+        # run-information page(s) (2 runs x 11 lines: 1-2 pages), one target-table page per
+        # run (5 targets each), then one page per chart
         self.assertGreaterEqual(pages, len(self.charts) + 1 + 2)
         self.assertLessEqual(pages, len(self.charts) + 2 + 2)
 
