@@ -103,6 +103,7 @@ def write_run(path, draws=2000, seed=20160101, scenario_name="plan-2016-2020",
         a["draws_dropped"] = np.uint64(0)
         a["horizon_start"] = np.int32(years[0])
         a["horizon_end"] = np.int32(years[-1])
+        a["randoms_per_year"] = np.uint64(0)
         a["threads"] = np.int32(1)
         a["seconds"] = 0.0
 
@@ -165,6 +166,7 @@ def write_run(path, draws=2000, seed=20160101, scenario_name="plan-2016-2020",
         tg.create_dataset("value", data=np.array([t[3] for t in TARGETS], dtype=float))
         for key in ("median", "q05", "q95", "mean", "p_met", "p_met_se"):
             tg.create_dataset(key, data=np.array([r[key] for r in rows], dtype=float))
+        tg.create_dataset("valid_draws", data=np.full(len(TARGETS), draws, dtype=np.uint64))
         tg.create_dataset("draws", data=tdraws, chunks=(1, min(draws, 4096)))
         met = np.array([r["met"] for r in rows])
         binding = np.array([t[4] == "binding" for t in TARGETS])

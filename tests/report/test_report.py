@@ -285,6 +285,19 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(run.optional_groups,
                          {"sensitivity": True, "sweep": False, "innovation_index": False})
 
+    def test_loader_falls_back_when_names_are_empty(self):
+        # Schema: name_en falls back to the id, name_zh may be empty.
+        p = self.tmp / "no_zh.h5"
+        shutil.copy(self.plan, p)
+        with h5py.File(p, "a") as f:
+            zh = f["meta/indicators/name_zh"]
+            zh[0] = ""
+            f["meta/regions/name_zh"][1] = ""
+        run = runfile.load_run(p)
+        self.assertEqual(run.indicator_names["zh"][0], "R&D expenditure / GDP")
+        self.assertEqual(run.region_names["zh"][1], "Shizuishan city")
+        self.assertEqual(run.indicator_names["zh"][1], "高新技术企业")
+
     # --- the command line ----------------------------------------------------
 
     def run_cli(self, *args, cwd=None):

@@ -158,6 +158,11 @@ def load_run(path):
                         "zh": _strings(f, "meta/regions/name_zh", path)}
         indicator_names = {"en": _strings(f, "meta/indicators/name_en", path),
                            "zh": _strings(f, "meta/indicators/name_zh", path)}
+        # Schema: name_en falls back to the id, name_zh may be empty; a
+        # Chinese chart then shows the English name (or the id), never a blank.
+        for names, ids in ((region_names, region_ids), (indicator_names, indicator_ids)):
+            names["en"] = [en or i for en, i in zip(names["en"], ids)]
+            names["zh"] = [zh or en for zh, en in zip(names["zh"], names["en"])]
         units = _strings(f, "meta/indicators/unit", path)
         years = _array(f, "meta/years", path, 1).astype(int)
         qlevels = _array(f, "meta/quantile_levels", path, 1).astype(float)
