@@ -251,6 +251,8 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(UnitScale("share", "en", [0.15]).value(0.153), "15.3%")
         self.assertEqual(UnitScale("count", "zh", [800]).value(5000.4), "5,000个")
         self.assertEqual(UnitScale("per 10k people", "en", [5]).value(4.2), "4.20 per 10k people")
+        self.assertEqual(UnitScale("per 10k people", "zh", [5]).value(4.2), "4.20件/万人")
+        self.assertEqual(UnitScale("% per year", "zh", [10]).value(10.04), "10.0%/年")
         self.assertEqual(fmt_pct(0.3281), "32.8%")
         self.assertEqual(wrap("全社会研发投入占生产总值的比重", "zh", 12), "全社会研发投入占\n生产总值的比重")
 

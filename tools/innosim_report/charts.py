@@ -19,7 +19,8 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from . import style
-from .i18n import UnitScale, fmt_pct, legend_label, sense_symbol, t, wrap, year_str
+from .i18n import (UnitScale, fmt_pct, legend_label, sense_symbol, t, title_wrap, wrap,
+                   year_str)
 
 TARGETS_PER_PAGE = 6
 
@@ -62,6 +63,16 @@ def _footer(fig, run, lang):
     n = run.attrs.get("draws_valid", run.attrs.get("draws_requested", "?"))
     fig.text(0.01, 0.012, t(lang, "footer", scn=run.label, n=n, seed=run.attrs.get("seed", "?")),
              fontsize=13, color="#555555", ha="left", va="bottom")
+
+
+def _suptitle(fig, title):
+    """Left-aligned title; a long one goes on two smaller lines."""
+    text = title_wrap(title)
+    if "\n" in text:
+        fig.suptitle(text, x=0.01, ha="left", y=0.985, va="top", fontsize=21)
+        fig.subplots_adjust(top=fig.subplotpars.top - 0.035)
+    else:
+        fig.suptitle(text, x=0.01, ha="left", y=0.985, va="top")
 
 
 def _y_formatter(ax, scale):
@@ -139,7 +150,7 @@ def fan_zone(run, i, lang):
     fig.subplots_adjust(left=0.09, right=0.66, top=0.89, bottom=0.13)
     data = _draw_fan(ax, run, i, r, lang, scale)
     title = t(lang, "fan_title", ind=ind, reg=reg)
-    fig.suptitle(title, x=0.01, ha="left")
+    _suptitle(fig, title)
     ax.set_xlabel(t(lang, "year"))
     ax.set_ylabel(scale.axis_label())
     ax.legend(loc="center left", bbox_to_anchor=(1.03, 0.5), handlelength=2.2, labelspacing=0.9)
@@ -196,7 +207,7 @@ def fan_regions(run, i, lang):
     else:
         fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=13)
     title = t(lang, "fan_regions_title", ind=ind)
-    fig.suptitle(title, x=0.01, ha="left")
+    _suptitle(fig, title)
     fig.text(0.5, 0.06, t(lang, "year"), ha="center", va="center", fontsize=17)
     _footer(fig, run, lang)
     names = run.region_names[lang][:nreg]
@@ -280,7 +291,7 @@ def attainment(run, lang):
                 else f"{years[0]}–{year_str(lang, years[-1])}")
         title = (t(lang, "attain_title", year=ytxt) if len(pages) == 1
                  else t(lang, "attain_title_n", year=ytxt, k=k, n=len(pages)))
-        fig.suptitle(title, x=0.01, ha="left")
+        _suptitle(fig, title)
         fig.text(0.99, 0.012, t(lang, "ci"), fontsize=13, color="#555555", ha="right",
                  va="bottom")
         _footer(fig, run, lang)
@@ -361,7 +372,7 @@ def _comparison_axes(runs, page, lang, value_of, xlabel, title, name, cap, kind,
                for j, run in enumerate(runs)]
     fig.legend(handles=handles, loc="lower center", ncol=min(n, 4), bbox_to_anchor=(0.6, 0.03),
                title=t(lang, "runs_compared"), title_fontsize=15)
-    fig.suptitle(title, x=0.01, ha="left")
+    _suptitle(fig, title)
     return Chart(name, fig, title, cap, dict(kind=f"compare_{kind}", runs=[r.label for r in runs],
                                              targets=rows))
 

@@ -147,6 +147,15 @@ TEXT = {
 }
 
 
+# Chinese forms of unit strings that scenario files use verbatim.
+ZH_UNITS = {
+    "per 10k people": "件/万人",
+    "per 10,000 people": "件/万人",
+    "people": "人",
+    "enterprises": "家",
+}
+
+
 def t(lang, key, **kw):
     s = TEXT[lang][key]
     return s.format(**kw) if kw else s
@@ -195,6 +204,10 @@ class UnitScale:
         elif unit in ("%", "share", "probability"):
             self.factor = 100.0 if unit != "%" else 1.0
             self.label, self.suffix, self.decimals = "%", "%", 1
+        elif unit in ("% per year", "%/yr", "%/year"):
+            self.decimals = 1
+            self.label = "%/年" if zh else "%/yr"
+            self.suffix = self.label if zh else " " + self.label
         elif unit == "rate":
             self.factor, self.decimals = 100.0, 1
             self.label = "%/年" if zh else "%/yr"
@@ -206,8 +219,10 @@ class UnitScale:
         elif unit == "1":
             self.label = TEXT[lang]["dimensionless"]
             self.decimals = 2
-        else:  # any other unit string is shown verbatim
-            self.suffix = unit if zh else " " + unit
+        else:  # any other unit string is shown verbatim (or its Chinese form)
+            if zh and unit in ZH_UNITS:
+                self.label = ZH_UNITS[unit]
+            self.suffix = self.label if zh else " " + self.label
             self.decimals = 2 if vmax < 100 else 0
 
     def scale(self, v):
@@ -253,3 +268,16 @@ def legend_label(lang, head, value, max_width=34):
     sep = "：" if lang == "zh" else ": "
     one = f"{head}{sep}{value}"
     return one if display_width(one) <= max_width else f"{head}\n{value}"
+
+
+def title_wrap(text, max_width=62):
+    """Breaks a long chart title once, at the separator or a space near the middle."""
+    if display_width(text) <= max_width:
+        return text
+    for sep in ("：", ": "):
+        if sep in text:
+            head, tail = text.rsplit(sep, 1)
+            return f"{head}{sep.strip()}\n{tail}" if sep == ": " else f"{head}{sep}\n{tail}"
+    mid = len(text) // 2
+    cut = text.rfind(" ", 0, mid + 10)
+    return text[:cut] + "\n" + text[cut + 1:] if cut > 0 else text
