@@ -459,3 +459,45 @@ TEST_CASE("writer reports an unwritable location with the path", "[hdf5]") {
       RunWriter(path, test::small_scenario(), run.shape, small_header(run.n), WriterConfig{}),
       Catch::Contains(path) && Catch::Contains("cannot create temporary file"));
 }
+
+TEST_CASE("draws never written read back as NaN / invalid", "[hdf5]") {
+  TempDir dir;
+  const std::string path = dir.file("gap.h5");
+  const SyntheticRun run(30);
+  const Scenario sc = test::small_scenario();
+  RunWriter w(path, sc, run.shape, small_header(run.n), WriterConfig{});
+  auto block = [&](std::size_t first, std::size_t count) {
+    w.write_draws(first, count, std::span<const double>(run.theta.data() + first * run.P, count * run.P),
+                  std::span<const double>(run.targets.data() + first * run.T, count * run.T), {},
+                  {}, std::span<const std::uint8_t>(run.valid.data() + first, count));
+  };
+  block(0, 10);
+  // Readable mid-run: staged draws are flushed, the rest is NaN.
+  std::vector<double> mid = w.target_values(0);
+  REQUIRE(mid.size() == 30);
+  CHECK(mid[9] == run.targets[9 * run.T]);
+  CHECK(std::isnan(mid[10]));
+  block(20, 10);  // draws 10..19 are skipped
+  TargetTable table;
+  table.on_track = 0.8;
+  table.at_risk = 0.5;
+  JointAccumulator joint(sc.targets);
+  joint.add(std::span<const double>(run.targets.data(), 10 * run.T), 10);
+  joint.add(std::span<const double>(run.targets.data() + 20 * run.T, 10 * run.T), 10);
+  for (std::size_t t = 0; t < 2; ++t) {
+    auto v = w.target_values(t);
+    CHECK(std::isnan(v[15]));
+    CHECK(v[25] == run.targets[25 * run.T + t]);
+    table.rows.push_back(summarize_target(sc.targets[t], v, 0.8, 0.5));
+    CHECK(table.rows.back().draws == 20);
+  }
+  table.rows[0].indicator_unit = "%";
+  table.rows[1].indicator_unit = "per 10k people";
+  table.joint = joint.result();
+  w.finish(test::synthetic_summary(run.shape), table, RunInfo{});
+  const RunFile rf = read_run_file(path, true);
+  check_rows_equal(rf.table, table);
+  REQUIRE(rf.info.dropped_draws.size() == 10);
+  CHECK(rf.info.dropped_draws.front() == 10);
+  CHECK(rf.info.dropped_draws.back() == 19);
+}

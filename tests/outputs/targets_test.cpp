@@ -15,14 +15,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 Target make_target(double value, Sense sense, bool binding = false) {
-  Target t;
-  t.indicator = "x";
-  t.region = "zone";
-  t.year = 2020;
-  t.value = value;
-  t.sense = sense;
-  t.binding = binding;
-  return t;
+  return Target{.indicator = "x", .region = "zone", .year = 2020, .value = value,
+                .binding = binding, .sense = sense, .note = {}, .where = {}};
 }
 
 }  // namespace

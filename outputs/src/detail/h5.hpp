@@ -338,9 +338,12 @@ std::vector<T> read_array(hid_t loc, const std::string& name, const Where& w,
   return out;
 }
 
-// Reads a 1-D (or scalar) string dataset, variable- or fixed-length.
+inline constexpr std::size_t kAnyLength = static_cast<std::size_t>(-1);
+
+// Reads a 1-D (or scalar) string dataset, variable- or fixed-length; with
+// `expect`, it must have that many entries.
 inline std::vector<std::string> read_strings(hid_t loc, const std::string& name, const Where& w,
-                                             std::optional<std::size_t> expect = std::nullopt) {
+                                             std::size_t expect = kAnyLength) {
   Hid d = open_dataset(loc, name, w);
   Hid type(H5Dget_type(d.get()), H5Tclose);
   if (H5Tget_class(type.get()) != H5T_STRING) {
@@ -349,9 +352,9 @@ inline std::vector<std::string> read_strings(hid_t loc, const std::string& name,
   Hid space(H5Dget_space(d.get()), H5Sclose);
   const hssize_t np = H5Sget_simple_extent_npoints(space.get());
   const auto n = static_cast<std::size_t>(np > 0 ? np : 0);
-  if (expect && n != *expect) {
+  if (expect != kAnyLength && n != expect) {
     fail(w.file, w.path(loc, name),
-         std::to_string(n) + " entries, expected " + std::to_string(*expect));
+         std::to_string(n) + " entries, expected " + std::to_string(expect));
   }
   std::vector<std::string> out(n);
   if (n == 0) return out;
