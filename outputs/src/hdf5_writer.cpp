@@ -105,20 +105,25 @@ class PerDrawDataset {
   // elements each.
   void append(std::uint64_t first, std::size_t count, const T* src) {
     if (rows_ == 0 || count == 0) return;
-    for (std::size_t j = 0; j < count; ++j) {
+    if (staged_ > 0 && first != start_ + staged_) flush();  // a gap: write what we have
+    const auto cn = static_cast<std::size_t>(chunk_n_);
+    std::size_t j = 0;
+    while (j < count) {
       const std::uint64_t d = first + j;
-      if (staged_ > 0 && d != start_ + staged_) flush();
       if (staged_ == 0) start_ = d;
-      const T* rec = src + j * record_;
-      T* col = buf_.data() + staged_;
-      const auto cn = static_cast<std::size_t>(chunk_n_);
-      if (map_.empty()) {
-        for (std::size_t r = 0; r < rows_; ++r) col[r * cn] = rec[r];
-      } else {
-        for (std::size_t r = 0; r < rows_; ++r) col[r * cn] = rec[map_[r]];
+      // Draws that fit before the buffer is full or the next chunk boundary.
+      const auto to_boundary = static_cast<std::size_t>(chunk_n_ - d % chunk_n_);
+      const std::size_t m = std::min({count - j, cn - staged_, to_boundary});
+      // Row by row: contiguous stores into the staging buffer.
+      for (std::size_t r = 0; r < rows_; ++r) {
+        const std::size_t e = map_.empty() ? r : map_[r];
+        T* dst = buf_.data() + r * cn + staged_;
+        const T* s = src + j * record_ + e;
+        for (std::size_t k = 0; k < m; ++k) dst[k] = s[k * record_];
       }
-      ++staged_;
-      if (staged_ == cn || (d + 1) % chunk_n_ == 0) flush();
+      staged_ += m;
+      j += m;
+      if (staged_ == cn || (d + m) % chunk_n_ == 0) flush();
     }
   }
 
