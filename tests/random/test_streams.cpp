@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <set>
+#include <vector>
 
 #include "innosim/random/streams.hpp"
 
@@ -82,4 +83,14 @@ TEST_CASE("normal_cdf inverts normal_quantile", "[streams]") {
     CHECK(innosim::normal_cdf(innosim::normal_quantile(u)) == Approx(u).epsilon(1e-15));
   }
   CHECK(innosim::normal_cdf(1.959963984540054) == Approx(0.975).epsilon(1e-15));
+}
+
+TEST_CASE("fill_uniform01 equals uniform01 slot by slot", "[random][streams]") {
+  const std::size_t n = GENERATE(std::size_t{1}, std::size_t{4}, std::size_t{7}, std::size_t{103});
+  std::vector<double> u(n);
+  innosim::fill_uniform01(99, 12345, innosim::Stream::yearly, 3, u);
+  for (std::size_t k = 0; k < n; ++k)
+    CHECK(u[k] == innosim::uniform01(99, 12345, innosim::Stream::yearly, 3, static_cast<std::uint32_t>(k)));
+  // Neighbouring slots within one Philox block are different numbers.
+  if (n >= 4) CHECK(u[0] != u[1]);
 }

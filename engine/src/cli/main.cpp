@@ -165,10 +165,10 @@ int replay_draw(const M& model, const Scenario& s, const Sampler& sampler, std::
   std::vector<double> u(sim.uniforms_size()), out(sim.output_size());
   const std::size_t K = model.randoms_per_year();
   for (std::size_t y = 0; y < sim.years(); ++y)
-    for (std::size_t k = 0; k < K; ++k)
-      u[y * K + k] = uniform01(seed, draw, Stream::yearly, static_cast<std::uint32_t>(y), static_cast<std::uint32_t>(k));
+    fill_uniform01(seed, draw, Stream::yearly, static_cast<std::uint32_t>(y), std::span<double>(u.data() + y * K, K));
   const DrawStatus st = sim.run(theta, u, out);
-  std::cout << fmt::format("draw {} (seed {}): {}\n\nparameters:\n", draw, seed, describe(st));
+  std::cout << fmt::format("draw {} (seed {}): {} ({} integrator steps)\n\nparameters:\n", draw, seed,
+                           describe(st), sim.steps_last_draw());
   for (std::size_t p = 0; p < theta.size(); ++p)
     std::cout << fmt::format("  {:<48} {:.6g}\n", s.parameters[p].id, theta[p]);
   const auto& ind = model.indicators();

@@ -3,9 +3,10 @@
 //
 // Mapping of coordinates onto Philox (fixed: changing it changes every result):
 //   key     = (seed, stream id)
-//   counter = (draw, year, slot, 0)
-// Only the first of the four 64-bit outputs is used; the others are
-// discarded so that every coordinate maps to exactly one block.
+//   counter = (draw, year, slot / 4, 0), output word slot % 4
+// Each Philox block gives four 64-bit words, so slots 4j..4j+3 share one
+// block: fill_uniform01 makes one Philox call per four numbers, and every
+// coordinate still maps to exactly one word.
 
 #include "innosim/random/streams.hpp"
 
@@ -29,18 +30,35 @@ std::uint64_t random_u64(std::uint64_t seed, std::uint64_t draw, Stream stream,
                          std::uint32_t year, std::uint32_t slot) {
   using Philox = r123::Philox4x64;
   const Philox::key_type key = {{seed, static_cast<std::uint64_t>(stream)}};
-  const Philox::ctr_type ctr = {{draw, year, slot, 0}};
-  return Philox{}(ctr, key)[0];
+  const Philox::ctr_type ctr = {{draw, year, slot / 4, 0}};
+  return Philox{}(ctr, key)[slot % 4];
 }
 
-double uniform01(std::uint64_t seed, std::uint64_t draw, Stream stream, std::uint32_t year,
-                 std::uint32_t slot) {
+namespace {
+double to_unit(std::uint64_t bits) {
   // (k + 1/2) 2^-52 with k the top 52 bits: the midpoints of 2^52 equal
   // cells, each exactly representable, so never 0 or 1 and symmetric about
   // 1/2 (u is a value iff 1-u is). Not 53 bits: above 1/2 doubles are
   // 2^-53 apart, so (k + 1/2) 2^-53 would round, and to 1.0 for the top k.
-  const std::uint64_t k = random_u64(seed, draw, stream, year, slot) >> 12;
-  return (static_cast<double>(k) + 0.5) * 0x1p-52;
+  return (static_cast<double>(bits >> 12) + 0.5) * 0x1p-52;
+}
+}  // namespace
+
+void fill_uniform01(std::uint64_t seed, std::uint64_t draw, Stream stream, std::uint32_t year,
+                    std::span<double> out) {
+  using Philox = r123::Philox4x64;
+  const Philox::key_type key = {{seed, static_cast<std::uint64_t>(stream)}};
+  const Philox philox{};
+  for (std::size_t j = 0; 4 * j < out.size(); ++j) {
+    const Philox::ctr_type ctr = {{draw, year, j, 0}};
+    const Philox::ctr_type r = philox(ctr, key);
+    for (std::size_t w = 0; w < 4 && 4 * j + w < out.size(); ++w) out[4 * j + w] = to_unit(r[w]);
+  }
+}
+
+double uniform01(std::uint64_t seed, std::uint64_t draw, Stream stream, std::uint32_t year,
+                 std::uint32_t slot) {
+  return to_unit(random_u64(seed, draw, stream, year, slot));
 }
 
 double normal_quantile(double u) {

@@ -12,17 +12,20 @@ namespace {
 // x = s * 2^e, s in [1, 2). A bucket's relative width is at most kWidth, so
 // its midpoint is within kWidth/2 = kSketchAccuracy of any value inside it.
 constexpr double kWidth = 2 * kSketchAccuracy;
-constexpr double kTiny = 1e-300;  // |x| below this counts as zero
+constexpr double kTiny = 1e-300;  // |x| below this counts as zero (and keeps x normal)
 
+// e + (s - 1) straight from the bits of a positive normal double.
 double approx_log2(double x) {
-  int e = 0;
-  const double s = 2.0 * std::frexp(x, &e);  // s in [1, 2)
-  return (e - 1) + (s - 1.0);
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  const auto e = static_cast<std::int64_t>(bits >> 52) - 1023;
+  const double frac = static_cast<double>(bits & ((std::uint64_t{1} << 52) - 1)) * 0x1p-52;
+  return static_cast<double>(e) + frac;
 }
 double inverse_approx_log2(double l) {
   const double e = std::floor(l);
   return std::ldexp(1.0 + (l - e), static_cast<int>(e));
 }
+constexpr double kInvWidth = 1.0 / kWidth;
 }  // namespace
 
 void Moments::reset(std::size_t series) {
@@ -86,7 +89,7 @@ std::vector<double> Moments::sd() const {
 QuantileSketch::QuantileSketch(std::size_t series) : s_(series) {}
 
 std::int32_t QuantileSketch::bucket_of(double x) {
-  return static_cast<std::int32_t>(std::floor(approx_log2(x) / kWidth));
+  return static_cast<std::int32_t>(std::floor(approx_log2(x) * kInvWidth));
 }
 
 double QuantileSketch::representative(std::int32_t b) {

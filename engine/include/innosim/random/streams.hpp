@@ -5,6 +5,7 @@
 // can be replayed alone by its index.
 
 #include <cstdint>
+#include <span>
 
 namespace innosim {
 
@@ -20,6 +21,11 @@ enum class Stream : std::uint32_t {
 // random_u64 (midpoints of 2^52 cells, so never 0 or 1, symmetric about 1/2).
 double uniform01(std::uint64_t seed, std::uint64_t draw, Stream stream, std::uint32_t year,
                  std::uint32_t slot);
+
+// out[k] = uniform01(seed, draw, stream, year, k) for every k, with one
+// Philox call per four numbers.
+void fill_uniform01(std::uint64_t seed, std::uint64_t draw, Stream stream, std::uint32_t year,
+                    std::span<double> out);
 
 // Raw 64-bit output for the same coordinates (for permutation keys).
 std::uint64_t random_u64(std::uint64_t seed, std::uint64_t draw, Stream stream,

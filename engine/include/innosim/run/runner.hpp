@@ -200,9 +200,8 @@ RunOutcome run_monte_carlo(const M& model, const Scenario& scenario, const Sampl
         const std::uint64_t draw = b->first + d;
         double* u = b->unif.data() + d * S * K;
         for (std::size_t y = 0; y < S; ++y)
-          for (std::size_t k = 0; k < K; ++k)
-            u[y * K + k] = uniform01(opt.seed, draw, Stream::yearly, static_cast<std::uint32_t>(y),
-                                     static_cast<std::uint32_t>(k));
+          fill_uniform01(opt.seed, draw, Stream::yearly, static_cast<std::uint32_t>(y),
+                         std::span<double>(u + y * K, K));
         const DrawStatus st = l.sim->run(std::span<const double>(b->theta.data() + d * P, P),
                                          std::span<const double>(u, S * K), l.out);
         double* tv = b->targets.data() + d * T;
@@ -221,11 +220,11 @@ RunOutcome run_monte_carlo(const M& model, const Scenario& scenario, const Sampl
           for (std::size_t r = 0; r < R1; ++r)
             for (std::size_t y = 0; y < Y; ++y)
               row[(i * R1 + r) * Y + y] = l.out[year_rows[y] * per_year + i * R1 + r];
-        l.sketch.add_draw(std::span<const double>(row, NS));
         if (opt.trajectories) std::copy(row, row + NS, b->traj.data() + d * NS);
         ++nvalid;
       }
       b->tiles[tile].set_tile(std::span<const double>(b->series.data(), nvalid * NS), nvalid);
+      l.sketch.add_tile(std::span<const double>(b->series.data(), nvalid * NS), nvalid);
     }
   };
 
