@@ -9,13 +9,15 @@ against models/src/four_plus_one.cpp (the C++ is the ground truth where the
 two differ).
 
     /usr/bin/python3 tools/reference_model.py RUN.h5 --scenario SCENARIO.toml \
-        [--draws N] [--out ref.npz] [--compare] [--tolerance 1e-4] [--time]
+        [--draws N] [--out ref.npz] [--compare] [--tolerance 1e-4] [--time] [--batch B]
 
 Structure: all draws at once. The continuous state is an array of shape
 (n_vars, n_regions, N); each simulated year is one scipy.integrate.solve_ivp
 call (DOP853, rtol 1e-10) over the whole flattened system, between the
 year-boundary events (shocks, integer events by inverse CDF of the given
-uniforms), which are plain NumPy.
+uniforms), which are plain NumPy. --batch B splits the draws into systems of
+B draws (faster when the whole state no longer fits in cache; the step
+sequence, and so the last digits, then depend on the batch).
 
 --compare reads /trajectories/values (written with `--trajectories`) and
 prints, per indicator and region, the largest relative difference over the
@@ -711,7 +713,7 @@ def compare(ref: np.ndarray, eng: np.ndarray, indicators: list[str], regions: li
 # Command line
 # --------------------------------------------------------------------------
 
-def read_run(path: str, ndraws: int | None):
+def read_run(path: str, ndraws: int | None, trajectories: bool = True):
     import h5py
 
     with h5py.File(path, "r") as f:
@@ -725,7 +727,8 @@ def read_run(path: str, ndraws: int | None):
             "indicators": list(f["meta/indicators/id"].asstr()[...]),
             "regions": list(f["meta/regions/id"].asstr()[...]),
             "years": f["meta/years"][...].astype(int),
-            "trajectories": f["trajectories/values"][..., :n] if "trajectories/values" in f else None,
+            "trajectories": (f["trajectories/values"][..., :n]
+                             if trajectories and "trajectories/values" in f else None),
         }
     return ids, draws, uniforms, valid, meta
 
@@ -741,11 +744,13 @@ def main(argv=None) -> int:
     ap.add_argument("--time", action="store_true", help="print the reference's draws per second")
     ap.add_argument("--rtol", type=float, default=1e-10, help="solve_ivp rtol (default 1e-10)")
     ap.add_argument("--method", default="DOP853", choices=["DOP853", "RK45"])
+    ap.add_argument("--batch", type=int, default=0,
+                    help="integrate this many draws per solve_ivp system (default 0: all at once)")
     a = ap.parse_args(argv)
 
     try:
         sc = load_scenario(a.scenario)
-        ids, draws, uniforms, valid, meta = read_run(a.run, a.draws)
+        ids, draws, uniforms, valid, meta = read_run(a.run, a.draws, trajectories=a.compare)
     except (ValueError, OSError, KeyError) as e:
         print(f"reference_model: {e}", file=sys.stderr)
         return 2
@@ -754,18 +759,24 @@ def main(argv=None) -> int:
         print(f"reference_model: the run's regions {meta['regions'][:-1]} differ from the scenario's "
               f"{model.regions}", file=sys.stderr)
         return 2
-    t0 = time.perf_counter()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        full = model.simulate(ids, draws, uniforms)
-    seconds = time.perf_counter() - t0
     N = draws.shape[1]
+    batch = a.batch if a.batch > 0 else max(N, 1)
+    t0 = time.perf_counter()
+    parts = []
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for b0 in range(0, N, batch):
+            sl = slice(b0, min(N, b0 + batch))
+            parts.append(model.simulate(ids, draws[:, sl], None if uniforms is None else uniforms[..., sl]))
+    full = np.concatenate(parts, axis=-1)
+    seconds = time.perf_counter() - t0
     # Keep the run's indicator order and report years.
     ind_idx = [INDICATORS.index(i) for i in meta["indicators"]]
     year_idx = [int(y) - model.start for y in meta["years"]]
     traj = full[ind_idx][:, :, year_idx]
     if a.time:
         print(f"reference: {N} draws in {seconds:.2f} s = {N / seconds:.1f} draws/s "
-              f"({model.rhs_evals} vectorised right-hand-side evaluations, {a.method}, rtol {a.rtol:g})")
+              f"({model.rhs_evals} vectorised right-hand-side evaluations, {a.method}, rtol {a.rtol:g}, "
+              f"{len(parts)} batch{'es' if len(parts) > 1 else ''} of <= {batch} draws)")
     if a.out:
         np.savez_compressed(a.out, values=traj, valid=valid, indicators=np.array(meta["indicators"]),
                             regions=np.array(meta["regions"]), years=meta["years"])
