@@ -410,7 +410,7 @@ void FourPlusOne::init(Workspace& ws, std::span<const double> th, State& x) cons
   const std::size_t R = nr_;
   const auto& p = p_;
   const auto& q = pr_;
-  x.fill(0.0);
+  x.assign(kNumVars * R, 0.0);
   ws = Workspace{};
   ws.year = start_;
 
@@ -701,7 +701,7 @@ void FourPlusOne::year_start(Workspace& ws, int year, State& x, std::span<const 
 
 void FourPlusOne::rhs(const Workspace& ws, const State& x, State& dx, double /*t*/) const {
   const std::size_t R = nr_;
-  dx.fill(0.0);
+  std::fill(dx.begin(), dx.end(), 0.0);
   double sk = 0, sdk = 0;
   for (std::size_t r = 0; r < R; ++r) {
     const double y = x[at(kGdp, r)], b = x[at(kBusinessRd, r)], k = x[at(kRdCapital, r)];

@@ -10,7 +10,9 @@
 // Time: t = 2015 is the end of 2015; the interval [y, y+1] is calendar year
 // y+1, so year_start(y) reads levers at y+1.
 //
-// Continuous state (var-major, stride kMaxRegions): x[v * kMaxRegions + r].
+// Continuous state (region-major): x[r * kNumVars + v], length
+// kNumVars * regions at run time (capacity kNumVars * kMaxRegions), so the
+// integrator touches only the regions in use.
 // Small-count stocks (platforms by type, incubators, maker spaces, teams,
 // little giants) change only at year boundaries by integer events and live
 // in the Workspace, not in the integrated state.
@@ -21,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "innosim/model/bounded_state.hpp"
 #include "innosim/model/model.hpp"
 #include "innosim/scenario/scenario.hpp"
 
@@ -53,7 +56,7 @@ class FourPlusOne {
   };
   static constexpr std::size_t kStateSize = kNumVars * kMaxRegions;
   static constexpr std::size_t at(std::size_t var, std::size_t region) {
-    return var * kMaxRegions + region;
+    return region * kNumVars + var;
   }
 
   // Indicator order (out[indicator * (R + 1) + region], zone at index R).
@@ -80,7 +83,7 @@ class FourPlusOne {
     kNumIndicators
   };
 
-  using State = std::array<double, kStateSize>;
+  using State = BoundedState<kStateSize>;
   using RegionArray = std::array<double, kMaxRegions>;
 
   // Per-draw data: parameter values, derived constants, yearly constants and
