@@ -601,3 +601,20 @@ by_region.shizuishan = { dist = "fixed", value = 1 }
   check_at(mixed, "plan.toml", 31, 1);
   CHECK_THAT(mixed.message, Catch::StartsWith("expected either a distribution (dist, ...) or by_region"));
 }
+
+TEST_CASE("a misspelt lever in a what-if gets a did-you-mean, not a missing unit", "[scenario][validation]") {
+  const std::string dir = std::string(INNOSIM_TEST_DATA) + "/scenario";
+  const std::string text =
+      "[scenario]\nname = \"w\"\nextends = \"valid.toml\"\n\n[levers.fiscal_rd_zon]\nyears = [2015]\nvalues = [1.0]\n";
+  try {
+    (void)innosim::load_scenario_text(text, "w.toml", dir);
+    FAIL("expected a ScenarioError");
+  } catch (const innosim::ScenarioError& e) {
+    REQUIRE(e.problems().size() == 1);
+    const auto& p = e.problems()[0];
+    CHECK(p.where.file == "w.toml");
+    CHECK(p.where.line == 5);
+    CHECK(p.key == "levers.fiscal_rd_zon");
+    CHECK(p.message.find("did you mean 'fiscal_rd_zone'?") != std::string::npos);
+  }
+}

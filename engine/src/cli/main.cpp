@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -22,6 +23,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -69,7 +71,17 @@ int with_model(const Scenario& s, F&& f) {
 }
 
 void print_problems(const ScenarioError& e) {
-  for (const Problem& p : e.problems()) std::cerr << p.to_string() << "\n";
+  // In reading order: files in the order they first appear, then line, column.
+  std::vector<Problem> ps = e.problems();
+  std::vector<std::string> files;
+  for (const Problem& p : ps)
+    if (std::find(files.begin(), files.end(), p.where.file) == files.end()) files.push_back(p.where.file);
+  auto rank = [&](const Problem& p) {
+    return std::tuple(std::find(files.begin(), files.end(), p.where.file) - files.begin(), p.where.line,
+                      p.where.column);
+  };
+  std::stable_sort(ps.begin(), ps.end(), [&](const Problem& a, const Problem& b) { return rank(a) < rank(b); });
+  for (const Problem& p : ps) std::cerr << p.to_string() << "\n";
   std::cerr << fmt::format("innosim: {} problem{} found; nothing was computed\n", e.problems().size(),
                            e.problems().size() == 1 ? "" : "s");
 }
@@ -327,7 +339,7 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run a scenario: print the target table and write an HDF5 file");
   run->add_option("scenario", ra.scenario, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
   run->add_option("-n,--draws", ra.draws, "Monte Carlo draws (default: the scenario's [run] draws)")->check(CLI::PositiveNumber);
-  run->add_option("-o,--output", ra.output, "HDF5 output file (default: <scenario name>.h5 here)");
+  run->add_option("-o,--output", ra.output, "HDF5 output file (default: the scenario file's name with .h5, in the current folder)");
   run->add_option("--threads", ra.threads, "Worker threads (default: all cores)");
   run->add_option("--seed", ra.seed, "Master seed (default: the scenario's [run] seed)");
   run->add_option("--sampler", ra.sampler, "Parameter sampler (default: the scenario's)")

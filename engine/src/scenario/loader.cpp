@@ -387,6 +387,23 @@ class Validator {
   void add(const SourceLoc& at, std::string key, std::string msg) {
     problems_.push_back({at, std::move(key), std::move(msg)});
   }
+  // A lever or parameter without a unit whose id is a near miss of one that
+  // has a unit: almost always a what-if overriding an inherited entry under a
+  // misspelt id. Says so, with "did you mean", instead of "unit missing".
+  bool unknown_override(const Node& section, const Entry& e, std::string_view what) {
+    if (e.value.get("unit")) return false;
+    std::vector<std::string> defined;
+    for (const Entry& k : section.kids)
+      if (k.value.is_table() && k.value.get("unit")) defined.push_back(k.key);
+    const std::string best = did_you_mean(e.key, defined);
+    if (best.empty()) return false;
+    add(e.value.loc, std::string(what == "lever" ? "levers." : "parameters.") + e.key,
+        fmt::format("no {} '{}' is defined here or in the files this one extends (a new {} needs a unit) "
+                    "— did you mean '{}'?",
+                    what, e.key, what, best));
+    return true;
+  }
+
   void missing(const Node& table, const std::string& key, std::string_view expect) {
     add(table.loc, key, fmt::format("required but missing: expected {}", expect));
   }
@@ -835,6 +852,7 @@ void Validator::read_levers(const Node& root) {
       continue;
     }
     const Node& l = e.value;
+    if (unknown_override(*t, e, "lever")) continue;
     check_keys(l, path, {"unit", "name_en", "name_zh", "source", "rule", "years", "values", "by_region"});
     Lever lever;
     lever.id = e.key;
@@ -1024,6 +1042,7 @@ void Validator::read_parameters(const Node& root) {
       continue;
     }
     const Node& p = e.value;
+    if (unknown_override(*t, e, "parameter")) continue;
     auto unit = string_at(p, "unit", path + ".unit", "a unit (a string such as \"1\", \"rate\", \"yuan\")", true);
     std::string source;
     if (auto v = string_at(p, "source", path + ".source", "a string", false)) source = *v;
