@@ -145,7 +145,7 @@ double peak_rss_mib() {
 }
 
 std::string fmt_value(double v) {
-  if (std::abs(v) >= 1000) return fmt::format("{:.0f}", v);
+  if (std::abs(v) >= 100) return fmt::format("{:.0f}", v);
   if (std::abs(v) >= 10) return fmt::format("{:.1f}", v);
   return fmt::format("{:.2f}", v);
 }
@@ -289,8 +289,15 @@ int cmd_compare(const std::vector<std::string>& paths) {
   std::vector<RunFile> runs;
   for (const auto& p : paths) runs.push_back(read_run_file(p, true));
   const RunFile& base = runs.front();
-  std::cout << fmt::format("{:<44}", "target");
-  for (const auto& r : runs) std::cout << fmt::format(" {:>24}", r.scenario_name.substr(0, 24));
+  // Pads to a display width (CJK and symbols such as ≥ count correctly).
+  auto pad = [](const std::string& text, std::size_t width, bool right = false) {
+    const std::size_t w = display_width(text);
+    const std::string fill(w < width ? width - w : 0, ' ');
+    return right ? fill + text : text + fill;
+  };
+  constexpr std::size_t kName = 52, kCol = 26;
+  std::cout << pad("target", kName);
+  for (const auto& r : runs) std::cout << " " << pad(r.scenario_name, kCol, true);
   std::cout << "\n";
   for (std::size_t t = 0; t < base.table.rows.size(); ++t) {
     const Target& tg = base.table.rows[t].target;
@@ -298,19 +305,23 @@ int cmd_compare(const std::vector<std::string>& paths) {
     for (const auto& n : base.indicators)
       if (n.id == tg.indicator && !n.name_en.empty()) name = n.name_en;
     if (tg.region != "zone") name += " (" + tg.region + ")";
-    std::cout << fmt::format("{:<44}", fmt::format("{} {} {}", name.substr(0, 30), tg.sense == Sense::at_least ? "≥" : "≤", tg.value));
+    if (name.size() > 38) name = name.substr(0, 35) + "...";
+    std::cout << pad(fmt::format("{}{} {} {}", tg.binding ? "* " : "", name,
+                                 tg.sense == Sense::at_least ? "≥" : "≤", fmt_value(tg.value)),
+                     kName);
     for (const auto& r : runs) {
       const TargetRow* row = nullptr;
       for (const auto& rr : r.table.rows)
-        if (rr.target.indicator == tg.indicator && rr.target.region == tg.region && rr.target.year == tg.year)
+        if (rr.target.indicator == tg.indicator && rr.target.region == tg.region && rr.target.year == tg.year &&
+            rr.target.sense == tg.sense)
           row = &rr;
-      if (row)
-        std::cout << fmt::format(" {:>24}", fmt::format("P={:.2f} med={}", row->p_met, fmt_value(row->median)));
-      else
-        std::cout << fmt::format(" {:>24}", "—");
+      const std::string cell =
+          row ? fmt::format("P={:5.1f}%  median {}", 100.0 * row->p_met, fmt_value(row->median)) : "—";
+      std::cout << " " << pad(cell, kCol, true);
     }
     std::cout << "\n";
   }
+  std::cout << "* binding (约束性); P = P(met), the chance of meeting the target\n";
   return 0;
 }
 
