@@ -307,7 +307,7 @@ int cmd_compare(const std::vector<std::string>& paths) {
     if (tg.region != "zone") name += " (" + tg.region + ")";
     if (name.size() > 38) name = name.substr(0, 35) + "...";
     std::cout << pad(fmt::format("{}{} {} {}", tg.binding ? "* " : "", name,
-                                 tg.sense == Sense::at_least ? "≥" : "≤", fmt_value(tg.value)),
+                                 tg.sense == Sense::at_least ? ">=" : "<=", fmt_value(tg.value)),
                      kName);
     for (const auto& r : runs) {
       const TargetRow* row = nullptr;
