@@ -8,24 +8,10 @@
 namespace innosim {
 
 namespace {
-// Bucket width in the piecewise-linear log2 approximation L(x) = e + (s - 1),
-// x = s * 2^e, s in [1, 2). A bucket's relative width is at most kWidth, so
-// its midpoint is within kWidth/2 = kSketchAccuracy of any value inside it.
-constexpr double kWidth = 2 * kSketchAccuracy;
-constexpr double kTiny = 1e-300;  // |x| below this counts as zero (and keeps x normal)
-
-// e + (s - 1) straight from the bits of a positive normal double.
-double approx_log2(double x) {
-  const auto bits = std::bit_cast<std::uint64_t>(x);
-  const auto e = static_cast<std::int64_t>(bits >> 52) - 1023;
-  const double frac = static_cast<double>(bits & ((std::uint64_t{1} << 52) - 1)) * 0x1p-52;
-  return static_cast<double>(e) + frac;
-}
 double inverse_approx_log2(double l) {
   const double e = std::floor(l);
   return std::ldexp(1.0 + (l - e), static_cast<int>(e));
 }
-constexpr double kInvWidth = 1.0 / kWidth;
 }  // namespace
 
 void Moments::reset(std::size_t series) {
@@ -88,17 +74,13 @@ std::vector<double> Moments::sd() const {
 
 QuantileSketch::QuantileSketch(std::size_t series) : s_(series) {}
 
-std::int32_t QuantileSketch::bucket_of(double x) {
-  return static_cast<std::int32_t>(std::floor(approx_log2(x) * kInvWidth));
-}
-
 double QuantileSketch::representative(std::int32_t b) {
   const double lo = inverse_approx_log2(b * kWidth);
   const double hi = inverse_approx_log2((b + 1) * kWidth);
   return 0.5 * (lo + hi);
 }
 
-void QuantileSketch::Side::add(std::int32_t b, std::uint64_t c) {
+void QuantileSketch::Side::grow_add(std::int32_t b, std::uint64_t c) {
   if (counts.empty()) {
     lo = b;
     counts.assign(1, 0);
@@ -118,16 +100,6 @@ std::uint64_t QuantileSketch::Side::total() const {
   std::uint64_t t = 0;
   for (auto c : counts) t += c;
   return t;
-}
-
-void QuantileSketch::add(std::size_t series, double x) {
-  Series& s = s_[series];
-  if (x > kTiny)
-    s.pos.add(bucket_of(x));
-  else if (x < -kTiny)
-    s.neg.add(bucket_of(-x));
-  else
-    ++s.zero;
 }
 
 void QuantileSketch::merge(const QuantileSketch& o) {

@@ -12,6 +12,8 @@
 //   exact sample quantile. Memory depends on the spread of values, not on
 //   the number of draws.
 
+#include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -53,7 +55,15 @@ class Moments {
 class QuantileSketch {
  public:
   explicit QuantileSketch(std::size_t series = 0);
-  void add(std::size_t series, double x);
+  void add(std::size_t series, double x) {
+    Series& s = s_[series];
+    if (x > kTiny)
+      s.pos.add(bucket_of(x));
+    else if (x < -kTiny)
+      s.neg.add(bucket_of(-x));
+    else
+      ++s.zero;
+  }
   // values: [series] one draw
   void add_draw(std::span<const double> values) {
     for (std::size_t s = 0; s < values.size(); ++s) add(s, values[s]);
@@ -71,14 +81,36 @@ class QuantileSketch {
   double quantile(std::size_t series, double q) const;
   std::size_t series() const { return s_.size(); }
 
-  static std::int32_t bucket_of(double positive_x);
+  // Bucket of x > 0 in the piecewise-linear log2 approximation
+  // L(x) = e + (s - 1), x = s 2^e with s in [1, 2), read off the bits. A
+  // bucket's relative width is at most kWidth, so its midpoint is within
+  // kWidth/2 = kSketchAccuracy of any value inside it.
+  static std::int32_t bucket_of(double x) {
+    const auto bits = std::bit_cast<std::uint64_t>(x);
+    const auto e = static_cast<std::int64_t>(bits >> 52) - 1023;
+    const double l =
+        static_cast<double>(e) + static_cast<double>(bits & ((std::uint64_t{1} << 52) - 1)) * 0x1p-52;
+    return static_cast<std::int32_t>(std::floor(l * (1.0 / kWidth)));
+  }
   static double representative(std::int32_t bucket);
 
  private:
+  static constexpr double kWidth = 2 * kSketchAccuracy;
+  static constexpr double kTiny = 1e-300;  // |x| below this counts as zero (and keeps x normal)
+
   struct Side {
     std::int32_t lo = 0;
     std::vector<std::uint64_t> counts;
-    void add(std::int32_t b, std::uint64_t c = 1);
+    void add(std::int32_t b, std::uint64_t c = 1) {
+      // Unsigned: b < lo wraps to a huge index and takes the slow path.
+      const auto i = static_cast<std::uint64_t>(static_cast<std::int64_t>(b) - lo);
+      if (i < counts.size()) [[likely]] {
+        counts[i] += c;
+        return;
+      }
+      grow_add(b, c);
+    }
+    void grow_add(std::int32_t b, std::uint64_t c);
     std::uint64_t total() const;
   };
   struct Series {
