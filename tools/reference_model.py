@@ -369,7 +369,7 @@ class FourPlusOneReference:
             ("maker_close", "maker_space_closure_rate"), ("maker_cost", "maker_space_unit_cost"),
             ("team_cost", "team_unit_cost"), ("kappa_i", "intermediary_adjustment"),
             ("psi_i", "intermediary_demand_elasticity"), ("inter_cost", "intermediary_unit_cost"),
-            ("beta_pat", "patent_rd_elasticity"), ("grant_rate", "patent_grant_rate"),
+            ("beta_pat", "patent_rd_elasticity"),
             ("lapse", "patent_lapse_rate"), ("nu", "patent_subsidy_effect"),
             ("va_growth", "va_per_hte_growth"), ("pop_growth", "population_growth"),
         ]:
@@ -449,10 +449,14 @@ class FourPlusOneReference:
         for j in range(self.stages):
             x[STAGE0 + j] = stage
             stage = stage * (ks / (g_app + ks))
-        flow0 = self.grant_rate * ks * x[STAGE0 + self.stages - 1]
+        # 2015 grants: the last stage's outflow over the year, growing at g_app (per unit grant
+        # rate); the grant rate is calibrated so that the zone's total is invention_grants_2015.
         small = np.abs(g_app) <= 1e-12
         safe_g = np.where(small, 1.0, g_app)
-        self.grants_base = np.where(small, flow0, flow0 * -np.expm1(-g_app) / safe_g)
+        year_factor = np.where(small, 1.0, -np.expm1(-g_app) / safe_g)
+        per_rate = ks * x[STAGE0 + self.stages - 1] * year_factor  # (R, N)
+        self.grant_rate = p("invention_grants_2015") / seqsum(per_rate)
+        self.grants_base = self.grant_rate * per_rate
         self.grant_growth0 = 100.0 * np.expm1(g_app)
         self.va_per_hte = p("high_tech_va_share_2015") / 100.0 * seqsum(self.iva_share * y0) / seqsum(h0)
         keff = self._keff(x[K])

@@ -86,6 +86,19 @@ void split_integer(double total, const FourPlusOne::RegionArray& share, std::siz
 
 double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 
+// (1 - e^-g) / g: a flow growing at rate g, integrated over the year that ends at
+// its current value, as a multiple of that value.
+double year_integral_factor(double g) {
+  return std::abs(g) > 1e-12 ? -std::expm1(-g) / g : 1.0;
+}
+
+// Grants over the start year per unit of grant rate and of start-year
+// applications, for an Erlang(n, k) chain in steady growth at rate g:
+// (k / (g + k))^n (1 - e^-g) / g (docs/model.md section 2).
+double steady_grants_per_application(double g, double k, std::size_t n) {
+  return std::pow(k / (g + k), double(n)) * year_integral_factor(g);
+}
+
 }  // namespace
 
 double FourPlusOne::tax_price(double corporate_rate, double high_tech_rate,
@@ -299,12 +312,34 @@ FourPlusOne::FourPlusOne(const Scenario& s) {
   // Patents.
   p.ppk0 = par("patents_per_10k_2015", 0, inf);
   q.pat_share = par_r("patent_share", tiny, inf);
-  p.app0 = par("invention_applications_2015", 0, inf);
+  p.app0 = par("invention_applications_2015", tiny, inf);
+  p.grants0 = par("invention_grants_2015", tiny, inf);
   p.beta_pat = par("patent_rd_elasticity", 0, 1);
   p.lag = par("patent_examination_lag", 0.1, 20);
-  p.grant_rate = par("patent_grant_rate", 0, 1);
   p.lapse = par("patent_lapse_rate", 0, 1);
   p.g_app = par("application_trend_growth", -0.3, 1);
+  {
+    // The grant rate is calibrated per draw (init): grant_rate = G15 / (A0 f(g_A, L)). f falls
+    // with g_A, and with L when g_A >= 0 (rises when g_A < 0), so the largest rate any draw can
+    // get is at the corner below; above 1 a draw would grant more than is applied for.
+    const std::size_t np = s.parameters.size();
+    if (p.grants0 < np && p.app0 < np && p.g_app < np && p.lag < np) {
+      const auto& grants = s.parameters[p.grants0].dist;
+      const double a_lo = s.parameters[p.app0].dist.lower();
+      const double g_hi = s.parameters[p.g_app].dist.upper();
+      const auto& lag = s.parameters[p.lag].dist;
+      const double lag_worst = g_hi >= 0 ? lag.upper() : lag.lower();
+      const double f = steady_grants_per_application(g_hi, double(stages_) / lag_worst, stages_);
+      const double rate_max = grants.upper() / (a_lo * f);
+      if (!(f > 0 && rate_max <= 1.0))
+        b.problem(s.parameters[p.grants0].where, "parameters.invention_grants_2015",
+                  "with " + grants.describe() + " the calibrated patent grant rate reaches " +
+                      std::to_string(rate_max) +
+                      " (> 1: more grants than applications) at invention_applications_2015 = " +
+                      std::to_string(a_lo) + ", application_trend_growth = " + std::to_string(g_hi) +
+                      ", patent_examination_lag = " + std::to_string(lag_worst));
+    }
+  }
   p.nu = par("patent_subsidy_effect", 0, inf);
   // High-tech value added.
   p.va_share0 = par("high_tech_va_share_2015", 0, 100);
@@ -474,7 +509,6 @@ void FourPlusOne::init(Workspace& ws, std::span<const double> th, State& x) cons
   ws.inter_cost = th[p.inter_cost];
   ws.beta_pat = th[p.beta_pat];
   ws.stage_rate = double(stages_) / th[p.lag];
-  ws.grant_rate = th[p.grant_rate];
   ws.lapse = th[p.lapse];
   ws.nu = th[p.nu];
   ws.va_growth = th[p.va_growth];
@@ -520,7 +554,7 @@ void FourPlusOne::init(Workspace& ws, std::span<const double> th, State& x) cons
   const double g_app = th[p.g_app];
   const double k_stage = ws.stage_rate;
   ws.gdp0_zone = gdp0;
-  double sum_iva0 = 0, sum_h0 = 0;
+  double sum_iva0 = 0, sum_h0 = 0, sum_last_flow = 0;
   for (std::size_t r = 0; r < R; ++r) {
     const double y0 = gdp0 * gdp_s[r];
     ws.y0[r] = y0;
@@ -576,11 +610,17 @@ void FourPlusOne::init(Workspace& ws, std::span<const double> th, State& x) cons
       x[at(kExamStage0 + j, r)] = stage;
       stage *= k_stage / (g_app + k_stage);
     }
-    const double flow0 = ws.grant_rate * k_stage * x[at(kExamStage0 + stages_ - 1, r)];
-    ws.grants_base[r] = std::abs(g_app) > 1e-12 ? flow0 * -std::expm1(-g_app) / g_app : flow0;
+    sum_last_flow += k_stage * x[at(kExamStage0 + stages_ - 1, r)];
     sum_iva0 += ws.iva_share[r] * y0;
     sum_h0 += h0;
   }
+  // Grant rate calibrated so that the zone's grants over 2015 (last stage outflow, growing at g_A
+  // through the year) equal invention_grants_2015; regions then get G15 times their patent share.
+  const double year_factor = year_integral_factor(g_app);
+  ws.grant_rate = th[p.grants0] / (sum_last_flow * year_factor);
+  for (std::size_t r = 0; r < R; ++r)
+    ws.grants_base[r] =
+        ws.grant_rate * k_stage * x[at(kExamStage0 + stages_ - 1, r)] * year_factor;
   ws.grant_growth0 = 100.0 * std::expm1(g_app);
   ws.va_per_hte = th[p.va_share0] / 100.0 * sum_iva0 / sum_h0;
 

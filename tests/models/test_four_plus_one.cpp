@@ -182,6 +182,86 @@ TEST_CASE("baseline reproduces the plan's 2015 values at t = 2015", "[models][fo
   }
 }
 
+TEST_CASE("every draw's 2015 invention grants equal invention_grants_2015", "[models][four_plus_one]") {
+  // Independent of the calibration formula: before 2015 applications grew
+  // steadily at g_A, so the examination chain one year earlier held e^{-g_A}
+  // times its end-2015 contents. Integrate the chain over calendar 2015 with
+  // A(t) = A0_r e^{g_A (t - 2015)} and the model's (calibrated) grant rate, and
+  // count the grants.
+  namespace ode = boost::numeric::odeint;
+  for (const char* f : {"baseline.toml", "plan-2016-2020.toml"}) {
+    INFO(f);
+    const Scenario s = load_scenario(kScenarios + "/" + f);
+    const M m(s);
+    const std::size_t n = 256, np = m.num_parameters(), stages = m.exam_stages();
+    Sampler sampler(s, 13, n);
+    std::vector<double> theta(n * np);
+    sampler.draw(0, n, theta);
+    const std::size_t i_g15 = *s.parameter_index("invention_grants_2015");
+    const std::size_t i_a0 = *s.parameter_index("invention_applications_2015");
+    const std::size_t i_ga = *s.parameter_index("application_trend_growth");
+    M::Workspace ws;
+    M::State x{};
+    double rate_min = 1, rate_max = 0;
+    for (std::size_t d = 0; d < n; ++d) {
+      INFO("draw " << d);
+      const std::span<const double> th(theta.data() + d * np, np);
+      m.init(ws, th, x);
+      const double ga = th[i_ga], k = ws.stage_rate;
+      rate_min = std::min(rate_min, ws.grant_rate);
+      rate_max = std::max(rate_max, ws.grant_rate);
+      double zone_grants = 0, zone_apps = 0, zone_base = 0;
+      for (std::size_t r = 0; r < 5; ++r) {
+        // Steady growth: dQ_0/dt = A - k Q_0 = g_A Q_0 at the end of 2015.
+        const double a0 = (ga + k) * x[M::at(M::kExamStage0, r)];
+        zone_apps += a0;
+        std::vector<double> q(stages + 1, 0.0);  // stages, then the grants counter
+        for (std::size_t j = 0; j < stages; ++j) q[j] = x[M::at(M::kExamStage0 + j, r)] * std::exp(-ga);
+        auto chain = [&](const std::vector<double>& z, std::vector<double>& dz, double t) {
+          dz[0] = a0 * std::exp(ga * (t - 1.0)) - k * z[0];
+          for (std::size_t j = 1; j < stages; ++j) dz[j] = k * (z[j - 1] - z[j]);
+          dz[stages] = ws.grant_rate * k * z[stages - 1];
+        };
+        ode::integrate_adaptive(ode::make_controlled<ode::runge_kutta_dopri5<std::vector<double>>>(1e-13, 1e-11),
+                                chain, q, 0.0, 1.0, 0.01);
+        // The chain arrives at the model's end-2015 contents (the pipeline is consistent) ...
+        for (std::size_t j = 0; j < stages; ++j)
+          CHECK(q[j] == Approx(x[M::at(M::kExamStage0 + j, r)]).epsilon(1e-8));
+        // ... and its 2015 grants are the growth indicator's base.
+        CHECK(q[stages] == Approx(ws.grants_base[r]).epsilon(1e-8));
+        zone_grants += q[stages];
+        zone_base += ws.grants_base[r];
+      }
+      CHECK(zone_apps == Approx(th[i_a0]).epsilon(1e-12));
+      CHECK(zone_grants == Approx(th[i_g15]).epsilon(1e-8));
+      CHECK(zone_base == Approx(th[i_g15]).epsilon(1e-12));
+      // A grant rate: a share of the applications.
+      CHECK(ws.grant_rate > 0.0);
+      CHECK(ws.grant_rate < 1.0);
+    }
+    // The calibrated rate varies with the drawn lag and pre-2015 growth.
+    CHECK(rate_max > 1.5 * rate_min);
+  }
+}
+
+TEST_CASE("2015 grants that would need a grant rate above 1 are rejected", "[models][four_plus_one]") {
+  // 2,000 grants from at most 2,600 applications a year growing at up to 35 %:
+  // a draw at that corner would grant more than is applied for.
+  const Scenario s = derived("baseline.toml", fixed("invention_grants_2015", 2000.0));
+  try {
+    const M m(s);
+    FAIL("expected a ScenarioError");
+  } catch (const ScenarioError& e) {
+    bool found = false;
+    for (const auto& p : e.problems())
+      if (p.key == "parameters.invention_grants_2015" && p.message.find("grant rate") != std::string::npos)
+        found = true;
+    CHECK(found);
+  }
+  // The shipped prior is accepted (constructing the model does not throw).
+  CHECK_NOTHROW(M(load_scenario(kScenarios + "/baseline.toml")));
+}
+
 TEST_CASE("GDP grows exponentially when shocks and the R&D term are off", "[models][four_plus_one]") {
   const Scenario s = derived("baseline.toml", kNoNoise + fixed("rd_output_elasticity", 0.0));
   const M m(s);

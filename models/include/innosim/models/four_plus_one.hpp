@@ -106,6 +106,7 @@ class FourPlusOne {
     std::array<double, kPlatformTypes> plat_cost{};
     double inc_close = 0, inc_cost = 0, upgrade = 0, maker_close = 0, maker_cost = 0;
     double team_dissolve = 0, team_cost = 0, kappa_i = 0, psi_i = 0, inter_cost = 0;
+    // grant_rate is calibrated in init so that the 2015 grant flow is invention_grants_2015.
     double beta_pat = 0, stage_rate = 0, grant_rate = 0, lapse = 0, grant_growth0 = 0;
     double nu = 0, va_per_hte = 0, va_growth = 0, pop_growth = 0, rho0 = 0;
     double gdp0_zone = 0;
@@ -169,7 +170,7 @@ class FourPlusOne {
     std::size_t maker0, g_maker, maker_close, maker_cost;
     std::size_t t0, g_t, team_life, team_cost;
     std::size_t i0, kappa_i, psi_i, inter_cost;
-    std::size_t ppk0, app0, beta_pat, lag, grant_rate, lapse, g_app, nu;
+    std::size_t ppk0, app0, grants0, beta_pat, lag, lapse, g_app, nu;
     std::size_t va_share0, va_growth;
   } p_{};
   struct RegionIdx {
