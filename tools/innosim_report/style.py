@@ -93,6 +93,9 @@ def configure(lang):
         "savefig.facecolor": "white",
         "figure.facecolor": "white",
         "svg.fonttype": "path",
+        # Every chart stays open until the PDF is written, then all are
+        # closed (Report.close): dozens at once is expected, not a leak.
+        "figure.max_open_warning": 0,
         "pdf.fonttype": 42,
         "svg.hashsalt": "innosim",   # stable SVG ids, so reruns give identical files
     })
