@@ -212,6 +212,11 @@ int cmd_run(const RunArgs& a) {
 
     std::string out = a.output;
     if (out.empty()) out = std::filesystem::path(a.scenario).stem().string() + ".h5";
+    // `-o out/plan.h5` creates out/ (batches write into fresh folders).
+    if (const auto dir = std::filesystem::path(out).parent_path(); !dir.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(dir, ec);  // failure surfaces as the writer's error
+    }
     RunHeader header{kVersion, kGitSha, seed, sampler_name(s.run.sampler), draws,
                      model.randoms_per_year(), s.model};
     RunWriter writer(out, s, make_shape(s, model.indicators()), header,
