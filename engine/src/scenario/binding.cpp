@@ -135,6 +135,17 @@ std::vector<std::size_t> ModelBinding::parameter_by_region(std::string_view id) 
   return std::vector<std::size_t>(s_.regions.size(), std::numeric_limits<std::size_t>::max());
 }
 
+const ModelMatrix* ModelBinding::matrix(std::string_view id) {
+  if (!contains(used_matrices_, id)) used_matrices_.emplace_back(id);
+  const auto it = s_.matrices.find(std::string(id));
+  if (it != s_.matrices.end()) return &it->second;
+  problems_.push_back({s_.where, fmt::format("model_matrices.{}", id),
+                       fmt::format("required by model '{}' but missing (a [model_matrices.{}] table with one row "
+                                   "per region)",
+                                   s_.model, id)});
+  return nullptr;
+}
+
 double ModelBinding::option(std::string_view id, double default_value) {
   if (!contains(used_options_, id)) used_options_.emplace_back(id);
   const auto it = s_.options.find(std::string(id));
@@ -191,6 +202,14 @@ void ModelBinding::finish() const {
     all.push_back({it != s_.option_locs.end() ? it->second : s_.where, "model_options." + id,
                    fmt::format("unknown model option '{}' for model '{}'{}", id, s_.model,
                                suggestion(id, used_options_))});
+  }
+  for (const auto& [id, m] : s_.matrices) {
+    if (contains(used_matrices_, id)) continue;
+    const std::string key = "model_matrices." + id;
+    const auto it = s_.locs.find(key);
+    all.push_back({it != s_.locs.end() ? it->second : m.where, key,
+                   fmt::format("unknown model matrix '{}' for model '{}'{}", id, s_.model,
+                               suggestion(id, used_matrices_))});
   }
   if (!all.empty()) throw ScenarioError(std::move(all));
 }

@@ -567,13 +567,14 @@ class Validator {
   void read_correlations(const Node& root);
   void read_targets(const Node& root);
   void read_options(const Node& root);
+  void read_matrices(const Node& root);
 };
 
 void Validator::run(const Node& root) {
   record(root, "");
   check_keys(root, "",
              {"scenario", "horizon", "run", "verdict", "regions", "indicators", "levers", "parameters",
-              "correlations", "targets", "model_options"});
+              "correlations", "targets", "model_options", "model_matrices"});
   read_scenario(root);
   read_horizon(root);
   read_run(root);
@@ -585,6 +586,7 @@ void Validator::run(const Node& root) {
   read_correlations(root);
   read_targets(root);
   read_options(root);
+  read_matrices(root);
 }
 
 void Validator::read_scenario(const Node& root) {
@@ -1302,6 +1304,74 @@ void Validator::read_options(const Node& root) {
       continue;
     }
     s_.option_locs[e.key] = e.value.loc;
+  }
+}
+
+// [model_matrices.<id>]: unit and source (optional strings) and one row per
+// region, keyed by region id, each an array of R finite numbers in region order.
+void Validator::read_matrices(const Node& root) {
+  const Node* t = table_at(root, "model_matrices", "model_matrices");
+  if (!t) return;
+  const auto ids = region_ids();
+  for (const Entry& e : t->kids) {
+    const std::string path = "model_matrices." + e.key;
+    if (!is_identifier(e.key))
+      add(e.value.key_loc, path, fmt::format("expected a matrix id (letters, digits, _), got \"{}\"", e.key));
+    if (!e.value.is_table()) {
+      add(e.value.loc, path,
+          fmt::format("expected a table (unit, source and one row per region), got {}", got(e.value)));
+      continue;
+    }
+    const Node& m = e.value;
+    ModelMatrix matrix;
+    matrix.id = e.key;
+    matrix.where = m.loc;
+    if (auto v = string_at(m, "unit", path + ".unit", "a string", false)) matrix.unit = *v;
+    if (auto v = string_at(m, "source", path + ".source", "a string", false)) matrix.source = *v;
+    if (s_.regions.empty()) {
+      add(m.loc, path, "expected one row per region, but the scenario has no [[regions]]");
+      continue;
+    }
+    if (!regions_ok_) continue;
+    bool ok = true;
+    std::vector<std::string> allowed = {"unit", "source"};
+    allowed.insert(allowed.end(), ids.begin(), ids.end());
+    for (const Entry& k : m.kids) {
+      if (std::find(allowed.begin(), allowed.end(), k.key) != allowed.end()) continue;
+      add(k.value.key_loc, child_path(path, k.key),
+          fmt::format("unknown region '{}'{} (expected unit, source or a region: {})", k.key, maybe(k.key, allowed),
+                      join(ids)));
+      ok = false;
+    }
+    const std::size_t n = s_.regions.size();
+    const std::string expect = fmt::format("an array of {} numbers (one per region, in the order {})", n, join(ids));
+    for (const std::string& id : ids) {
+      const std::string rp = child_path(path, id);
+      const Node* row = m.get(id);
+      if (!row) {
+        add(m.loc, rp,
+            fmt::format("required but missing: a matrix gives one row per region, and '{}' is not given", id));
+        ok = false;
+        continue;
+      }
+      if (row->t != Node::T::array || row->items.size() != n) {
+        add(row->loc, rp, fmt::format("expected {}, got {}", expect, got(*row)));
+        ok = false;
+        continue;
+      }
+      std::vector<double> values;
+      for (std::size_t c = 0; c < n; ++c) {
+        auto v = number_value(row->items[c], fmt::format("{}[{}]", rp, c), "a finite number");
+        if (!v) {
+          ok = false;
+          continue;
+        }
+        values.push_back(*v);
+      }
+      matrix.rows.push_back(std::move(values));
+      matrix.row_locs.push_back(row->loc);
+    }
+    if (ok) s_.matrices.emplace(e.key, std::move(matrix));
   }
 }
 

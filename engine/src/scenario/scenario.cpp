@@ -313,6 +313,15 @@ std::string Scenario::resolved_text() const {
     w.section("[model_options]");
     for (const auto& [id, v] : options) w.value(key_text(id), num(v), "model_options." + id);
   }
+  for (const auto& [id, m] : matrices) {
+    const std::string p = "model_matrices." + id;
+    w.section("[" + p + "]");
+    if (!m.unit.empty()) w.value("unit", quote(m.unit), p + ".unit");
+    if (!m.source.empty()) w.value("source", quote(m.source), p + ".source");
+    for (std::size_t r = 0; r < m.rows.size() && r < regions.size(); ++r) {
+      w.value(key_text(regions[r].id), num_array(m.rows[r]), p + "." + regions[r].id);
+    }
+  }
   return w.take();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // How a model reads its inputs from a scenario by name. The model asks for
-// every lever, parameter and option it uses; finish() then reports, in one
+// every lever, parameter, option and matrix it uses; finish() then reports, in one
 // ScenarioError, each one the model needed but the scenario lacks, and each
 // one the scenario gives but the model does not use (with "did you mean").
 
@@ -26,6 +26,9 @@ class ModelBinding {
   std::size_t parameter(std::string_view id);
   // Indices into theta of a per-region parameter, in region order.
   std::vector<std::size_t> parameter_by_region(std::string_view id);
+  // A model matrix ([model_matrices.<id>], R x R in region order); nullptr
+  // (and a recorded problem) if missing.
+  const ModelMatrix* matrix(std::string_view id);
   // A model option (number; booleans are 0/1) or its default.
   double option(std::string_view id, double default_value);
   // An indicator the model computes: every target and [indicators] entry
@@ -39,7 +42,7 @@ class ModelBinding {
 
  private:
   const Scenario& s_;
-  std::vector<std::string> used_levers_, used_params_, used_options_, indicators_;
+  std::vector<std::string> used_levers_, used_params_, used_options_, used_matrices_, indicators_;
   std::vector<Problem> problems_;
 };
 

@@ -103,6 +103,19 @@ struct Correlation {
   SourceLoc where;
 };
 
+// A region-by-region matrix of model data ([model_matrices.<id>]), e.g. the
+// spillover weights W_rs. rows[r][s] in Scenario::regions order; the model
+// interprets it (and checks e.g. its diagonal) through ModelBinding::matrix.
+struct ModelMatrix {
+  std::string id;
+  std::string unit;    // optional
+  std::string source;  // optional: citation or "assumption: ..."
+  std::vector<std::vector<double>> rows;  // R rows of R numbers
+  std::vector<SourceLoc> row_locs;        // where each row was written
+  SourceLoc where;                        // the table
+  double at(std::size_t r, std::size_t s) const { return rows[r][s]; }
+};
+
 enum class Sense { at_least, at_most };
 
 struct Target {
@@ -152,6 +165,8 @@ struct Scenario {
   // Model options: named numbers (booleans as 0/1) the model validates itself.
   std::map<std::string, double> options;
   std::map<std::string, SourceLoc> option_locs;
+  // Model matrices by id ([model_matrices.<id>]), validated to be R x R and finite.
+  std::map<std::string, ModelMatrix> matrices;
   SourceLoc where;  // the top-level file
   // Where every value given in the file(s) came from, by dotted key path as in
   // Problem::key ("horizon.start", "levers.fiscal_rd_zone.values",
