@@ -312,6 +312,13 @@ class FourPlusOneReference:
         self.stages = int(opt["patent_exam_stages"])
         self.min_growth = float(opt["contribution_min_growth"])
         self.lev = Levers(sc, self.regions, self.start, self.end)
+        # Spillover weights W_rs ([model_matrices.spillover], rows keyed by region id, zero diagonal).
+        mat = sc.get("model_matrices", {}).get("spillover")
+        if mat is None:
+            raise ValueError("model_matrices.spillover: required by the four_plus_one model")
+        self.W = np.array([[float(v) for v in mat[rid]] for rid in self.regions])
+        if self.W.shape != (self.R, self.R) or np.any(np.diag(self.W) != 0.0):
+            raise ValueError("model_matrices.spillover: expected R rows of R numbers with a zero diagonal")
         self.nv = STAGE0 + self.stages
         self.rtol, self.atol, self.method = rtol, atol, method
         self.rhs_evals = 0
@@ -414,7 +421,7 @@ class FourPlusOneReference:
         self.g_real = pr("gdp_growth_real")
         self.g_factor = (1.0 - s0) * self.g_real
         self.iva_share = pr("industrial_va_share")
-        self.k_absorb, self.k_connect = pr("spillover_absorption"), pr("spillover_connectivity")
+        self.k_absorb = pr("spillover_absorption")
         rd_r = rd0 * rd_s
         b0 = wb * rd_r
         self.g0 = wg * rd_r
@@ -463,9 +470,12 @@ class FourPlusOneReference:
         self.a_coef = a0 / keff ** self.beta_pat
         return x
 
+    def _spill(self, k: np.ndarray) -> np.ndarray:
+        """absorption_r * sum_s W_rs k_s (W has a zero diagonal), per draw."""
+        return self.k_absorb * (self.W @ k)
+
     def _keff(self, k: np.ndarray) -> np.ndarray:
-        sk = seqsum(self.k_connect * k)
-        return k + self.k_absorb * (sk - self.k_connect * k)
+        return k + self._spill(k)
 
     # ---- year boundary ----
     def year_start(self, year: int, x: np.ndarray, u: np.ndarray) -> None:
@@ -580,7 +590,7 @@ class FourPlusOneReference:
         istar = self.i0 * (1.0 + self.psi_i * (zr - 1.0))
         dx[I] = self.kappa_i * (istar - x[I]) + self.inter_funded
         keff = self._keff(k)
-        dkeff = dk + self.k_absorb * (seqsum(self.k_connect * dk) - self.k_connect * dk)
+        dkeff = dk + self._spill(dk)
         dx[Y] = (self.growth + self.eta * (dkeff / keff - self.rd_growth0)) * y
         beta = self.beta_pat
         v = keff * self.inv_keff_year - 1.0

@@ -3,6 +3,8 @@
 
 #include "innosim/models/four_plus_one.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -17,6 +19,14 @@ namespace innosim {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// One continuous variable over the regions, read in place from the
+// region-major state (stride kNumVars): no copy, no heap.
+using RegionVarMap = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, 1>, 0,
+                                Eigen::InnerStride<FourPlusOne::kNumVars>>;
+RegionVarMap region_var(const FourPlusOne::State& x, std::size_t var, std::size_t regions) {
+  return RegionVarMap(x.data() + var, static_cast<Eigen::Index>(regions));
+}
 // Above these means the sequential inverse-CDF search is replaced by a
 // normal approximation with continuity correction (numerics, not a model
 // number: exp(-mean) must not underflow and the search must stay short).
@@ -246,7 +256,26 @@ FourPlusOne::FourPlusOne(const Scenario& s) {
   p.hte_rd = par("hte_rd_share", 0, 1);
   p.fiscal_rd_share = par("fiscal_st_rd_share", 0, 1);
   q.absorb = par_r("spillover_absorption", 0, inf);
-  q.connect = par_r("spillover_connectivity", 0, inf);
+  if (const ModelMatrix* w = b.matrix("spillover"); w && R > 0 && R <= kMaxRegions) {
+    // K_eff,r = K_r + absorption_r sum_{s != r} W_rs K_s: own capital enters once, and a negative
+    // weight could make K_eff non-positive.
+    w_.resize(static_cast<Eigen::Index>(R), static_cast<Eigen::Index>(R));
+    for (std::size_t r = 0; r < R; ++r) {
+      for (std::size_t c = 0; c < R; ++c) {
+        const double v = w->at(r, c);
+        const std::string key = "model_matrices.spillover." + s.regions[r].id;
+        if (r == c && v != 0.0)
+          b.problem(w->row_locs[r], key,
+                    "the diagonal must be 0 (a region's own R&D capital is K_r, not a spillover), got " +
+                        fmt::format("{}", v) + " for '" + s.regions[r].id + "' itself");
+        else if (v < 0.0)
+          b.problem(w->row_locs[r], key,
+                    "expected non-negative spillover weights, got " + fmt::format("{}", v) + " from '" +
+                        s.regions[c].id + "'");
+        w_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = v;
+      }
+    }
+  }
   p.exec_mean = par("execution_rate_mean", 0, 1);
   p.exec_sd = par("execution_rate_sd", 0, 1);
   // Enterprises.
@@ -564,8 +593,6 @@ void FourPlusOne::init(Workspace& ws, std::span<const double> th, State& x) cons
     ws.g_real[r] = th[q.g_real[r]];
     ws.g_factor[r] = (1.0 - s0) * ws.g_real[r];
     ws.iva_share[r] = th[q.iva_share[r]];
-    ws.k_absorb[r] = th[q.absorb[r]];
-    ws.k_connect[r] = th[q.connect[r]];
     // R&D.
     const double rd_r = rd0 * rd_s[r];
     const double b0 = wb * rd_r;
@@ -624,12 +651,17 @@ void FourPlusOne::init(Workspace& ws, std::span<const double> th, State& x) cons
   ws.grant_growth0 = 100.0 * std::expm1(g_app);
   ws.va_per_hte = th[p.va_share0] / 100.0 * sum_iva0 / sum_h0;
 
+  // Spillovers: spill = diag(absorption) W, so K_eff = K + spill K.
+  ws.spill.resize(static_cast<Eigen::Index>(R), static_cast<Eigen::Index>(R));
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t c = 0; c < R; ++c)
+      ws.spill(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) =
+          th[q.absorb[r]] * w_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c));
+
   // Patent production scale a_r = A0_r / Keff0_r^beta.
-  double sk = 0;
-  for (std::size_t r = 0; r < R; ++r) sk += ws.k_connect[r] * x[at(kRdCapital, r)];
+  const RegionVector sk = ws.spill.lazyProduct(region_var(x, kRdCapital, R));
   for (std::size_t r = 0; r < R; ++r) {
-    const double k = x[at(kRdCapital, r)];
-    const double keff = k + ws.k_absorb[r] * (sk - ws.k_connect[r] * k);
+    const double keff = x[at(kRdCapital, r)] + sk[static_cast<Eigen::Index>(r)];
     const double a0 = th[p.app0] * pat_s[r];
     ws.a_coef[r] = a0 / std::pow(keff, ws.beta_pat);
   }
@@ -669,11 +701,9 @@ void FourPlusOne::year_start(Workspace& ws, int year, State& x, std::span<const 
   ws.gamma_e_year = ws.gamma_e * (1.0 + ws.reg_uplift * sw_reg);
   ws.cert_rate = ws.c0 * (1.0 + ws.hte_uplift * sw_hte);
 
-  double sum_m = 0, sk = 0;
-  for (std::size_t r = 0; r < R; ++r) {
-    sum_m += x[at(kSmes, r)];
-    sk += ws.k_connect[r] * x[at(kRdCapital, r)];
-  }
+  double sum_m = 0;
+  for (std::size_t r = 0; r < R; ++r) sum_m += x[at(kSmes, r)];
+  const RegionVector sk = ws.spill.lazyProduct(region_var(x, kRdCapital, R));
   const double lg_select = lever(lg_select_, cy);
 
   for (std::size_t r = 0; r < R; ++r) {
@@ -688,8 +718,7 @@ void FourPlusOne::year_start(Workspace& ws, int year, State& x, std::span<const 
     ws.m_inflow[r] = ws.m_base[r] * (1.0 + ws.reg_uplift * sw_reg) + ws.sme_prog * ws.m0_share[r] * sw_sme;
     ws.inter_funded[r] = std::max(0.0, pot * use_int) / ws.inter_cost;
     ws.app_subsidy[r] = ws.nu * std::max(0.0, pot * use_pat);
-    const double k = x[at(kRdCapital, r)];
-    const double keff = k + ws.k_absorb[r] * (sk - ws.k_connect[r] * k);
+    const double keff = x[at(kRdCapital, r)] + sk[static_cast<Eigen::Index>(r)];
     ws.keff_year[r] = keff;
     ws.inv_keff_year[r] = 1.0 / keff;
     ws.app_scale[r] = ws.a_coef[r] * std::pow(keff, ws.beta_pat);
@@ -742,7 +771,6 @@ void FourPlusOne::year_start(Workspace& ws, int year, State& x, std::span<const 
 void FourPlusOne::rhs(const Workspace& ws, const State& x, State& dx, double /*t*/) const {
   const std::size_t R = nr_;
   std::fill(dx.begin(), dx.end(), 0.0);
-  double sk = 0, sdk = 0;
   for (std::size_t r = 0; r < R; ++r) {
     const double y = x[at(kGdp, r)], b = x[at(kBusinessRd, r)], k = x[at(kRdCapital, r)];
     const double e = x[at(kEntrepreneurs, r)], m = x[at(kSmes, r)], h = x[at(kHighTech, r)];
@@ -754,8 +782,6 @@ void FourPlusOne::rhs(const Workspace& ws, const State& x, State& dx, double /*t
     dx[at(kRdCapital, r)] = dk;
     dx[at(kRdYear, r)] = rd;
     dx[at(kGdpYear, r)] = y;
-    sk += ws.k_connect[r] * k;
-    sdk += ws.k_connect[r] * dk;
     // Enterprise pipeline E -> M <-> H.
     const double rd_rel = b / y * ws.b_over_y0_inv[r];
     const double cert = ws.cert_rate * std::max(0.0, 1.0 + ws.psi_c * (rd_rel - 1.0));
@@ -769,10 +795,13 @@ void FourPlusOne::rhs(const Workspace& ws, const State& x, State& dx, double /*t
   const double beta = ws.beta_pat, c2 = 0.5 * beta * (beta - 1.0);
   const double ks = ws.stage_rate;
   const std::size_t last = stages_ - 1;
+  // Spillover terms (absorption_r sum_s W_rs K_s and its derivative): two small mat-vecs, no heap.
+  const RegionVector sk = ws.spill.lazyProduct(region_var(x, kRdCapital, R));
+  const RegionVector sdk = ws.spill.lazyProduct(region_var(dx, kRdCapital, R));
   for (std::size_t r = 0; r < R; ++r) {
-    const double k = x[at(kRdCapital, r)], dk = dx[at(kRdCapital, r)];
-    const double keff = k + ws.k_absorb[r] * (sk - ws.k_connect[r] * k);
-    const double dkeff = dk + ws.k_absorb[r] * (sdk - ws.k_connect[r] * dk);
+    const auto ri = static_cast<Eigen::Index>(r);
+    const double keff = x[at(kRdCapital, r)] + sk[ri];
+    const double dkeff = dx[at(kRdCapital, r)] + sdk[ri];
     const double y = x[at(kGdp, r)];
     dx[at(kGdp, r)] = (ws.growth[r] + ws.eta * (dkeff / keff - ws.rd_growth0)) * y;
     // Applications: second-order expansion of (Keff/Keff_year)^beta within the year.

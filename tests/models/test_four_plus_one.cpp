@@ -570,3 +570,42 @@ TEST_CASE("shares that do not sum to one are reported", "[models][four_plus_one]
     CHECK(found);
   }
 }
+
+TEST_CASE("the spillover matrix must have a zero diagonal and non-negative weights",
+          "[models][four_plus_one]") {
+  // A child replaces the rows it gives (the others are inherited from baseline.toml).
+  const Scenario s = derived("plan-2016-2020.toml",
+                             "[model_matrices.spillover]\nyinchuan = [0.1, 0.5, 0.37, 0.32, 0.32]\n"
+                             "wuzhong = [1.24, 0.5, 0.0, -0.3, 0.32]\n");
+  try {
+    const M m(s);
+    FAIL("expected a ScenarioError");
+  } catch (const ScenarioError& e) {
+    std::vector<Problem> hits;
+    for (const auto& p : e.problems())
+      if (p.key.rfind("model_matrices.spillover.", 0) == 0) hits.push_back(p);
+    REQUIRE(hits.size() == 2);
+    CHECK(hits[0].key == "model_matrices.spillover.yinchuan");
+    CHECK(hits[0].message ==
+          "the diagonal must be 0 (a region's own R&D capital is K_r, not a spillover), got 0.1 for 'yinchuan' "
+          "itself");
+    CHECK(hits[0].where.line > 0);
+    CHECK(hits[1].key == "model_matrices.spillover.wuzhong");
+    CHECK(hits[1].message == "expected non-negative spillover weights, got -0.3 from 'zhongwei'");
+  }
+}
+
+TEST_CASE("a scenario without the spillover matrix is reported", "[models][four_plus_one]") {
+  Scenario s = load_scenario(kScenarios + "/plan-2016-2020.toml");
+  s.matrices.clear();
+  try {
+    const M m(s);
+    FAIL("expected a ScenarioError");
+  } catch (const ScenarioError& e) {
+    bool found = false;
+    for (const auto& p : e.problems())
+      if (p.key == "model_matrices.spillover" && p.message.find("required by model") != std::string::npos)
+        found = true;
+    CHECK(found);
+  }
+}

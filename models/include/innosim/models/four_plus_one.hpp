@@ -17,6 +17,7 @@
 // little giants) change only at year boundaries by integer events and live
 // in the Workspace, not in the integrated state.
 
+#include <Eigen/Core>
 #include <array>
 #include <cstddef>
 #include <span>
@@ -85,13 +86,18 @@ class FourPlusOne {
 
   using State = BoundedState<kStateSize>;
   using RegionArray = std::array<double, kMaxRegions>;
+  // Fixed-capacity (no heap) R x R matrix and R vector for the spillovers.
+  using RegionMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, kMaxRegions, kMaxRegions>;
+  using RegionVector = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, kMaxRegions, 1>;
 
   // Per-draw data: parameter values, derived constants, yearly constants and
   // the small-count stocks. Fixed size; reused across draws.
   struct Workspace {
     // --- per draw (init) ---
     RegionArray y0{}, inv_y0{}, n0{}, g_real{}, g_factor{}, b0{}, o_coef{}, g0{};
-    RegionArray k_absorb{}, k_connect{}, inv_z0{}, i0{}, b_over_y0_inv{};
+    RegionArray inv_z0{}, i0{}, b_over_y0_inv{};
+    // diag(absorption_r) W: K_eff = K + spill K (W = the scenario matrix `spillover`, zero diagonal).
+    RegionMatrix spill;
     RegionArray e_base{}, m_base{}, h_base{}, a_coef{}, iva_share{};
     RegionArray m0_share{}, h0{};
     std::array<RegionArray, kPlatformTypes> plat_base{}, plat0{};
@@ -154,6 +160,7 @@ class FourPlusOne {
   int start_ = 0, end_ = 0;
   bool integer_events_ = true, shocks_ = true;
   double min_growth_ = 0;
+  RegionMatrix w_;  // spillover weights W_rs from [model_matrices.spillover]
 
   // Parameter indices into theta.
   struct Idx {
@@ -174,7 +181,7 @@ class FourPlusOne {
     std::size_t va_share0, va_growth;
   } p_{};
   struct RegionIdx {
-    std::vector<std::size_t> gdp_share, pop_share, g_real, rd_share, absorb, connect;
+    std::vector<std::size_t> gdp_share, pop_share, g_real, rd_share, absorb;
     std::vector<std::size_t> e_share, m_share, h_share, p_share, inc_share, maker_share;
     std::vector<std::size_t> team_share, i_share, pat_share, iva_share;
   } pr_;
