@@ -155,7 +155,7 @@ TEST_CASE("replay reproduces one draw by its index", "[e2e]") {
   CHECK(a.out.find("draw 17") != std::string::npos);
 }
 
-TEST_CASE("-o into a folder that does not exist yet creates it", "[e2e]") {
+TEST_CASE("run with an output path in a new folder creates the folder", "[e2e]") {
   const fs::path h5 = temp_dir() / "new" / "folder" / "exp.h5";
   fs::remove_all(temp_dir() / "new");
   const Out r = innosim("run " + data("exp.toml") + " -q -o " + h5.string());
