@@ -12,6 +12,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -162,4 +163,101 @@ TEST_CASE("run with an output path in a new folder creates the folder", "[e2e]")
   INFO(r.err);
   CHECK(r.code == 0);
   CHECK(fs::exists(h5));
+}
+
+// ---------- innosim sweep ----------
+
+namespace {
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (const char c : s) {
+    if (c == sep) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("sweep: P(met) rises with the extra_growth lever and the file holds the printed table", "[e2e][sweep]") {
+  const fs::path h5 = temp_dir() / "sweep.h5", csv = temp_dir() / "sweep.csv";
+  const Out s = innosim("sweep " + data("sweep.toml") + " --lever extra_growth --scale 0,0.5,1,2,4 -n 1000 --threads 2 -o " +
+                        h5.string() + " --format csv -q");
+  INFO(s.err);
+  REQUIRE(s.code == 0);
+  REQUIRE(fs::exists(h5));
+  CHECK_FALSE(leftovers(temp_dir(), "sweep.h5.tmp"));
+  std::ofstream(csv) << s.out;
+
+  const auto lines = split(s.out, '\n');
+  REQUIRE(lines.size() >= 3);
+  CHECK(lines[0] == "indicator,region,year,kind,sense,target,p_met_x0,p_met_x0.5,p_met_x1,p_met_x2,p_met_x4");
+  const auto zone = split(lines[1], ',');
+  REQUIRE(zone.size() == 11);
+  CHECK(zone[0] == "output");
+  CHECK(zone[1] == "zone");
+  std::vector<double> p;
+  for (std::size_t k = 6; k < zone.size(); ++k) p.push_back(std::stod(zone[k]));
+  for (std::size_t k = 1; k < p.size(); ++k) CHECK(p[k] >= p[k - 1]);  // common random numbers: monotone
+  CHECK(p.back() > p.front() + 0.2);                                  // and the lever matters
+
+  // The text table shows the same numbers in percent.
+  const Out text = innosim("sweep " + data("sweep.toml") + " --lever extra_growth --scale 0,0.5,1,2,4 -n 1000 -o " +
+                           (temp_dir() / "sweep-text.h5").string() + " -q");
+  REQUIRE(text.code == 0);
+  for (double x : p) {
+    char cell[32];
+    std::snprintf(cell, sizeof cell, "%.1f%%", 100.0 * x);
+    CHECK(text.out.find(cell) != std::string::npos);
+  }
+  CHECK(text.out.find("* Output >= 190") != std::string::npos);
+
+  // A client that is not innosim reads the same P(met) from the file.
+  const std::string code =
+      "import h5py, numpy as np, sys, csv\n"
+      "f = h5py.File(\"" + h5.string() + "\", \"r\")\n"
+      "rows = list(csv.reader(open(\"" + csv.string() + "\")))[1:]\n"
+      "table = np.array([[float(x) for x in r[6:]] for r in rows if r])\n"
+      "ok = f.attrs[\"file_type\"] == \"innosim-sweep\" and int(f.attrs[\"format_version\"]) == 1\n"
+      "ok = ok and f.attrs[\"lever\"] == \"extra_growth\" and f.attrs[\"lever_unit\"] == \"rate\"\n"
+      "ok = ok and f[\"sweep/p_met\"].shape == (2, 5) and np.array_equal(f[\"sweep/p_met\"][()], table)\n"
+      "ok = ok and np.allclose(f[\"sweep/scale\"][()], [0, 0.5, 1, 2, 4])\n"
+      "ok = ok and np.allclose(f[\"sweep/lever_value\"][()], [0, 0.005, 0.01, 0.02, 0.04])\n"
+      "ok = ok and list(f[\"targets/kind\"].asstr()[()]) == [\"binding\", \"expected\"]\n"
+      "ok = ok and f[\"meta/regions/id\"].asstr()[()][-1] == \"zone\" and 0 < f[\"scenario\"].attrs[\"on_track\"] <= 1\n"
+      "sys.exit(0 if ok else 1)\n";
+  CHECK(python(code) == 0);
+}
+
+TEST_CASE("sweep: an unknown lever is refused with a suggestion", "[e2e][sweep]") {
+  const fs::path h5 = temp_dir() / "sweep-unknown.h5";
+  const Out s = innosim("sweep " + data("sweep.toml") + " --lever extra_grwth -n 100 -q -o " + h5.string());
+  CHECK(s.code == 2);
+  CHECK(s.err.find("no lever 'extra_grwth'") != std::string::npos);
+  CHECK(s.err.find("did you mean 'extra_growth'") != std::string::npos);
+  CHECK_FALSE(fs::exists(h5));
+}
+
+TEST_CASE("sweep: a share lever cannot be scaled", "[e2e][sweep]") {
+  const fs::path h5 = temp_dir() / "sweep-share.h5";
+  const Out s = innosim("sweep " + data("sweep_share.toml") + " --lever enterprise_share -n 100 -q -o " + h5.string());
+  CHECK(s.code == 2);
+  CHECK(s.err.find("unit 'share'") != std::string::npos);
+  CHECK(s.err.find("meaningless") != std::string::npos);
+  CHECK_FALSE(fs::exists(h5));
+}
+
+TEST_CASE("sweep: a bad scale factor is refused before any computation", "[e2e][sweep]") {
+  const fs::path h5 = temp_dir() / "sweep-badscale.h5";
+  const Out s = innosim("sweep " + data("sweep.toml") + " --lever extra_growth --scale 1,x -n 100 -q -o " + h5.string());
+  CHECK(s.code == 2);
+  CHECK(s.err.find("--scale: 'x'") != std::string::npos);
+  CHECK_FALSE(fs::exists(h5));
 }

@@ -7,6 +7,7 @@
 //   innosim check plan-2016-2020.h5 --format json
 //   innosim compare plan-2016-2020.h5 baseline.h5
 //   innosim report plan-2016-2020.h5 -o report/ --lang zh
+//   innosim sweep scenarios/plan-2016-2020.toml --lever fiscal_rd_zone --scale 0.5,1,2,4 -n 2000
 //
 // Exit codes: 0 success; 1 the run failed (invalid draw, I/O); 2 bad input;
 // 130 interrupted (Ctrl-C; no output file is left behind).
@@ -16,6 +17,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -28,11 +31,13 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "innosim/model/binding.hpp"
 #include "innosim/models/exp_growth.hpp"
 #include "innosim/models/four_plus_one.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
+#include "innosim/outputs/sweep_writer.hpp"
 #include "innosim/outputs/table.hpp"
 #include "innosim/random/sampler.hpp"
 #include "innosim/run/runner.hpp"
@@ -344,6 +349,247 @@ int cmd_report(const std::vector<std::string>& files, const std::string& out, co
   return kExitFailed;
 }
 
+
+// ---------- sweep: P(met) against one lever scaled by several factors ----------
+
+struct SweepArgs {
+  std::string scenario;
+  std::string lever;
+  std::string scale = "0.5,1,2,4";
+  std::optional<std::size_t> draws;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;
+  std::string output;
+  std::string format = "text";
+  bool quiet = false;
+};
+
+// "0.5,1,2,4" -> factors; nullopt (and a message) if any entry is not a finite number >= 0.
+std::optional<std::vector<double>> parse_scales(const std::string& text, std::string& why) {
+  std::vector<double> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    const std::string item = text.substr(pos, comma - pos);
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(v) || v < 0) {
+      why = "--scale: '" + item + "' is not a finite number >= 0 (expected e.g. --scale 0.5,1,2,4)";
+      return std::nullopt;
+    }
+    out.push_back(v);
+    pos = comma + 1;
+  }
+  return out;
+}
+
+// Pads to a display width (CJK and symbols such as ≥ count correctly).
+std::string pad(const std::string& text, std::size_t width, bool right = false) {
+  const std::size_t w = display_width(text);
+  const std::string fill(w < width ? width - w : 0, ' ');
+  return right ? fill + text : text + fill;
+}
+
+std::string json_escape(const std::string& s) {
+  std::string o;
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      o += '\\';
+      o += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      o += fmt::format("\\u{:04x}", static_cast<int>(static_cast<unsigned char>(c)));
+    } else {
+      o += c;
+    }
+  }
+  return o;
+}
+
+std::string target_name(const Scenario& s, const Target& tg) {
+  std::string name = tg.indicator;
+  if (const IndicatorNames* n = s.indicator(tg.indicator); n && !n->name_en.empty()) name = n->name_en;
+  if (tg.region != "zone") name += " (" + tg.region + ")";
+  return name;
+}
+
+// The lever's zone total in `year`: its zone path, or the sum over regions.
+double lever_zone_total(const Lever& l, int year, std::size_t regions) {
+  if (!l.per_region()) return l.at(year);
+  double sum = 0;
+  for (std::size_t r = 0; r < regions; ++r) sum += l.at(year, r);
+  return sum;
+}
+
+std::string sweep_table(const Scenario& s, const Lever& lever, const SweepData& d, const std::string& format) {
+  const std::size_t V = d.scale.size();
+  std::string out;
+  if (format == "csv") {
+    out += "indicator,region,year,kind,sense,target";
+    for (double k : d.scale) out += fmt::format(",p_met_x{}", k);
+    out += "\n";
+    for (std::size_t t = 0; t < s.targets.size(); ++t) {
+      const Target& tg = s.targets[t];
+      out += fmt::format("{},{},{},{},{},{}", tg.indicator, tg.region, tg.year, tg.binding ? "binding" : "expected",
+                         tg.sense == Sense::at_least ? "at_least" : "at_most", tg.value);
+      for (std::size_t v = 0; v < V; ++v) out += fmt::format(",{}", d.tables[v].rows[t].p_met);
+      out += "\n";
+    }
+    return out;
+  }
+  if (format == "json") {
+    auto list = [&](auto get) {
+      std::string r = "[";
+      for (std::size_t v = 0; v < V; ++v) r += fmt::format("{}{}", v ? ", " : "", get(v));
+      return r + "]";
+    };
+    out += fmt::format("{{\n  \"scenario\": \"{}\",\n  \"lever\": \"{}\",\n  \"lever_unit\": \"{}\",\n", json_escape(s.name),
+                       json_escape(lever.id), json_escape(lever.unit));
+    out += "  \"scale\": " + list([&](std::size_t v) { return d.scale[v]; }) + ",\n";
+    out += "  \"lever_value\": " + list([&](std::size_t v) { return d.lever_value[v]; }) + ",\n";
+    out += "  \"targets\": [";
+    for (std::size_t t = 0; t < s.targets.size(); ++t) {
+      const Target& tg = s.targets[t];
+      auto num = [&](double x) { return std::isfinite(x) ? fmt::format("{}", x) : std::string("null"); };
+      out += fmt::format(
+          "{}\n    {{\"indicator\": \"{}\", \"region\": \"{}\", \"year\": {}, \"kind\": \"{}\", \"sense\": \"{}\", "
+          "\"value\": {}, \"p_met\": {}, \"p_met_se\": {}, \"median\": {}}}",
+          t ? "," : "", json_escape(tg.indicator), json_escape(tg.region), tg.year, tg.binding ? "binding" : "expected",
+          tg.sense == Sense::at_least ? "at_least" : "at_most", num(tg.value),
+          list([&](std::size_t v) { return num(d.tables[v].rows[t].p_met); }),
+          list([&](std::size_t v) { return num(d.tables[v].rows[t].p_met_se); }),
+          list([&](std::size_t v) { return num(d.tables[v].rows[t].median); }));
+    }
+    out += "\n  ]\n}\n";
+    return out;
+  }
+  constexpr std::size_t kName = 50, kCol = 12;
+  const std::string lname = lever.name_en.empty() ? lever.id : lever.name_en;
+  out += fmt::format("P(met) against lever {} ({}, {}), scenario '{}'\n", lever.id, lname, lever.unit, s.name);
+  out += pad("target", kName);
+  for (double k : d.scale) out += " " + pad(fmt::format("x{}", k), kCol, true);
+  out += "\n" + pad(fmt::format("lever in {}", s.horizon.end), kName);
+  for (double x : d.lever_value) out += " " + pad(fmt::format("{:.4g}", x), kCol, true);
+  out += "\n";
+  for (std::size_t t = 0; t < s.targets.size(); ++t) {
+    const Target& tg = s.targets[t];
+    std::string name = target_name(s, tg);
+    if (display_width(name) > 34) name = name.substr(0, 31) + "...";
+    out += pad(fmt::format("{}{} {} {} {}", tg.binding ? "* " : "", name, tg.sense == Sense::at_least ? ">=" : "<=",
+                           fmt_value(tg.value), tg.year),
+               kName);
+    for (std::size_t v = 0; v < V; ++v)
+      out += " " + pad(fmt::format("{:.1f}%", 100.0 * d.tables[v].rows[t].p_met), kCol, true);
+    out += "\n";
+  }
+  out += "* binding (约束性); columns: the lever's whole path multiplied by the factor; same seed for every column\n";
+  return out;
+}
+
+int cmd_sweep(const SweepArgs& a) {
+  Scenario s = load_scenario(a.scenario);
+  std::string why;
+  const auto scales = parse_scales(a.scale, why);
+  if (!scales) {
+    std::cerr << "innosim: " << why << "\n";
+    return kExitBadInput;
+  }
+  const Lever* lever = s.lever(a.lever);
+  if (lever == nullptr) {
+    std::vector<std::string> ids;
+    for (const auto& l : s.levers) ids.push_back(l.id);
+    std::string msg = fmt::format("innosim: {}: no lever '{}'", a.scenario, a.lever);
+    if (auto m = did_you_mean(a.lever, ids); !m.empty()) msg += " — did you mean '" + m + "'?";
+    msg += ids.empty() ? " (the scenario has no levers)" : fmt::format(" (levers: {})", fmt::join(ids, ", "));
+    std::cerr << msg << "\n";
+    return kExitBadInput;
+  }
+  if (lever->unit == "share" || lever->unit == "probability" || lever->unit == "switch") {
+    std::cerr << fmt::format(
+        "innosim: lever '{}' has unit '{}'; scaling a {} is meaningless, so it cannot be swept "
+        "(sweep a lever in yuan, count or rate, or write what-if scenarios and use `innosim compare`)\n",
+        lever->id, lever->unit, lever->unit);
+    return kExitBadInput;
+  }
+  const std::size_t draws = a.draws.value_or(s.run.draws);
+  const std::uint64_t seed = a.seed.value_or(s.run.seed);
+  // Every scaled scenario is built and validated before anything is computed.
+  std::vector<Scenario> variants;
+  SweepData data;
+  data.lever = lever->id;
+  for (const double k : *scales) {
+    Scenario sk = s;
+    for (Lever& l : sk.levers) {
+      if (l.id != lever->id) continue;
+      if (l.zone)
+        for (double& x : l.zone->values) x *= k;
+      for (YearSeries& ys : l.by_region)
+        for (double& x : ys.values) x *= k;
+      data.lever_value.push_back(lever_zone_total(l, sk.horizon.end, sk.regions.size()));
+    }
+    data.scale.push_back(k);
+    with_model(sk, [&](const auto& model) -> int {
+      Sampler sampler(sk, seed, draws);
+      (void)target_offsets(sk, model.indicators());
+      return 0;
+    });
+    variants.push_back(std::move(sk));
+  }
+
+  std::string out = a.output;
+  if (out.empty()) out = std::filesystem::path(a.scenario).stem().string() + "-sweep.h5";
+  if (const auto dir = std::filesystem::path(out).parent_path(); !dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);  // failure surfaces as the writer's error
+  }
+  Progress progress(!a.quiet && isatty(STDERR_FILENO));
+  const auto t0 = std::chrono::steady_clock::now();
+  ResultShape shape;
+  const std::size_t V = variants.size();
+  for (std::size_t v = 0; v < V; ++v) {
+    const Scenario& sk = variants[v];
+    const int rc = with_model(sk, [&](const auto& model) -> int {
+      Sampler sampler(sk, seed, draws);
+      RunOptions opt;
+      opt.draws = draws;
+      opt.seed = seed;  // the same seed at every point: common random numbers
+      opt.threads = a.threads;
+      opt.invalid = sk.run.invalid_draws;
+      opt.integrator.rtol = sk.run.rtol;
+      opt.integrator.atol = sk.run.atol;
+      opt.cancel = &g_cancel;
+      if (progress.enabled())
+        opt.progress = [&](std::size_t d, std::size_t n) { progress.update(v * n + d, V * n); };
+      MemorySink sink(sk.targets.size());
+      RunOutcome r = run_monte_carlo(model, sk, sampler, opt, sink);
+      if (r.cancelled) {
+        progress.finish();
+        std::cerr << "innosim: interrupted; no output written\n";
+        return kExitInterrupted;
+      }
+      if (r.failed()) {
+        progress.finish();
+        std::cerr << fmt::format(
+            "innosim: the sweep failed at factor {}: {} invalid draw{} (run.invalid_draws = \"fail\")\n"
+            "set [run] invalid_draws = \"drop\" to drop and count such draws; no output written\n",
+            data.scale[v], r.failures.size(), r.failures.size() == 1 ? "" : "s");
+        return kExitFailed;
+      }
+      shape = r.shape;
+      data.tables.push_back(std::move(r.table));
+      return 0;
+    });
+    if (rc != 0) return rc;
+  }
+  progress.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  SweepHeader header{kVersion, kGitSha, seed, sampler_name(s.run.sampler), draws, s.model};
+  write_sweep_file(out, s, shape, header, data);
+  std::cout << sweep_table(s, *lever, data, a.format);
+  if (!a.quiet)
+    std::cerr << fmt::format("innosim: {} points x {} draws in {:.2f} s -> {}\n", V, draws, seconds, out);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -386,9 +632,22 @@ int main(int argc, char** argv) {
   std::vector<std::string> rfiles;
   std::string rout = "report", rlang = "en";
   auto* report = app.add_subcommand("report", "Charts and an HTML/PDF report for the committee (tools/report.py)");
-  report->add_option("files", rfiles, "Run files (HDF5)")->required()->check(CLI::ExistingFile);
+  report->add_option("files", rfiles, "Run files and sweep files (HDF5)")->required()->check(CLI::ExistingFile);
   report->add_option("-o,--output", rout, "Output folder");
   report->add_option("--lang", rlang, "Language of the report")->check(CLI::IsMember({"en", "zh"}));
+
+  SweepArgs sa;
+  auto* sweep = app.add_subcommand("sweep", "P(met) of every target against one lever scaled by several factors");
+  sweep->add_option("scenario", sa.scenario, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
+  sweep->add_option("--lever", sa.lever, "Lever id to scale (its whole path, zone or every region)")->required();
+  sweep->add_option("--scale", sa.scale, "Comma-separated factors, e.g. 0.5,1,2,4")->capture_default_str();
+  sweep->add_option("-n,--draws", sa.draws, "Monte Carlo draws per point (default: the scenario's [run] draws)")
+      ->check(CLI::PositiveNumber);
+  sweep->add_option("--seed", sa.seed, "Master seed, the same for every point (default: the scenario's)");
+  sweep->add_option("--threads", sa.threads, "Worker threads (default: all cores)");
+  sweep->add_option("-o,--output", sa.output, "HDF5 sweep file (default: the scenario file's name with -sweep.h5)");
+  sweep->add_option("--format", sa.format, "Table format")->check(CLI::IsMember({"text", "csv", "json"}));
+  sweep->add_flag("-q,--quiet", sa.quiet, "No progress bar or timing line");
 
   try {
     app.parse(argc, argv);
@@ -405,6 +664,7 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(cpath, cformat);
     if (*compare) return cmd_compare(cmp);
     if (*report) return cmd_report(rfiles, rout, rlang);
+    if (*sweep) return cmd_sweep(sa);
   } catch (const ScenarioError& e) {
     print_problems(e);
     return kExitBadInput;

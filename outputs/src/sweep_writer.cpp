@@ -1,0 +1,169 @@
+// HDF5 sweep-file writer (schema: docs/hdf5-schema.md, "Sweep files").
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "detail/h5.hpp"
+#include "detail/run_file.hpp"
+#include "innosim/outputs/sweep_writer.hpp"
+
+namespace innosim {
+
+namespace h5 = detail::h5;
+using h5::Hid;
+
+namespace {
+
+constexpr const char* kSweepFileType = "innosim-sweep";
+constexpr int kSweepFormatVersion = 1;
+
+void fsync_path(const std::string& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) return;  // best effort: the rename is what makes the file appear whole
+  ::fsync(fd);
+  ::close(fd);
+}
+
+std::string region_name(const Scenario& s, const std::string& id, bool english) {
+  if (id == detail::kZoneId) return english ? detail::kZoneNameEn : detail::kZoneNameZh;
+  for (const auto& r : s.regions)
+    if (r.id == id) return english ? r.name_en : r.name_zh;
+  return english ? id : std::string();
+}
+
+void write_layout(hid_t root, const Scenario& s, const ResultShape& shape, const SweepHeader& header,
+                  const SweepData& data, const h5::Where& w) {
+  const Lever* lever = s.lever(data.lever);
+  if (lever == nullptr) throw std::runtime_error(w.file + ": the scenario has no lever '" + data.lever + "'");
+  const std::size_t V = data.scale.size(), T = s.targets.size();
+  if (data.lever_value.size() != V || data.tables.size() != V)
+    throw std::runtime_error(w.file + ": sweep data: scale, lever_value and tables differ in length");
+  for (const auto& tab : data.tables)
+    if (tab.rows.size() != T)
+      throw std::runtime_error(w.file + ": sweep data: a target table has " + std::to_string(tab.rows.size()) +
+                               " rows, the scenario " + std::to_string(T) + " targets");
+
+  h5::write_attr_string(root, "file_type", kSweepFileType, w);
+  h5::write_attr<std::int32_t>(root, "format_version", kSweepFormatVersion, w);
+  h5::write_attr_string(root, "engine_version", header.engine_version, w);
+  h5::write_attr_string(root, "git_sha", header.git_sha, w);
+  h5::write_attr_string(root, "scenario_name", s.name, w);
+  h5::write_attr_string(root, "model", header.model.empty() ? s.model : header.model, w);
+  h5::write_attr<std::uint64_t>(root, "seed", header.seed, w);
+  h5::write_attr_string(root, "sampler", header.sampler, w);
+  h5::write_attr<std::uint64_t>(root, "draws", header.draws, w);
+  h5::write_attr_string(root, "lever", lever->id, w);
+  h5::write_attr_string(root, "lever_unit", lever->unit, w);
+  h5::write_attr_string(root, "lever_name_en", lever->name_en.empty() ? lever->id : lever->name_en, w);
+  h5::write_attr_string(root, "lever_name_zh", lever->name_zh, w);
+  h5::write_attr<std::int32_t>(root, "horizon_start", s.horizon.start, w);
+  h5::write_attr<std::int32_t>(root, "horizon_end", s.horizon.end, w);
+
+  {
+    Hid g = h5::create_group(root, "scenario", w);
+    h5::write_attr<double>(g.get(), "on_track", s.run.on_track, w);
+    h5::write_attr<double>(g.get(), "at_risk", s.run.at_risk, w);
+  }
+  {
+    Hid g = h5::create_group(root, "meta", w);
+    Hid gr = h5::create_group(g.get(), "regions", w);
+    std::vector<std::string> ren, rzh;
+    for (const auto& id : shape.regions) {
+      ren.push_back(region_name(s, id, true));
+      rzh.push_back(region_name(s, id, false));
+    }
+    h5::write_strings(gr.get(), "id", shape.regions, w);
+    h5::write_strings(gr.get(), "name_en", ren, w);
+    h5::write_strings(gr.get(), "name_zh", rzh, w);
+    Hid gi = h5::create_group(g.get(), "indicators", w);
+    std::vector<std::string> ien, izh;
+    for (const auto& id : shape.indicators) {
+      const IndicatorNames* n = s.indicator(id);
+      ien.push_back(n != nullptr && !n->name_en.empty() ? n->name_en : id);
+      izh.push_back(n != nullptr ? n->name_zh : std::string());
+    }
+    h5::write_strings(gi.get(), "id", shape.indicators, w);
+    h5::write_strings(gi.get(), "name_en", ien, w);
+    h5::write_strings(gi.get(), "name_zh", izh, w);
+    h5::write_strings(gi.get(), "unit", shape.units, w);
+  }
+  {
+    Hid g = h5::create_group(root, "targets", w);
+    std::vector<std::string> ind, reg, kind, sense, note;
+    std::vector<std::int32_t> year;
+    std::vector<double> value;
+    for (const auto& t : s.targets) {
+      ind.push_back(t.indicator);
+      reg.push_back(t.region);
+      kind.push_back(t.binding ? "binding" : "expected");
+      sense.push_back(t.sense == Sense::at_least ? "at_least" : "at_most");
+      note.push_back(t.note);
+      year.push_back(t.year);
+      value.push_back(t.value);
+    }
+    h5::write_strings(g.get(), "indicator", ind, w);
+    h5::write_strings(g.get(), "region", reg, w);
+    h5::write_strings(g.get(), "kind", kind, w);
+    h5::write_strings(g.get(), "sense", sense, w);
+    h5::write_strings(g.get(), "note", note, w);
+    h5::write_vector(g.get(), "year", year, w);
+    h5::write_vector(g.get(), "value", value, w);
+  }
+  {
+    Hid g = h5::create_group(root, "sweep", w);
+    h5::write_vector(g.get(), "scale", data.scale, w);
+    h5::write_vector(g.get(), "lever_value", data.lever_value, w);
+    const std::vector<hsize_t> dims = {static_cast<hsize_t>(T), static_cast<hsize_t>(V)};
+    auto matrix = [&](const char* name, double TargetRow::*field) {
+      std::vector<double> m(T * V);
+      for (std::size_t t = 0; t < T; ++t)
+        for (std::size_t v = 0; v < V; ++v) m[t * V + v] = data.tables[v].rows[t].*field;
+      h5::write_array(g.get(), name, dims, m.data(), w);
+    };
+    matrix("p_met", &TargetRow::p_met);
+    matrix("p_met_se", &TargetRow::p_met_se);
+    matrix("median", &TargetRow::median);
+    matrix("q05", &TargetRow::q05);
+    matrix("q95", &TargetRow::q95);
+  }
+}
+
+}  // namespace
+
+void write_sweep_file(const std::string& path, const Scenario& scenario, const ResultShape& shape,
+                      const SweepHeader& header, const SweepData& data) {
+  h5::silence_errors();
+  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  const h5::Where w{path};
+  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
+  const hid_t fid = H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+  if (fid < 0) h5::fail(path, "/", "cannot create temporary file " + temp);
+  Hid file(fid, H5Fclose);
+  try {
+    write_layout(file.get(), scenario, shape, header, data, w);
+    if (!file.reset()) h5::fail(path, "/", "cannot close " + temp);
+  } catch (...) {
+    file.reset();
+    std::error_code ec;
+    std::filesystem::remove(temp, ec);
+    throw;
+  }
+  fsync_path(temp, false);
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    std::filesystem::remove(temp, ec);
+    throw std::runtime_error(path + ": cannot rename " + temp + " into place: " + why);
+  }
+  const auto dir = std::filesystem::path(path).parent_path();
+  fsync_path(dir.empty() ? std::string(".") : dir.string(), true);
+}
+
+}  // namespace innosim
