@@ -5,7 +5,9 @@
 
 Writes DIR/report.html (self-contained), DIR/report.pdf, DIR/charts/*.png,
 *.svg and *.json (the plotted numbers), and DIR/manifest.json. With two or
-more run files the report adds scenario-comparison charts. `innosim report`
+more run files the report adds scenario-comparison charts; a sweep file from
+`innosim sweep` (told apart by its file_type) adds a chart of P(met) against
+the swept lever. `innosim report`
 calls this script. Needs Debian's python3-h5py, python3-matplotlib,
 python3-numpy and fonts-noto-cjk. See docs/report.md.
 
@@ -32,7 +34,8 @@ def parse_args(argv):
                     "(self-contained HTML and PDF) from innosim HDF5 run files.",
         epilog="Example: /usr/bin/python3 tools/report.py plan.h5 baseline.h5 -o report/ --lang zh")
     ap.add_argument("runs", nargs="+", metavar="RUN.h5",
-                    help="run files written by `innosim run`; two or more add comparison charts")
+                    help="run files written by `innosim run` (two or more add comparison charts) "
+                         "and/or sweep files written by `innosim sweep`")
     ap.add_argument("-o", "--output", required=True, metavar="DIR",
                     help="output directory (created if missing; files in it are overwritten)")
     ap.add_argument("--lang", choices=("zh", "en"), default="zh",

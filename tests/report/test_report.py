@@ -9,6 +9,7 @@ tools/make_synthetic_run.py (schema v1 layout, made-up numbers).
 
 import base64
 import json
+import os
 import re
 import shutil
 import struct
@@ -350,6 +351,144 @@ class ReportTest(unittest.TestCase):
                            capture_output=True, text=True, timeout=180)
         self.assertEqual(r.returncode, 0, r.stderr[-2000:])
         self.assertTrue(shot.is_file() and shot.stat().st_size > 10000)
+
+
+def write_sweep(path, lever="fiscal_rd_zone", unit="yuan", drop=None):
+    """A synthetic sweep file (docs/hdf5-schema.md, "Sweep files"): two targets, four points."""
+    strs = h5py.string_dtype("utf-8")
+    with h5py.File(path, "w") as f:
+        for k, v in dict(file_type="innosim-sweep", engine_version="test", git_sha="0" * 7,
+                         scenario_name="plan-2016-2020", model="four_plus_one",
+                         sampler="sobol", lever=lever, lever_unit=unit,
+                         lever_name_en="Fiscal R&D spending", lever_name_zh="财政科技支出").items():
+            f.attrs[k] = v
+        f.attrs["format_version"] = np.int32(1)
+        f.attrs["seed"] = np.uint64(7)
+        f.attrs["draws"] = np.uint64(500)
+        f.attrs["horizon_end"] = np.int32(2020)
+        sc = f.create_group("scenario")
+        sc.attrs["on_track"], sc.attrs["at_risk"] = 0.8, 0.5
+        f["meta/regions/id"] = np.array(["yinchuan", "zone"], dtype=object).astype(strs)
+        f["meta/regions/name_en"] = np.array(["Yinchuan", "zone total"], dtype=strs)
+        f["meta/regions/name_zh"] = np.array(["银川", "区域合计"], dtype=strs)
+        f["meta/indicators/id"] = np.array(["rd_intensity", "patents"], dtype=strs)
+        f["meta/indicators/name_en"] = np.array(["R&D intensity", "Patents"], dtype=strs)
+        f["meta/indicators/name_zh"] = np.array(["研发投入强度", "专利"], dtype=strs)
+        f["meta/indicators/unit"] = np.array(["%", "count"], dtype=strs)
+        f["targets/indicator"] = np.array(["rd_intensity", "patents"], dtype=strs)
+        f["targets/region"] = np.array(["zone", "yinchuan"], dtype=strs)
+        f["targets/kind"] = np.array(["binding", "expected"], dtype=strs)
+        f["targets/sense"] = np.array(["at_least", "at_least"], dtype=strs)
+        f["targets/note"] = np.array(["", ""], dtype=strs)
+        f["targets/year"] = np.array([2020, 2020], dtype=np.int32)
+        f["targets/value"] = np.array([2.0, 1500.0])
+        scale = np.array([0.5, 1.0, 2.0, 4.0])
+        f["sweep/scale"] = scale
+        f["sweep/lever_value"] = 1.2e9 * scale
+        p = np.array([[0.21, 0.42, 0.63, 0.84], [0.5, 0.55, 0.7, 0.9]])
+        f["sweep/p_met"] = p
+        f["sweep/p_met_se"] = np.sqrt(p * (1 - p) / 500)
+        f["sweep/median"] = np.array([[1.6, 1.9, 2.2, 2.6], [1400, 1480, 1600, 1800.0]])
+        f["sweep/q05"] = f["sweep/median"][()] * 0.8
+        f["sweep/q95"] = f["sweep/median"][()] * 1.2
+        if drop:
+            del f[drop]
+
+
+class SweepReportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = Path(tempfile.mkdtemp(prefix="innosim-sweep-report-test-"))
+        cls.plan = cls.tmp / "plan.h5"
+        cls.sweep = cls.tmp / "sweep.h5"
+        make_synthetic_run.write_run(cls.plan, draws=200, seed=11, scenario_name="plan-2016-2020")
+        write_sweep(cls.sweep)
+        cls.rep = report.build([cls.plan, cls.sweep], cls.tmp / "zh", "zh", keep_figures=True)
+        cls.charts = {c.name: c for c in cls.rep.charts}
+        cls.html = cls.rep.html.read_text(encoding="utf-8")
+        cls.manifest = json.loads(cls.rep.manifest.read_text(encoding="utf-8"))
+        with h5py.File(cls.sweep, "r") as f:
+            cls.p_met = f["sweep/p_met"][()]
+            cls.lever_value = f["sweep/lever_value"][()]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rep.close()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def lines(self, chart):
+        return {ln.get_gid(): ln for ln in chart.fig.axes[0].get_lines() if ln.get_gid()}
+
+    def test_sweep_chart_written_and_no_longer_absent(self):
+        c = self.charts["sweep_fiscal_rd_zone"]
+        self.assertEqual(sorted(p.suffix for p in c.files), [".json", ".png", ".svg"])
+        self.assertTrue(all(p.is_file() and p.stat().st_size > 1000 for p in c.files))
+        self.assertIn("sweep_fiscal_rd_zone", [ch["name"] for ch in self.manifest["charts"]])
+        self.assertNotIn("sweep", self.manifest["not_present"])
+        self.assertIn("sensitivity", self.manifest["not_present"])
+        self.assertEqual(self.manifest["sweeps"][0]["lever"], "fiscal_rd_zone")
+        self.assertIn('data-chart="sweep_fiscal_rd_zone"', self.html)
+        self.assertIn('data-lever="fiscal_rd_zone"', self.html)
+        self.assertIn("attainment", self.charts)  # the run's own charts are still there
+        self.assertTrue(self.rep.pdf.read_bytes().startswith(b"%PDF"))
+
+    def test_plotted_values_are_the_files_p_met(self):
+        c = self.charts["sweep_fiscal_rd_zone"]
+        lines = self.lines(c)
+        for k in range(self.p_met.shape[0]):
+            ln = lines[f"sweep_target_{k}"]
+            np.testing.assert_allclose(ln.get_ydata(), 100 * self.p_met[k], rtol=0, atol=1e-12)
+            np.testing.assert_allclose(ln.get_xdata(), self.lever_value * 1e-8, rtol=1e-12)  # 亿元
+        side = json.loads(next(p for p in c.files if p.suffix == ".json").read_text("utf-8"))
+        self.assertEqual(side["x_unit"], "亿元")
+        np.testing.assert_array_equal(np.array([r["p_met"] for r in side["targets"]]), self.p_met)
+        self.assertIn("亿元", c.fig.axes[0].get_xlabel())
+
+    def test_binding_marked_and_on_track_line(self):
+        lines = self.lines(self.charts["sweep_fiscal_rd_zone"])
+        self.assertEqual((lines["sweep_target_0"].get_marker(), lines["sweep_target_0"].get_linestyle()),
+                         ("*", "-"))
+        self.assertEqual(lines["sweep_target_1"].get_linestyle(), "--")
+        self.assertTrue(np.allclose(lines["sweep_on_track"].get_ydata(), 80.0))
+
+    def test_english_axis_in_million_yuan(self):
+        sw = runfile.load_sweep(self.sweep)
+        c = report.charts_mod.sweep_chart(sw, "en")
+        try:
+            ln = self.lines(c)["sweep_target_0"]
+            np.testing.assert_allclose(ln.get_xdata(), self.lever_value * 1e-6, rtol=1e-12)
+            self.assertIn("million yuan", c.fig.axes[0].get_xlabel())
+        finally:
+            report.plt.close(c.fig)
+
+    def test_broken_sweep_file_names_the_object(self):
+        bad = self.tmp / "bad-sweep.h5"
+        write_sweep(bad, drop="sweep/p_met")
+        with self.assertRaisesRegex(runfile.RunFileError, "sweep/p_met"):
+            runfile.load_sweep(bad)
+
+    @unittest.skipUnless(os.environ.get("INNOSIM_BINARY"), "INNOSIM_BINARY not set (ctest sets it)")
+    def test_report_of_a_real_sweep_file(self):
+        h5 = self.tmp / "real-sweep.h5"
+        r = subprocess.run([os.environ["INNOSIM_BINARY"], "sweep",
+                            str(ROOT / "tests/data/e2e/sweep.toml"), "--lever", "extra_growth",
+                            "--scale", "0,1,3", "-n", "300", "-q", "-o", str(h5)],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = self.tmp / "real"
+        rep = report.build([h5], out, "en", keep_figures=True)
+        try:
+            with h5py.File(h5, "r") as f:
+                p, x = f["sweep/p_met"][()], f["sweep/lever_value"][()]
+            c = next(ch for ch in rep.charts if ch.name == "sweep_extra_growth")
+            lines = self.lines(c)
+            for k in range(p.shape[0]):
+                np.testing.assert_allclose(lines[f"sweep_target_{k}"].get_ydata(), 100 * p[k],
+                                           rtol=0, atol=1e-12)
+                np.testing.assert_allclose(lines[f"sweep_target_{k}"].get_xdata(), 100 * x)  # %/yr
+            self.assertTrue((out / "report.pdf").is_file() and (out / "report.html").is_file())
+        finally:
+            rep.close()
 
 
 if __name__ == "__main__":

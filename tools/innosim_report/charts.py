@@ -443,3 +443,77 @@ def all_charts(runs, lang):
         charts += mine
     charts += comparison(runs, lang)
     return charts
+
+
+def lever_axis(unit, lang, values):
+    """(factor, unit label) for a lever's values on an axis: yuan as 亿元 (zh)
+    or million yuan (en), other units as the indicators show them."""
+    if unit == "yuan":
+        return (1e-8, "亿元") if lang == "zh" else (1e-6, "million yuan")
+    scale = UnitScale(unit, lang, list(values))
+    return scale.factor, scale.label
+
+
+def sweep_chart(sw, lang, name=None):
+    """P(met) of every target against the lever's value (its zone total in
+    the horizon's end year), one line per target; binding targets solid with
+    stars; the on-track (and at-risk) thresholds as dotted lines."""
+    factor, ulabel = lever_axis(sw.lever_unit, lang, sw.lever_value)
+    x = sw.lever_value * factor
+    order = np.argsort(x, kind="stable")
+    fig, ax = plt.subplots(figsize=style.SLIDE)
+    fig.subplots_adjust(left=0.08, right=0.66, top=0.86, bottom=0.16)
+    rows = []
+    for k, tg in enumerate(sw.targets):
+        colour = style.RUN_COLOURS[k % len(style.RUN_COLOURS)]
+        y = 100.0 * sw.p_met[k]
+        label = target_label(sw, tg, lang, width=18).replace("\n", " · ")
+        if tg.binding:
+            ax.plot(x[order], y[order], color=colour, ls="-", lw=3.2, marker="*", ms=20,
+                    label=label, gid=f"sweep_target_{k}", zorder=3)
+        else:
+            ax.plot(x[order], y[order], color=colour, ls="--", lw=2.2, marker="o", ms=9,
+                    mfc="white", label=label, gid=f"sweep_target_{k}", zorder=3)
+        rows.append(dict(index=k, indicator=tg.indicator, region=tg.region, year=tg.year,
+                         kind=tg.kind, sense=tg.sense, value=tg.value,
+                         p_met=sw.p_met[k], p_met_se=sw.p_met_se[k]))
+    tr = blended_transform_factory(ax.transAxes, ax.transData)
+    for p, key, lw in ((sw.on_track, "threshold_on", 2.4), (sw.at_risk, "threshold_risk", 1.5)):
+        ax.axhline(100 * p, color="#444444", ls=":", lw=lw, zorder=1,
+                   gid="sweep_on_track" if key == "threshold_on" else "sweep_at_risk")
+        ax.text(0.005, 100 * p + 1, t(lang, key, p=fmt_pct(p)), transform=tr, ha="left",
+                va="bottom", fontsize=14, color="#444444")
+    ax.set_ylim(-2, 104)
+    ax.set_yticks(range(0, 101, 20))
+    ax.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.0f}%"))
+    ax.set_ylabel(t(lang, "p_met_axis"))
+    year = sw.attrs.get("horizon_end", "")
+    ax.set_xlabel(t(lang, "sweep_x", lever=sw.lever_name(lang), year=year, u=ulabel))
+    ax.grid(color="#d9d9d9")
+    ax.set_axisbelow(True)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=14, frameon=False)
+    title = t(lang, "sweep_title", lever=sw.lever_name(lang))
+    _suptitle(fig, title)
+    fig.text(0.01, 0.012, t(lang, "sweep_footer", scn=sw.label, n=sw.attrs.get("draws", "?"),
+                             seed=sw.attrs.get("seed", "?")),
+             fontsize=13, color="#555555", ha="left", va="bottom")
+    scales = ", ".join(f"×{k:g}" for k in sw.scale)
+    cap = (f"将政策杠杆“{sw.lever_name(lang)}”的整条路径分别乘以 {scales}，重新运行同一情景"
+           "（各点使用相同随机数），横轴为杠杆在末年的区域合计值，纵轴为各目标的达成概率；"
+           "实线与星号为约束性目标，虚线为预期性目标，点线为判断阈值。" if lang == "zh" else
+           f"The lever '{sw.lever_name(lang)}' with its whole path multiplied by {scales}, the "
+           "scenario re-run at each point with the same random numbers; x = the lever's zone "
+           "total in the last year, y = probability of meeting each target; solid lines with "
+           "stars = binding targets, dashed = expected; dotted lines = verdict thresholds.")
+    return Chart(name or f"sweep_{_slug(sw.lever)}", fig, title, cap,
+                 dict(kind="sweep", scenario=sw.label, file=sw.path, lever=sw.lever,
+                      lever_unit=sw.lever_unit, x_unit=ulabel, x_factor=factor,
+                      scale=sw.scale, lever_value=sw.lever_value, x=x,
+                      on_track=sw.on_track, at_risk=sw.at_risk, targets=rows))
+
+
+def sweep_charts(sweeps, lang):
+    """One chart per sweep file."""
+    if len(sweeps) == 1:
+        return [sweep_chart(sweeps[0], lang)]
+    return [sweep_chart(sw, lang, f"sweep{n + 1}_{_slug(sw.lever)}") for n, sw in enumerate(sweeps)]

@@ -22,7 +22,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from . import charts as charts_mod
 from . import style
 from .i18n import UnitScale, fmt_pct, sense_symbol, t, wrap
-from .runfile import OPTIONAL_GROUPS, load_runs
+from .runfile import OPTIONAL_GROUPS, load_inputs
 
 VERDICTS = ("on track", "at risk", "off track")
 
@@ -36,6 +36,7 @@ class Report:
     manifest: Path
     absent: list          # optional analyses no run file holds
     unsupported: list     # (run label, group) present but without a defined layout
+    sweeps: list = None   # sweep files (innosim sweep), one chart each
 
     def close(self):
         for c in self.charts:
@@ -69,6 +70,17 @@ def target_rows(run, lang):
 
 TABLE_COLS = ("indicator", "region", "year", "kind", "target", "median", "band", "p_met",
               "verdict")
+
+
+def sweep_info(sw, lang):
+    """The facts of one sweep file, as (label, value) pairs."""
+    a = sw.attrs
+    return [(t(lang, "sweep_file"), sw.path), (t(lang, "scenario"), sw.label),
+            (t(lang, "lever"), f"{sw.lever_name(lang)} ({sw.lever}, {sw.lever_unit})"),
+            (t(lang, "scale_factors"), ", ".join(f"×{k:g}" for k in sw.scale)),
+            (t(lang, "model"), a.get("model", "")), (t(lang, "seed"), str(a.get("seed", ""))),
+            (t(lang, "sampler"), a.get("sampler", "")), (t(lang, "draws_per_point"), str(a.get("draws", ""))),
+            (t(lang, "engine"), a.get("engine_version", "")), (t(lang, "git_sha"), a.get("git_sha", ""))]
 
 
 def run_info(run, lang):
@@ -138,18 +150,24 @@ def comparison_table(runs, lang):
     return out
 
 
-def write_html(path, runs, charts, lang, absent, unsupported, generated):
+def write_html(path, runs, charts, lang, absent, unsupported, generated, sweeps=()):
     title = t(lang, "report_title")
+    labels = ", ".join([r.label for r in runs] + [sw.label for sw in sweeps if not any(
+        sw.label == r.label for r in runs)])
     out = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
            f'<meta charset="utf-8">\n<title>{_esc(title)} — '
-           f'{_esc(", ".join(r.label for r in runs))}</title>\n<style>{CSS}</style>\n</head>\n<body>',
+           f'{_esc(labels)}</title>\n<style>{CSS}</style>\n</head>\n<body>',
            f"<h1>{_esc(title)}</h1>",
-           f"<p>{_esc(', '.join(r.label for r in runs))} · {_esc(t(lang, 'generated'))} "
+           f"<p>{_esc(labels)} · {_esc(t(lang, 'generated'))} "
            f"{_esc(generated)}</p>"]
     out.append(f'<h2 id="run">{_esc(t(lang, "run_heading"))}</h2>')
     for run in runs:
         out.append('<table class="meta">')
         out += [f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in run_info(run, lang)]
+        out.append("</table>")
+    for sw in sweeps:
+        out.append(f'<table class="meta sweep" data-lever="{_esc(sw.lever)}">')
+        out += [f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in sweep_info(sw, lang)]
         out.append("</table>")
     out.append(f'<h2 id="targets">{_esc(t(lang, "targets_heading"))}</h2>')
     for run in runs:
@@ -249,7 +267,7 @@ def _table_pages(pdf, run, lang, per_page=7):
         plt.close(fig)
 
 
-def write_pdf(path, runs, charts, lang, absent, unsupported, generated):
+def write_pdf(path, runs, charts, lang, absent, unsupported, generated, sweeps=()):
     with PdfPages(path, metadata={"Title": t(lang, "report_title"), "Creator": "innosim report",
                                   "Subject": ", ".join(r.label for r in runs)}) as pdf:
         lines = []
@@ -257,6 +275,10 @@ def write_pdf(path, runs, charts, lang, absent, unsupported, generated):
             if len(runs) > 1:
                 lines.append((None, run.label))
             lines += [(k, str(v)) for k, v in run_info(run, lang) if k != t(lang, "file")]
+        for sw in sweeps:
+            lines.append((None, f"{t(lang, 'sweep_file')}: {sw.label}"))
+            lines += [(k, str(v)) for k, v in sweep_info(sw, lang)
+                      if k not in (t(lang, "sweep_file"), t(lang, "scenario"))]
         lines.append((t(lang, "generated"), generated))
         if absent:
             lines.append((t(lang, "absent_heading"), "、".join(t(lang, g) for g in absent)
@@ -269,7 +291,7 @@ def write_pdf(path, runs, charts, lang, absent, unsupported, generated):
             pdf.savefig(c.fig)
 
 
-CHART_FILE = re.compile(r"^(run\d+_)?(fan_|attainment|compare_)[\w-]*\.(png|svg|json)$")
+CHART_FILE = re.compile(r"^(run\d+_)?(fan_|attainment|compare_|sweep\d*_)[\w-]*\.(png|svg|json)$")
 
 
 def _remove_stale_charts(chart_dir):
@@ -283,31 +305,33 @@ def _remove_stale_charts(chart_dir):
 def build(paths, outdir, lang="zh", keep_figures=False):
     """Writes all charts, report.html, report.pdf and manifest.json into outdir."""
     style.configure(lang)
-    runs = load_runs(paths)
+    runs, sweeps = load_inputs(paths)
     outdir = Path(outdir)
     chart_dir = outdir / "charts"
     chart_dir.mkdir(parents=True, exist_ok=True)
-    charts = charts_mod.all_charts(runs, lang)
+    charts = charts_mod.all_charts(runs, lang) + charts_mod.sweep_charts(sweeps, lang)
     _remove_stale_charts(chart_dir)
     for c in charts:
         c.save(chart_dir)
-    absent = [g for g in OPTIONAL_GROUPS if not any(r.optional_groups.get(g) for r in runs)]
+    absent = [g for g in OPTIONAL_GROUPS if not any(r.optional_groups.get(g) for r in runs)
+              and not (g == "sweep" and sweeps)]
     unsupported = [(r.label, g) for r in runs for g in OPTIONAL_GROUPS if r.optional_groups.get(g)]
     generated = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     html_path, pdf_path = outdir / "report.html", outdir / "report.pdf"
-    write_html(html_path, runs, charts, lang, absent, unsupported, generated)
-    write_pdf(pdf_path, runs, charts, lang, absent, unsupported, generated)
+    write_html(html_path, runs, charts, lang, absent, unsupported, generated, sweeps)
+    write_pdf(pdf_path, runs, charts, lang, absent, unsupported, generated, sweeps)
     manifest = outdir / "manifest.json"
     manifest.write_text(json.dumps({
         "lang": lang,
         "runs": [dict(path=r.path, label=r.label, scenario_name=r.scenario_name) for r in runs],
+        "sweeps": [dict(path=sw.path, label=sw.label, lever=sw.lever) for sw in sweeps],
         "charts": [dict(name=c.name, title=c.title,
                         files=[str(p.relative_to(outdir)) for p in c.files]) for c in charts],
         "html": html_path.name, "pdf": pdf_path.name,
         "not_present": absent,
         "present_without_layout": [dict(run=lbl, group=g) for lbl, g in unsupported],
     }, ensure_ascii=False, indent=1), encoding="utf-8")
-    rep = Report(runs, charts, html_path, pdf_path, manifest, absent, unsupported)
+    rep = Report(runs, charts, html_path, pdf_path, manifest, absent, unsupported, sweeps)
     if not keep_figures:
         rep.close()
     return rep

@@ -216,3 +216,141 @@ def load_runs(paths):
         if n > 1:
             run.label = f"{run.label} #{n}"
     return runs
+
+
+# ---------- sweep files (`innosim sweep`, file_type "innosim-sweep") ----------
+
+@dataclass
+class SweepTarget:
+    indicator: str
+    region: str
+    year: int
+    value: float
+    kind: str
+    sense: str
+    note: str
+
+    @property
+    def binding(self):
+        return self.kind == "binding"
+
+
+@dataclass
+class Sweep:
+    path: str
+    label: str
+    attrs: dict
+    lever: str
+    lever_unit: str
+    lever_names: dict          # lang -> name
+    region_ids: list
+    region_names: dict
+    indicator_ids: list
+    indicator_names: dict
+    units: list
+    targets: list              # [T] SweepTarget
+    scale: np.ndarray          # [V]
+    lever_value: np.ndarray    # [V] zone total in the horizon's end year
+    p_met: np.ndarray          # [T, V]
+    p_met_se: np.ndarray
+    median: np.ndarray
+    q05: np.ndarray
+    q95: np.ndarray
+    on_track: float
+    at_risk: float
+
+    @property
+    def scenario_name(self):
+        return self.attrs.get("scenario_name", "")
+
+    def region_name(self, reg_id, lang):
+        return self.region_names[lang][self.region_ids.index(reg_id)]
+
+    def indicator_name(self, ind_id, lang):
+        return self.indicator_names[lang][self.indicator_ids.index(ind_id)]
+
+    def unit(self, ind_id):
+        return self.units[self.indicator_ids.index(ind_id)]
+
+    def lever_name(self, lang):
+        return self.lever_names[lang] or self.lever_names["en"] or self.lever
+
+
+def file_type(path):
+    """The root attribute file_type of an HDF5 file (None if absent)."""
+    path = str(path)
+    if not Path(path).is_file():
+        raise RunFileError(f"{path}: no such file")
+    try:
+        with h5py.File(path, "r") as f:
+            return _decode(f.attrs.get("file_type"))
+    except OSError as e:
+        raise RunFileError(f"{path}: not an HDF5 file ({e})") from None
+
+
+def load_sweep(path):
+    path = str(path)
+    if file_type(path) != "innosim-sweep":
+        raise RunFileError(f"{path}: root attribute file_type is not 'innosim-sweep'")
+    with h5py.File(path, "r") as f:
+        attrs = {k: _decode(v) for k, v in f.attrs.items()}
+        if int(attrs.get("format_version", -1)) != FORMAT_VERSION:
+            raise RunFileError(f"{path}: format_version {attrs.get('format_version')} "
+                               f"is not supported (this tool reads {FORMAT_VERSION})")
+        for key in ("lever", "lever_unit"):
+            if key not in attrs:
+                raise RunFileError(f"{path}: missing root attribute {key}")
+        region_ids = _strings(f, "meta/regions/id", path)
+        indicator_ids = _strings(f, "meta/indicators/id", path)
+        region_names = {"en": _strings(f, "meta/regions/name_en", path),
+                        "zh": _strings(f, "meta/regions/name_zh", path)}
+        indicator_names = {"en": _strings(f, "meta/indicators/name_en", path),
+                           "zh": _strings(f, "meta/indicators/name_zh", path)}
+        for names, ids in ((region_names, region_ids), (indicator_names, indicator_ids)):
+            names["en"] = [en or i for en, i in zip(names["en"], ids)]
+            names["zh"] = [zh or en for zh, en in zip(names["zh"], names["en"])]
+        units = _strings(f, "meta/indicators/unit", path)
+        cols = {k: _strings(f, f"targets/{k}", path)
+                for k in ("indicator", "region", "kind", "sense", "note")}
+        value = _array(f, "targets/value", path, 1).astype(float)
+        year = _array(f, "targets/year", path, 1).astype(int)
+        targets = [SweepTarget(year=int(year[t]), value=float(value[t]),
+                               **{k: v[t] for k, v in cols.items()})
+                   for t in range(len(cols["indicator"]))]
+        for t, tg in enumerate(targets):
+            if tg.indicator not in indicator_ids or tg.region not in region_ids:
+                raise RunFileError(f"{path}: target {t} names {tg.indicator}/{tg.region}, "
+                                   "which /meta does not list")
+        scale = _array(f, "sweep/scale", path, 1).astype(float)
+        lever_value = _array(f, "sweep/lever_value", path, 1).astype(float)
+        mats = {k: _array(f, f"sweep/{k}", path, 2).astype(float)
+                for k in ("p_met", "p_met_se", "median", "q05", "q95")}
+        shape = (len(targets), len(scale))
+        if lever_value.shape != (len(scale),):
+            raise RunFileError(f"{path}: /sweep/lever_value has {lever_value.shape[0]} entries, "
+                               f"/sweep/scale {len(scale)}")
+        for k, m in mats.items():
+            if m.shape != shape:
+                raise RunFileError(f"{path}: /sweep/{k} has shape {m.shape}, expected [T, V] = "
+                                   f"{shape}")
+        sc = _need(f, "scenario", path)
+        on_track = float(sc.attrs.get("on_track", 0.8))
+        at_risk = float(sc.attrs.get("at_risk", 0.5))
+    return Sweep(path=path, label=str(attrs.get("scenario_name", Path(path).stem)), attrs=attrs,
+                 lever=str(attrs["lever"]), lever_unit=str(attrs["lever_unit"]),
+                 lever_names={"en": str(attrs.get("lever_name_en", "")),
+                              "zh": str(attrs.get("lever_name_zh", ""))},
+                 region_ids=region_ids, region_names=region_names, indicator_ids=indicator_ids,
+                 indicator_names=indicator_names, units=units, targets=targets, scale=scale,
+                 lever_value=lever_value, on_track=on_track, at_risk=at_risk, **mats)
+
+
+def load_inputs(paths):
+    """Run files and sweep files, told apart by file_type: (runs, sweeps)."""
+    run_paths, sweeps = [], []
+    for p in paths:
+        if file_type(p) == "innosim-sweep":
+            sweeps.append(load_sweep(p))
+        else:
+            run_paths.append(p)  # load_run names the file if it is no run file either
+    return load_runs(run_paths), sweeps
