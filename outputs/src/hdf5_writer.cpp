@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "detail/h5.hpp"
+#include "detail/publish.hpp"
 #include "detail/run_file.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
 
@@ -44,14 +45,6 @@ std::string utc_now_iso8601() {
 }
 
 const char* sense_name(Sense s) { return s == Sense::at_least ? "at_least" : "at_most"; }
-
-// Flushes a file's data to disk so that the rename publishes a complete file.
-void fsync_path(const std::string& path, bool directory) {
-  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-  if (fd < 0) return;  // best effort: the rename itself is what guarantees atomicity
-  ::fsync(fd);
-  ::close(fd);
-}
 
 // One per-draw dataset [lead..., N] with its staging buffer [rows][chunk_n].
 template <class T>
@@ -578,15 +571,7 @@ void RunWriter::finish(const Summary& summary, const TargetTable& table, const R
   }
 
   if (!m.close_all()) h5::fail(m.final_path, "/", "cannot close " + m.temp_path);
-  fsync_path(m.temp_path, false);
-  std::error_code ec;
-  std::filesystem::rename(m.temp_path, m.final_path, ec);
-  if (ec) {
-    throw std::runtime_error(m.final_path + ": cannot rename " + m.temp_path + " into place: " +
-                             ec.message());
-  }
-  const auto dir = std::filesystem::path(m.final_path).parent_path();
-  fsync_path(dir.empty() ? std::string(".") : dir.string(), true);
+  detail::publish_file(m.temp_path, m.final_path);
   m.finished = true;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "detail/h5.hpp"
+#include "detail/publish.hpp"
 #include "detail/run_file.hpp"
 #include "innosim/outputs/sweep_writer.hpp"
 
@@ -21,13 +22,6 @@ namespace {
 
 constexpr const char* kSweepFileType = "innosim-sweep";
 constexpr int kSweepFormatVersion = 1;
-
-void fsync_path(const std::string& path, bool directory) {
-  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-  if (fd < 0) return;  // best effort: the rename is what makes the file appear whole
-  ::fsync(fd);
-  ::close(fd);
-}
 
 std::string region_name(const Scenario& s, const std::string& id, bool english) {
   if (id == detail::kZoneId) return english ? detail::kZoneNameEn : detail::kZoneNameZh;
@@ -154,16 +148,13 @@ void write_sweep_file(const std::string& path, const Scenario& scenario, const R
     std::filesystem::remove(temp, ec);
     throw;
   }
-  fsync_path(temp, false);
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    const std::string why = ec.message();
+  try {
+    detail::publish_file(temp, path);
+  } catch (...) {
+    std::error_code ec;
     std::filesystem::remove(temp, ec);
-    throw std::runtime_error(path + ": cannot rename " + temp + " into place: " + why);
+    throw;
   }
-  const auto dir = std::filesystem::path(path).parent_path();
-  fsync_path(dir.empty() ? std::string(".") : dir.string(), true);
 }
 
 }  // namespace innosim
