@@ -467,8 +467,10 @@ std::string sweep_table(const Scenario& s, const Lever& lever, const SweepData& 
   out += fmt::format("P(met) against lever {} ({}, {}), scenario '{}'\n", lever.id, lname, lever.unit, s.name);
   out += pad("target", kName);
   for (double k : d.scale) out += " " + pad(fmt::format("x{}", k), kCol, true);
-  out += "\n" + pad(fmt::format("lever in {}", s.horizon.end), kName);
-  for (double x : d.lever_value) out += " " + pad(fmt::format("{:.4g}", x), kCol, true);
+  const bool yuan = lever.unit == "yuan";
+  out += "\n" + pad(fmt::format("lever in {}{}", s.horizon.end, yuan ? ", million yuan" : ""), kName);
+  for (double x : d.lever_value)
+    out += " " + pad(yuan ? fmt::format("{:.4g}", x / 1e6) : fmt::format("{:.4g}", x), kCol, true);
   out += "\n";
   for (std::size_t t = 0; t < s.targets.size(); ++t) {
     const Target& tg = s.targets[t];
