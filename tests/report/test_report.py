@@ -461,6 +461,25 @@ class SweepReportTest(unittest.TestCase):
         finally:
             report.plt.close(c.fig)
 
+    def test_many_targets_are_split_over_several_sweep_charts(self):
+        sw = runfile.load_sweep(self.sweep)
+        saved = report.charts_mod.TARGETS_PER_PAGE
+        report.charts_mod.TARGETS_PER_PAGE = 1
+        try:
+            charts = report.charts_mod.sweep_charts([sw], "en")
+        finally:
+            report.charts_mod.TARGETS_PER_PAGE = saved
+        try:
+            self.assertEqual([c.name for c in charts], ["sweep_fiscal_rd_zone_1", "sweep_fiscal_rd_zone_2"])
+            for k, c in enumerate(charts):
+                lines = self.lines(c)
+                self.assertEqual(sorted(n for n in lines if n.startswith("sweep_target_")), [f"sweep_target_{k}"])
+                np.testing.assert_allclose(lines[f"sweep_target_{k}"].get_ydata(), 100 * self.p_met[k])
+                self.assertIn(f"({k + 1}/2)", c.title)
+        finally:
+            for c in charts:
+                report.plt.close(c.fig)
+
     def test_broken_sweep_file_names_the_object(self):
         bad = self.tmp / "bad-sweep.h5"
         write_sweep(bad, drop="sweep/p_met")

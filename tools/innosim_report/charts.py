@@ -454,20 +454,24 @@ def lever_axis(unit, lang, values):
     return scale.factor, scale.label
 
 
-def sweep_chart(sw, lang, name=None):
-    """P(met) of every target against the lever's value (its zone total in
-    the horizon's end year), one line per target; binding targets solid with
-    stars; the on-track (and at-risk) thresholds as dotted lines."""
+def sweep_chart(sw, lang, name=None, items=None, page=None):
+    """P(met) of targets against the lever's value (its zone total in the
+    horizon's end year), one line per target; binding targets solid with
+    stars; the on-track (and at-risk) thresholds as dotted lines. `items`:
+    the (index, target) pairs on this chart (all by default); `page`:
+    (number, of) when the targets are split over several charts."""
+    if items is None:
+        items = list(enumerate(sw.targets))
     factor, ulabel = lever_axis(sw.lever_unit, lang, sw.lever_value)
     x = sw.lever_value * factor
     order = np.argsort(x, kind="stable")
     fig, ax = plt.subplots(figsize=style.SLIDE)
-    fig.subplots_adjust(left=0.08, right=0.66, top=0.86, bottom=0.16)
+    fig.subplots_adjust(left=0.08, right=0.64, top=0.86, bottom=0.16)
     rows = []
-    for k, tg in enumerate(sw.targets):
-        colour = style.RUN_COLOURS[k % len(style.RUN_COLOURS)]
+    for slot, (k, tg) in enumerate(items):
+        colour = style.RUN_COLOURS[slot % len(style.RUN_COLOURS)]
         y = 100.0 * sw.p_met[k]
-        label = target_label(sw, tg, lang, width=18).replace("\n", " · ")
+        label = target_label(sw, tg, lang, width=16)
         if tg.binding:
             ax.plot(x[order], y[order], color=colour, ls="-", lw=3.2, marker="*", ms=20,
                     label=label, gid=f"sweep_target_{k}", zorder=3)
@@ -493,6 +497,8 @@ def sweep_chart(sw, lang, name=None):
     ax.set_axisbelow(True)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=14, frameon=False)
     title = t(lang, "sweep_title", lever=sw.lever_name(lang))
+    if page and page[1] > 1:
+        title += f" ({page[0]}/{page[1]})"
     _suptitle(fig, title)
     fig.text(0.01, 0.012, t(lang, "sweep_footer", scn=sw.label, n=sw.attrs.get("draws", "?"),
                              seed=sw.attrs.get("seed", "?")),
@@ -513,7 +519,13 @@ def sweep_chart(sw, lang, name=None):
 
 
 def sweep_charts(sweeps, lang):
-    """One chart per sweep file."""
-    if len(sweeps) == 1:
-        return [sweep_chart(sweeps[0], lang)]
-    return [sweep_chart(sw, lang, f"sweep{n + 1}_{_slug(sw.lever)}") for n, sw in enumerate(sweeps)]
+    """Charts per sweep file, at most TARGETS_PER_PAGE targets on each (more
+    lines than that cannot be told apart on a slide)."""
+    charts = []
+    for n, sw in enumerate(sweeps):
+        base = f"sweep_{_slug(sw.lever)}" if len(sweeps) == 1 else f"sweep{n + 1}_{_slug(sw.lever)}"
+        pages = _pages(list(enumerate(sw.targets)), TARGETS_PER_PAGE)
+        for i, items in enumerate(pages):
+            name = base if len(pages) == 1 else f"{base}_{i + 1}"
+            charts.append(sweep_chart(sw, lang, name, items, (i + 1, len(pages))))
+    return charts
