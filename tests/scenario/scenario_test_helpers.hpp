@@ -61,4 +61,12 @@ id = "yinchuan"
 id = "shizuishan"
 )";
 
+// Asserts a problem's location.
+inline void check_at(const Problem& p, const std::string& file, int line, int column) {
+  INFO(p.to_string());
+  CHECK(p.where.file == file);
+  CHECK(p.where.line == line);
+  CHECK(p.where.column == column);
+}
+
 }  // namespace innosim::test

@@ -12,18 +12,12 @@
 #include "scenario_test_helpers.hpp"
 
 using namespace innosim;
+using innosim::test::check_at;
 using innosim::test::kHead;
 using innosim::test::problems_of;
 using innosim::test::the_problem;
 
 namespace {
-
-void check_at(const Problem& p, const std::string& file, int line, int column) {
-  INFO(p.to_string());
-  CHECK(p.where.file == file);
-  CHECK(p.where.line == line);
-  CHECK(p.where.column == column);
-}
 
 // kHead is 13 lines: line 14 is blank, the table header is line 15, unit 16,
 // source 17, then the rows from line 18.

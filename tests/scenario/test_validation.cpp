@@ -7,6 +7,7 @@
 
 using namespace innosim;
 using innosim::test::data_path;
+using innosim::test::check_at;
 using innosim::test::kHead;
 using innosim::test::problems_of;
 using innosim::test::problems_of_file;
@@ -14,12 +15,6 @@ using innosim::test::the_problem;
 
 namespace {
 
-void check_at(const Problem& p, const std::string& file, int line, int column) {
-  INFO(p.to_string());
-  CHECK(p.where.file == file);
-  CHECK(p.where.line == line);
-  CHECK(p.where.column == column);
-}
 
 }  // namespace
 

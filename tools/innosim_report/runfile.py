@@ -122,6 +122,24 @@ def _strings(f, name, path):
     return [str(_decode(x)) for x in data]
 
 
+def _read_meta(f, path):
+    """Region and indicator ids, names by language and units from /meta (run
+    and sweep files share it). Schema: name_en falls back to the id, name_zh
+    may be empty; a Chinese chart then shows the English name (or the id),
+    never a blank."""
+    region_ids = _strings(f, "meta/regions/id", path)
+    indicator_ids = _strings(f, "meta/indicators/id", path)
+    region_names = {"en": _strings(f, "meta/regions/name_en", path),
+                    "zh": _strings(f, "meta/regions/name_zh", path)}
+    indicator_names = {"en": _strings(f, "meta/indicators/name_en", path),
+                       "zh": _strings(f, "meta/indicators/name_zh", path)}
+    for names, ids in ((region_names, region_ids), (indicator_names, indicator_ids)):
+        names["en"] = [en or i for en, i in zip(names["en"], ids)]
+        names["zh"] = [zh or en for zh, en in zip(names["zh"], names["en"])]
+    units = _strings(f, "meta/indicators/unit", path)
+    return region_ids, region_names, indicator_ids, indicator_names, units
+
+
 def _need(f, name, path):
     if name not in f:
         raise RunFileError(f"{path}: missing /{name} (see docs/hdf5-schema.md)")
@@ -152,18 +170,7 @@ def load_run(path):
             raise RunFileError(f"{path}: format_version {attrs.get('format_version')} "
                                f"is not supported (this tool reads {FORMAT_VERSION})")
 
-        region_ids = _strings(f, "meta/regions/id", path)
-        indicator_ids = _strings(f, "meta/indicators/id", path)
-        region_names = {"en": _strings(f, "meta/regions/name_en", path),
-                        "zh": _strings(f, "meta/regions/name_zh", path)}
-        indicator_names = {"en": _strings(f, "meta/indicators/name_en", path),
-                           "zh": _strings(f, "meta/indicators/name_zh", path)}
-        # Schema: name_en falls back to the id, name_zh may be empty; a
-        # Chinese chart then shows the English name (or the id), never a blank.
-        for names, ids in ((region_names, region_ids), (indicator_names, indicator_ids)):
-            names["en"] = [en or i for en, i in zip(names["en"], ids)]
-            names["zh"] = [zh or en for zh, en in zip(names["zh"], names["en"])]
-        units = _strings(f, "meta/indicators/unit", path)
+        region_ids, region_names, indicator_ids, indicator_names, units = _read_meta(f, path)
         years = _array(f, "meta/years", path, 1).astype(int)
         qlevels = _array(f, "meta/quantile_levels", path, 1).astype(float)
         quantiles = _array(f, "summary/quantiles", path, 4).astype(float)
@@ -300,16 +307,7 @@ def load_sweep(path):
         for key in ("lever", "lever_unit"):
             if key not in attrs:
                 raise RunFileError(f"{path}: missing root attribute {key}")
-        region_ids = _strings(f, "meta/regions/id", path)
-        indicator_ids = _strings(f, "meta/indicators/id", path)
-        region_names = {"en": _strings(f, "meta/regions/name_en", path),
-                        "zh": _strings(f, "meta/regions/name_zh", path)}
-        indicator_names = {"en": _strings(f, "meta/indicators/name_en", path),
-                           "zh": _strings(f, "meta/indicators/name_zh", path)}
-        for names, ids in ((region_names, region_ids), (indicator_names, indicator_ids)):
-            names["en"] = [en or i for en, i in zip(names["en"], ids)]
-            names["zh"] = [zh or en for zh, en in zip(names["zh"], names["en"])]
-        units = _strings(f, "meta/indicators/unit", path)
+        region_ids, region_names, indicator_ids, indicator_names, units = _read_meta(f, path)
         cols = {k: _strings(f, f"targets/{k}", path)
                 for k in ("indicator", "region", "kind", "sense", "note")}
         value = _array(f, "targets/value", path, 1).astype(float)
