@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "detail/h5.hpp"
+#include "detail/meta.hpp"
 #include "detail/publish.hpp"
 #include "detail/run_file.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
@@ -230,25 +231,6 @@ struct RunWriter::Impl {
   }
 };
 
-namespace {
-
-std::string region_name(const Scenario& s, const std::string& id, bool english) {
-  if (id == detail::kZoneId) return english ? detail::kZoneNameEn : detail::kZoneNameZh;
-  for (const auto& r : s.regions) {
-    if (r.id == id) return english ? r.name_en : r.name_zh;
-  }
-  return english ? id : std::string();
-}
-
-const IndicatorNames* find_indicator(const Scenario& s, const std::string& id) {
-  for (const auto& i : s.indicators) {
-    if (i.id == id) return &i;
-  }
-  return nullptr;
-}
-
-}  // namespace
-
 RunWriter::RunWriter(std::string final_path, const Scenario& scenario, const ResultShape& shape,
                      const RunHeader& header, WriterConfig config)
     : impl_(std::make_unique<Impl>()) {
@@ -331,30 +313,7 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
   // /meta
   {
     Hid g = h5::create_group(root, "meta", w);
-    {
-      Hid gr = h5::create_group(g.get(), "regions", w);
-      std::vector<std::string> en, zh;
-      for (const auto& id : shape.regions) {
-        en.push_back(region_name(scenario, id, true));
-        zh.push_back(region_name(scenario, id, false));
-      }
-      h5::write_strings(gr.get(), "id", shape.regions, w);
-      h5::write_strings(gr.get(), "name_en", en, w);
-      h5::write_strings(gr.get(), "name_zh", zh, w);
-    }
-    {
-      Hid gi = h5::create_group(g.get(), "indicators", w);
-      std::vector<std::string> en, zh;
-      for (const auto& id : shape.indicators) {
-        const IndicatorNames* names = find_indicator(scenario, id);
-        en.push_back(names != nullptr && !names->name_en.empty() ? names->name_en : id);
-        zh.push_back(names != nullptr ? names->name_zh : std::string());
-      }
-      h5::write_strings(gi.get(), "id", shape.indicators, w);
-      h5::write_strings(gi.get(), "name_en", en, w);
-      h5::write_strings(gi.get(), "name_zh", zh, w);
-      h5::write_strings(gi.get(), "unit", shape.units, w);
-    }
+    detail::write_meta_names(g.get(), scenario, shape, w);
     std::vector<std::int32_t> years(shape.years.begin(), shape.years.end());
     h5::write_vector(g.get(), "years", years, w);
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "detail/h5.hpp"
+#include "detail/meta.hpp"
 #include "detail/publish.hpp"
 #include "detail/run_file.hpp"
 #include "innosim/outputs/sweep_writer.hpp"
@@ -22,13 +23,6 @@ namespace {
 
 constexpr const char* kSweepFileType = "innosim-sweep";
 constexpr int kSweepFormatVersion = 1;
-
-std::string region_name(const Scenario& s, const std::string& id, bool english) {
-  if (id == detail::kZoneId) return english ? detail::kZoneNameEn : detail::kZoneNameZh;
-  for (const auto& r : s.regions)
-    if (r.id == id) return english ? r.name_en : r.name_zh;
-  return english ? id : std::string();
-}
 
 void write_layout(hid_t root, const Scenario& s, const ResultShape& shape, const SweepHeader& header,
                   const SweepData& data, const h5::Where& w) {
@@ -65,26 +59,7 @@ void write_layout(hid_t root, const Scenario& s, const ResultShape& shape, const
   }
   {
     Hid g = h5::create_group(root, "meta", w);
-    Hid gr = h5::create_group(g.get(), "regions", w);
-    std::vector<std::string> ren, rzh;
-    for (const auto& id : shape.regions) {
-      ren.push_back(region_name(s, id, true));
-      rzh.push_back(region_name(s, id, false));
-    }
-    h5::write_strings(gr.get(), "id", shape.regions, w);
-    h5::write_strings(gr.get(), "name_en", ren, w);
-    h5::write_strings(gr.get(), "name_zh", rzh, w);
-    Hid gi = h5::create_group(g.get(), "indicators", w);
-    std::vector<std::string> ien, izh;
-    for (const auto& id : shape.indicators) {
-      const IndicatorNames* n = s.indicator(id);
-      ien.push_back(n != nullptr && !n->name_en.empty() ? n->name_en : id);
-      izh.push_back(n != nullptr ? n->name_zh : std::string());
-    }
-    h5::write_strings(gi.get(), "id", shape.indicators, w);
-    h5::write_strings(gi.get(), "name_en", ien, w);
-    h5::write_strings(gi.get(), "name_zh", izh, w);
-    h5::write_strings(gi.get(), "unit", shape.units, w);
+    detail::write_meta_names(g.get(), s, shape, w);
   }
   {
     Hid g = h5::create_group(root, "targets", w);

@@ -13,11 +13,6 @@ using innosim::test::problems_of;
 using innosim::test::problems_of_file;
 using innosim::test::the_problem;
 
-namespace {
-
-
-}  // namespace
-
 TEST_CASE("a TOML syntax error is reported at its file:line:col", "[scenario]") {
   const auto problems = problems_of_file(data_path("syntax_error.toml"));
   REQUIRE(problems.size() == 1);
