@@ -1,11 +1,11 @@
-// Univariate distributions by inverse CDF. Boost.Math supplies the
-// quantiles it has (beta, triangular); the truncated normal is written here
-// because Boost has none, with care for truncation far in one tail.
+// Univariate distributions by inverse CDF. Boost.Math supplies the beta
+// quantile; the triangular one is its two-line closed form; the truncated
+// normal is written here because Boost has none, with care for truncation
+// far in one tail.
 
 #include "innosim/scenario/distribution.hpp"
 
 #include <boost/math/distributions/beta.hpp>
-#include <boost/math/distributions/triangular.hpp>
 
 #include <fmt/format.h>
 
@@ -158,8 +158,14 @@ double Distribution::quantile(double u) const {
     }
     case Kind::lognormal:
       return p[0] * std::exp(p[1] * normal_quantile(u));
-    case Kind::triangular:
-      return boost::math::quantile(boost::math::triangular_distribution<double, Fast>(p[0], p[1], p[2]), u);
+    case Kind::triangular: {
+      // Closed form (the same as Boost's, without its argument checks, which
+      // the loader has done): most shipped priors are triangular, so this is
+      // on the sampler's hot path.
+      const double a = p[0], c = p[1], b = p[2];
+      const double fc = (c - a) / (b - a);
+      return u < fc ? a + std::sqrt(u * (b - a) * (c - a)) : b - std::sqrt((1.0 - u) * (b - a) * (b - c));
+    }
     case Kind::beta:
       return beta_quantile(p[0], p[1], p[2], p[3], u);
     case Kind::pert: {
