@@ -203,6 +203,21 @@ const char* verdict_color(const std::string& verdict) {
   return "\x1b[31m";
 }
 
+// Cuts `s` at a character boundary so that it fits `max` columns, marking
+// the cut with "..." (the text table must fit an ordinary terminal).
+std::string fit_width(const std::string& s, std::size_t max) {
+  if (display_width(s) <= max) return s;
+  std::size_t keep = 0;
+  for (std::size_t i = 1; i <= s.size(); ++i) {
+    if (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;  // inside a character
+    if (display_width(std::string_view(s).substr(0, i)) + 3 > max) break;
+    keep = i;
+  }
+  return s.substr(0, keep) + "...";
+}
+
+constexpr std::size_t kMaxIndicatorColumn = 48;
+
 std::string format_text(const TargetTable& table, const TableContext& ctx) {
   struct Col {
     const char* title;
@@ -225,7 +240,7 @@ std::string format_text(const TargetTable& table, const TableContext& ctx) {
     any_binding = any_binding || t.binding;
     cells.push_back({
         t.binding ? "*" : " ",
-        name,
+        fit_width(name, kMaxIndicatorColumn),
         unit,
         std::to_string(t.year),
         human(row.median, unit),

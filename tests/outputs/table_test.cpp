@@ -287,3 +287,35 @@ TEST_CASE("empty table formats in all three formats", "[table]") {
   CHECK(format_target_table(table, ctx, TableFormat::json).find("\"targets\": []") !=
         std::string::npos);
 }
+
+TEST_CASE("text table: long indicator names are cut to fit a terminal, CSV keeps them", "[table]") {
+  Fixture f;
+  const std::string long_en =
+      "High-tech industry value added / above-scale industrial value added";  // 67 columns
+  const std::string long_zh = "高技术产业增加值占规模以上工业增加值比重高技术产业增加值占规模以上工业增加值比重";
+  f.ctx.indicators.push_back({"hva", long_en, "", "%"});
+  f.ctx.indicators.push_back({"hva_zh", "", long_zh, "%"});
+  Target a = f.table.rows[0].target;
+  a.indicator = "hva";
+  Target b = a;
+  b.indicator = "hva_zh";
+  f.table.rows.push_back(make_row(a, "%", 14.4, 7.6, 27.4, 0.457, 9998, "off track"));
+  f.table.rows.push_back(make_row(b, "%", 14.4, 7.6, 27.4, 0.457, 9998, "off track"));
+  const std::string text = format_target_table(f.table, f.ctx, TableFormat::text);
+  const std::string cut_en = "High-tech industry value added / above-scale ...";
+  CHECK(text.find(cut_en) != std::string::npos);
+  CHECK(display_width(cut_en) == 48);
+  CHECK(text.find(long_en) == std::string::npos);
+  // The Chinese name is cut at a character boundary, within 48 columns.
+  for (const auto& line : lines_of(text)) {
+    const auto pos = line.find("高技术");
+    if (pos == std::string::npos) continue;
+    const auto end = line.find("...", pos);
+    REQUIRE(end != std::string::npos);
+    const std::string shown = line.substr(pos, end + 3 - pos);
+    CHECK(display_width(shown) <= 48);
+    CHECK(long_zh.rfind(shown.substr(0, shown.size() - 3), 0) == 0);
+  }
+  const std::string csv = format_target_table(f.table, f.ctx, TableFormat::csv);
+  CHECK(csv.find(long_en) != std::string::npos);
+}
