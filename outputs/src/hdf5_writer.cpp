@@ -45,8 +45,6 @@ std::string utc_now_iso8601() {
   return buf;
 }
 
-const char* sense_name(Sense s) { return s == Sense::at_least ? "at_least" : "at_most"; }
-
 // One per-draw dataset [lead..., N] with its staging buffer [rows][chunk_n].
 template <class T>
 class PerDrawDataset {
@@ -344,25 +342,7 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
   {
     m.g_targets = h5::create_group(root, "targets", w);
     const hid_t g = m.g_targets.get();
-    std::vector<std::string> ind, reg, kind, sense, note;
-    std::vector<std::int32_t> year;
-    std::vector<double> value;
-    for (const auto& t : scenario.targets) {
-      ind.push_back(t.indicator);
-      reg.push_back(t.region);
-      kind.push_back(t.binding ? "binding" : "expected");
-      sense.push_back(sense_name(t.sense));
-      note.push_back(t.note);
-      year.push_back(t.year);
-      value.push_back(t.value);
-    }
-    h5::write_strings(g, "indicator", ind, w);
-    h5::write_strings(g, "region", reg, w);
-    h5::write_strings(g, "kind", kind, w);
-    h5::write_strings(g, "sense", sense, w);
-    h5::write_strings(g, "note", note, w);
-    h5::write_vector(g, "year", year, w);
-    h5::write_vector(g, "value", value, w);
+    detail::write_target_definitions(g, scenario, w);
     const std::size_t T = scenario.targets.size();
     m.target_draws.create(g, "draws", {static_cast<hsize_t>(T)}, N, {1}, 0, nan, T, {}, w);
   }

@@ -63,25 +63,7 @@ void write_layout(hid_t root, const Scenario& s, const ResultShape& shape, const
   }
   {
     Hid g = h5::create_group(root, "targets", w);
-    std::vector<std::string> ind, reg, kind, sense, note;
-    std::vector<std::int32_t> year;
-    std::vector<double> value;
-    for (const auto& t : s.targets) {
-      ind.push_back(t.indicator);
-      reg.push_back(t.region);
-      kind.push_back(t.binding ? "binding" : "expected");
-      sense.push_back(t.sense == Sense::at_least ? "at_least" : "at_most");
-      note.push_back(t.note);
-      year.push_back(t.year);
-      value.push_back(t.value);
-    }
-    h5::write_strings(g.get(), "indicator", ind, w);
-    h5::write_strings(g.get(), "region", reg, w);
-    h5::write_strings(g.get(), "kind", kind, w);
-    h5::write_strings(g.get(), "sense", sense, w);
-    h5::write_strings(g.get(), "note", note, w);
-    h5::write_vector(g.get(), "year", year, w);
-    h5::write_vector(g.get(), "value", value, w);
+    detail::write_target_definitions(g.get(), s, w);
   }
   {
     Hid g = h5::create_group(root, "sweep", w);

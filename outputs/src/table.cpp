@@ -141,8 +141,6 @@ std::string row_unit(const TargetRow& row, const TableContext& ctx) {
   return n != nullptr ? n->unit : std::string();
 }
 
-const char* sense_name(Sense s) { return s == Sense::at_least ? "at_least" : "at_most"; }
-
 // ---------------------------------------------------------------- numbers for people
 
 enum class UnitKind { percent, count, per_10k, other };

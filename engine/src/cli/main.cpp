@@ -430,7 +430,7 @@ std::string sweep_table(const Scenario& s, const Lever& lever, const SweepData& 
     for (std::size_t t = 0; t < s.targets.size(); ++t) {
       const Target& tg = s.targets[t];
       out += fmt::format("{},{},{},{},{},{}", tg.indicator, tg.region, tg.year, tg.binding ? "binding" : "expected",
-                         tg.sense == Sense::at_least ? "at_least" : "at_most", tg.value);
+                         sense_name(tg.sense), tg.value);
       for (std::size_t v = 0; v < V; ++v) out += fmt::format(",{}", d.tables[v].rows[t].p_met);
       out += "\n";
     }
@@ -454,7 +454,7 @@ std::string sweep_table(const Scenario& s, const Lever& lever, const SweepData& 
           "{}\n    {{\"indicator\": \"{}\", \"region\": \"{}\", \"year\": {}, \"kind\": \"{}\", \"sense\": \"{}\", "
           "\"value\": {}, \"p_met\": {}, \"p_met_se\": {}, \"median\": {}}}",
           t ? "," : "", json_escape(tg.indicator), json_escape(tg.region), tg.year, tg.binding ? "binding" : "expected",
-          tg.sense == Sense::at_least ? "at_least" : "at_most", num(tg.value),
+          sense_name(tg.sense), num(tg.value),
           list([&](std::size_t v) { return num(d.tables[v].rows[t].p_met); }),
           list([&](std::size_t v) { return num(d.tables[v].rows[t].p_met_se); }),
           list([&](std::size_t v) { return num(d.tables[v].rows[t].median); }));

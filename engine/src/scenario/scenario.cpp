@@ -305,7 +305,7 @@ std::string Scenario::resolved_text() const {
     w.value("year", std::to_string(t.year), p + ".year");
     w.value("value", num(t.value), p + ".value");
     w.value("kind", quote(t.binding ? "binding" : "expected"), p + ".kind");
-    w.value("sense", quote(t.sense == Sense::at_least ? "at_least" : "at_most"), p + ".sense");
+    w.value("sense", quote(sense_name(t.sense)), p + ".sense");
     if (!t.note.empty()) w.value("note", quote(t.note), p + ".note");
   }
 

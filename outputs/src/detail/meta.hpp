@@ -1,7 +1,8 @@
 #pragma once
-// The /meta group (region and indicator names and units) that run files and
-// sweep files share (docs/hdf5-schema.md). Internal to innosim::outputs.
+// The /meta group (region and indicator names and units) and the target
+// definitions that run files and sweep files share (docs/hdf5-schema.md). Internal to innosim::outputs.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,30 @@ inline void write_meta_names(hid_t meta, const Scenario& s, const ResultShape& s
   h5::write_strings(gi.get(), "name_en", en, w);
   h5::write_strings(gi.get(), "name_zh", zh, w);
   h5::write_strings(gi.get(), "unit", shape.units, w);
+}
+
+// Writes the target definitions targets/{indicator,region,kind,sense,note}
+// (strings), year (int32) and value under `targets`, in scenario order.
+inline void write_target_definitions(hid_t targets, const Scenario& s, const h5::Where& w) {
+  std::vector<std::string> ind, reg, kind, sense, note;
+  std::vector<std::int32_t> year;
+  std::vector<double> value;
+  for (const auto& t : s.targets) {
+    ind.push_back(t.indicator);
+    reg.push_back(t.region);
+    kind.push_back(t.binding ? "binding" : "expected");
+    sense.push_back(sense_name(t.sense));
+    note.push_back(t.note);
+    year.push_back(t.year);
+    value.push_back(t.value);
+  }
+  h5::write_strings(targets, "indicator", ind, w);
+  h5::write_strings(targets, "region", reg, w);
+  h5::write_strings(targets, "kind", kind, w);
+  h5::write_strings(targets, "sense", sense, w);
+  h5::write_strings(targets, "note", note, w);
+  h5::write_vector(targets, "year", year, w);
+  h5::write_vector(targets, "value", value, w);
 }
 
 }  // namespace innosim::detail

@@ -118,6 +118,9 @@ struct ModelMatrix {
 
 enum class Sense { at_least, at_most };
 
+// "at_least" or "at_most", as in scenario files and run files.
+inline const char* sense_name(Sense s) { return s == Sense::at_least ? "at_least" : "at_most"; }
+
 struct Target {
   std::string indicator;  // an indicator id of the model
   std::string region;     // "zone" or a region id
