@@ -61,23 +61,23 @@ def _merge_distribution(base: dict, over: dict) -> dict:
         base = {k: v for k, v in base.items() if k not in DIST_KEYS and k != "by_region"}
     elif "by_region" in over:
         base = {k: v for k, v in base.items() if k not in DIST_KEYS}
-    out = dict(base)
-    for key, val in over.items():
-        if key == "by_region" and isinstance(val, dict) and isinstance(out.get(key), dict):
-            regions = dict(out[key])
-            for rid, rval in val.items():
-                if isinstance(rval, dict) and isinstance(regions.get(rid), dict):
-                    rb = regions[rid]
-                    if "dist" in rval:
-                        rb = {k: v for k, v in rb.items() if k not in DIST_KEYS}
-                    regions[rid] = _merge_tables(rb, rval)
-                else:
-                    regions[rid] = rval
-            out[key] = regions
-        elif isinstance(val, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge_tables(out[key], val)
-        else:
-            out[key] = val
+    out = _merge_tables(base, {k: v for k, v in over.items() if k != "by_region"})
+    val = over.get("by_region")
+    if isinstance(val, dict) and isinstance(out.get("by_region"), dict):
+        # Per region, the same rule: a region entry that sets `dist` drops the
+        # parent's distribution keys for that region.
+        regions = dict(out["by_region"])
+        for rid, rval in val.items():
+            if isinstance(rval, dict) and isinstance(regions.get(rid), dict):
+                rb = regions[rid]
+                if "dist" in rval:
+                    rb = {k: v for k, v in rb.items() if k not in DIST_KEYS}
+                regions[rid] = _merge_tables(rb, rval)
+            else:
+                regions[rid] = rval
+        out["by_region"] = regions
+    elif "by_region" in over:
+        out["by_region"] = val
     return out
 
 
