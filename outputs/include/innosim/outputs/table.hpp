@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "innosim/outputs/text.hpp"  // display_width and the other text helpers
 #include "innosim/run/results.hpp"
 #include "innosim/scenario/scenario.hpp"
 
@@ -23,10 +24,5 @@ struct TableContext {
 
 std::string format_target_table(const TargetTable& table, const TableContext& ctx,
                                 TableFormat format);
-
-// Terminal columns that UTF-8 text occupies: East Asian wide and fullwidth
-// characters (CJK) count 2, combining marks 0, ANSI colour sequences 0,
-// everything else 1. For aligning tables that mix Chinese and Latin text.
-std::size_t display_width(std::string_view utf8);
 
 }  // namespace innosim
