@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <csignal>
@@ -38,10 +39,12 @@ std::string slurp(const fs::path& p) {
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
 
-// Runs `innosim <args>` through the shell; captures stdout and stderr.
-Out innosim(const std::string& args) {
+// Runs `innosim <args>` through the shell (with `env`, VAR=value settings,
+// and without INNOSIM_TOOLS_DIR unless `env` sets it); captures stdout and stderr.
+Out innosim(const std::string& args, const std::string& env = "", const std::string& binary = INNOSIM_BINARY) {
   const fs::path o = temp_dir() / "stdout", e = temp_dir() / "stderr";
-  const std::string cmd = std::string(INNOSIM_BINARY) + " " + args + " >" + o.string() + " 2>" + e.string();
+  const std::string cmd =
+      "env -u INNOSIM_TOOLS_DIR " + env + " " + binary + " " + args + " >" + o.string() + " 2>" + e.string();
   const int rc = std::system(cmd.c_str());
   return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(o), slurp(e)};
 }
@@ -260,4 +263,56 @@ TEST_CASE("sweep: a bad scale factor is refused before any computation", "[e2e][
   CHECK(s.code == 2);
   CHECK(s.err.find("--scale: 'x'") != std::string::npos);
   CHECK_FALSE(fs::exists(h5));
+}
+
+// ---------- innosim compare, innosim report ----------
+
+TEST_CASE("compare: one row per target, one column per run", "[e2e][compare]") {
+  const fs::path a = temp_dir() / "cmp-a.h5", b = temp_dir() / "cmp-b.h5";
+  REQUIRE(innosim("run " + data("exp.toml") + " -n 300 -q -o " + a.string()).code == 0);
+  REQUIRE(innosim("run " + data("sweep.toml") + " -n 300 -q -o " + b.string()).code == 0);
+  const Out c = innosim("compare " + a.string() + " " + b.string());
+  INFO(c.err);
+  REQUIRE(c.code == 0);
+  const auto lines = split(c.out, '\n');
+  REQUIRE(lines.size() == 5);  // header, 2 targets, footer, final newline
+  CHECK(lines[0].find("exp-e2e") != std::string::npos);
+  CHECK(lines[1].rfind("* Output >= ", 0) == 0);
+  CHECK(lines[1].find("P=") != std::string::npos);
+  CHECK(lines[3].rfind("* binding", 0) == 0);
+}
+
+TEST_CASE("report: the program finds its report tool beside itself in the build tree", "[e2e][report]") {
+  const fs::path h5 = temp_dir() / "report-run.h5", out = temp_dir() / "report";
+  REQUIRE(innosim("run " + data("exp.toml") + " -n 200 -q -o " + h5.string()).code == 0);
+  const Out r = innosim("report " + h5.string() + " -o " + out.string() + " --lang en");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(fs::exists(out / "report.html"));
+  CHECK(fs::exists(out / "report.pdf"));
+}
+
+TEST_CASE("report: a missing report tool is one line naming where it looked, exit 1", "[e2e][report]") {
+  const fs::path h5 = temp_dir() / "report-missing.h5";
+  REQUIRE(innosim("run " + data("exp.toml") + " -n 100 -q -o " + h5.string()).code == 0);
+
+  const fs::path none = temp_dir() / "no-tools";
+  const Out env = innosim("report " + h5.string() + " -o " + (temp_dir() / "r1").string(),
+                          "INNOSIM_TOOLS_DIR=" + none.string());
+  CHECK(env.code == 1);
+  CHECK(env.err == "innosim: report tool not found: no report.py in " + none.string() +
+                       " (from $INNOSIM_TOOLS_DIR)\n");
+
+  // A copy of the program without share/innosim/tools beside it.
+  const fs::path bin = temp_dir() / "lonely" / "bin";
+  fs::create_directories(bin);
+  fs::copy_file(INNOSIM_BINARY, bin / "innosim", fs::copy_options::overwrite_existing);
+  const Out lonely = innosim("report " + h5.string() + " -o " + (temp_dir() / "r2").string(), "",
+                             (bin / "innosim").string());
+  CHECK(lonely.code == 1);
+  CHECK(lonely.err.find("no report.py in " + (temp_dir() / "lonely" / "share" / "innosim" / "tools").string()) !=
+        std::string::npos);
+  CHECK(std::count(lonely.err.begin(), lonely.err.end(), '\n') == 1);
+  CHECK_FALSE(fs::exists(temp_dir() / "r1"));
+  CHECK_FALSE(fs::exists(temp_dir() / "r2"));
 }

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-namespace innosim {
+namespace innosim::app {
 
 class Progress {
  public:
@@ -44,4 +44,4 @@ class Progress {
   std::chrono::steady_clock::time_point t0_, last_{};
 };
 
-}  // namespace innosim
+}  // namespace innosim::app

@@ -1,0 +1,25 @@
+#pragma once
+// The program's commands, one source file each (run.cpp, validate.cpp, ...).
+// Each add_*_command adds its subcommand and options to the CLI11 app and
+// returns the action that runs it once the command line is parsed; main.cpp
+// only wires them together.
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace innosim::app {
+
+struct Command {
+  CLI::App* cli = nullptr;   // the subcommand; true once given on the command line
+  std::function<int()> run;  // runs it; returns the exit code (exit_codes.hpp)
+};
+
+Command add_run_command(CLI::App& app);
+Command add_validate_command(CLI::App& app);
+Command add_check_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
+Command add_report_command(CLI::App& app);
+Command add_sweep_command(CLI::App& app);
+
+}  // namespace innosim::app

@@ -1,0 +1,55 @@
+// innosim — forecasts S&T indicators under uncertainty from scenario files.
+//
+//   innosim run scenarios/plan-2016-2020.toml                 target table + plan-2016-2020.h5
+//   innosim validate scenarios/plan-2016-2020.toml --resolved
+//   innosim check plan-2016-2020.h5 --format json
+//   innosim compare plan-2016-2020.h5 baseline.h5
+//   innosim report plan-2016-2020.h5 -o report/ --lang zh
+//   innosim sweep scenarios/plan-2016-2020.toml --lever fiscal_rd_zone --scale 0.5,1,2,4 -n 2000
+//
+// Exit codes (exit_codes.hpp): 0 success; 1 the run failed (invalid draw,
+// I/O); 2 bad input; 130 interrupted (Ctrl-C; no output file is left behind).
+// Each command lives in its own file (commands.hpp); this file wires them.
+
+#include <exception>
+#include <iostream>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "innosim/scenario/scenario.hpp"
+#include "innosim/version.hpp"
+#include "problems.hpp"
+#include "signals.hpp"
+
+int main(int argc, char** argv) {
+  using namespace innosim;
+  using namespace innosim::app;
+  CLI::App cli{fmt::format("innosim {} — forecasts S&T indicators under uncertainty from scenario files", kVersion)};
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", fmt::format("innosim {} ({})", kVersion, kGitSha));
+  const std::vector<Command> commands = {add_run_command(cli),    add_validate_command(cli),
+                                         add_check_command(cli),  add_compare_command(cli),
+                                         add_report_command(cli), add_sweep_command(cli)};
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? kExitOk : kExitBadInput;
+  }
+
+  install_interrupt_handlers();
+  try {
+    for (const Command& c : commands)
+      if (*c.cli) return c.run();
+  } catch (const ScenarioError& e) {
+    print_problems(e);
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "innosim: " << e.what() << "\n";
+    return kExitFailed;
+  }
+  return kExitOk;
+}

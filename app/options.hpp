@@ -1,0 +1,63 @@
+#pragma once
+// Option values shared by several commands: table formats, samplers, the
+// default output file, the input check done before any computation.
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include "innosim/outputs/table.hpp"
+#include "innosim/random/sampler.hpp"
+#include "innosim/run/runner.hpp"  // target_offsets
+#include "innosim/scenario/scenario.hpp"
+
+namespace innosim::app {
+
+// The values CLI11 admits for --format.
+inline TableFormat parse_format(const std::string& f) {
+  if (f == "csv") return TableFormat::csv;
+  if (f == "json") return TableFormat::json;
+  return TableFormat::text;
+}
+
+// The values CLI11 admits for --sampler.
+inline SamplerKind parse_sampler(const std::string& s) {
+  if (s == "monte_carlo") return SamplerKind::monte_carlo;
+  if (s == "latin_hypercube") return SamplerKind::latin_hypercube;
+  return SamplerKind::sobol;
+}
+
+inline const char* sampler_name(SamplerKind k) {
+  switch (k) {
+    case SamplerKind::monte_carlo: return "monte_carlo";
+    case SamplerKind::latin_hypercube: return "latin_hypercube";
+    case SamplerKind::sobol: return "sobol";
+  }
+  return "?";
+}
+
+// `given`, or the scenario file's name with `suffix` in the current folder.
+// Creates the folder of the result (`-o out/plan.h5` creates out/: batches
+// write into fresh folders); a failure surfaces as the writer's error.
+inline std::string output_path(const std::string& given, const std::string& scenario, const std::string& suffix) {
+  std::string out = given.empty() ? std::filesystem::path(scenario).stem().string() + suffix : given;
+  if (const auto dir = std::filesystem::path(out).parent_path(); !dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+  }
+  return out;
+}
+
+// The sampler for `draws` draws, after every input problem of the scenario
+// and the model (parameters, target indicators) has been found: throws
+// ScenarioError before anything is computed.
+template <class M>
+Sampler checked_sampler(const M& model, const Scenario& s, std::uint64_t seed, std::size_t draws) {
+  Sampler sampler(s, seed, draws);
+  (void)target_offsets(s, model.indicators());
+  return sampler;
+}
+
+}  // namespace innosim::app

@@ -1,0 +1,32 @@
+#pragma once
+// Prints the problems of a scenario in reading order and the closing count.
+
+#include <algorithm>
+#include <iostream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "innosim/scenario/scenario.hpp"
+
+namespace innosim::app {
+
+// In reading order: files in the order they first appear, then line, column.
+inline void print_problems(const ScenarioError& e) {
+  std::vector<Problem> ps = e.problems();
+  std::vector<std::string> files;
+  for (const Problem& p : ps)
+    if (std::find(files.begin(), files.end(), p.where.file) == files.end()) files.push_back(p.where.file);
+  auto rank = [&](const Problem& p) {
+    return std::tuple(std::find(files.begin(), files.end(), p.where.file) - files.begin(), p.where.line,
+                      p.where.column);
+  };
+  std::stable_sort(ps.begin(), ps.end(), [&](const Problem& a, const Problem& b) { return rank(a) < rank(b); });
+  for (const Problem& p : ps) std::cerr << p.to_string() << "\n";
+  std::cerr << fmt::format("innosim: {} problem{} found; nothing was computed\n", e.problems().size(),
+                           e.problems().size() == 1 ? "" : "s");
+}
+
+}  // namespace innosim::app

@@ -1,0 +1,93 @@
+// innosim report: charts and an HTML/PDF report from run and sweep files, made
+// by the report tool (report.py and its Python package innosim_report).
+//
+//   innosim report plan-2016-2020.h5 double.h5 -o report --lang zh
+//
+// Where the tool is looked for: in $INNOSIM_TOOLS_DIR when it is set (and
+// only there); otherwise in ../share/innosim/tools from the folder of the
+// innosim executable — the installed layout (PREFIX/bin/innosim,
+// PREFIX/share/innosim/tools), which the build tree mirrors. The interpreter is
+// the one chosen at configure time (CMake cache variable INNOSIM_PYTHON).
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+
+#ifndef INNOSIM_PYTHON
+#error "INNOSIM_PYTHON (the report tool's interpreter) must be defined by the build"
+#endif
+
+namespace innosim::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ReportArgs {
+  std::vector<std::string> files;
+  std::string output = "report";
+  std::string lang = "en";
+};
+
+// The folder the report tool should be in, and how it was chosen (for the
+// message when it is not there).
+struct ToolsDir {
+  fs::path dir;
+  std::string origin;
+};
+
+ToolsDir tools_dir() {
+  if (const char* env = std::getenv("INNOSIM_TOOLS_DIR"); env != nullptr && *env != '\0')
+    return {env, "(from $INNOSIM_TOOLS_DIR)"};
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return {"../share/innosim/tools", "(/proc/self/exe is unreadable; set INNOSIM_TOOLS_DIR)"};
+  return {(exe.parent_path().parent_path() / "share" / "innosim" / "tools").lexically_normal(),
+          "(the tools folder of " + exe.string() + "; reinstall innosim or set INNOSIM_TOOLS_DIR)"};
+}
+
+int report(const ReportArgs& a) {
+  const ToolsDir tools = tools_dir();
+  const fs::path script = tools.dir / "report.py";
+  if (!fs::is_regular_file(script)) {
+    std::cerr << fmt::format("innosim: report tool not found: no report.py in {} {}\n", tools.dir.string(),
+                             tools.origin);
+    return kExitFailed;
+  }
+  std::vector<std::string> argv = {INNOSIM_PYTHON, script.string()};
+  argv.insert(argv.end(), a.files.begin(), a.files.end());
+  argv.insert(argv.end(), {"-o", a.output, "--lang", a.lang});
+  std::vector<char*> cargv;
+  for (auto& s : argv) cargv.push_back(s.data());
+  cargv.push_back(nullptr);
+  execv(cargv[0], cargv.data());
+  std::cerr << fmt::format("innosim: cannot start the report tool's interpreter {}: {}\n", INNOSIM_PYTHON,
+                           std::strerror(errno));
+  return kExitFailed;
+}
+
+}  // namespace
+
+Command add_report_command(CLI::App& app) {
+  auto a = std::make_shared<ReportArgs>();
+  auto* cmd = app.add_subcommand("report", "Charts and an HTML/PDF report for the committee (tools/report.py)");
+  cmd->add_option("files", a->files, "Run files and sweep files (HDF5)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("-o,--output", a->output, "Output folder");
+  cmd->add_option("--lang", a->lang, "Language of the report")->check(CLI::IsMember({"en", "zh"}));
+  return {cmd, [a] { return report(*a); }};
+}
+
+}  // namespace innosim::app

@@ -1,0 +1,198 @@
+// innosim run: runs a scenario, writes the HDF5 run file, prints the target table.
+//
+//   innosim run scenarios/plan-2016-2020.toml                 target table + plan-2016-2020.h5
+//   innosim run scenarios/plan-2016-2020.toml -n 100000 --threads 2 -o out/plan.h5
+//   innosim run scenarios/whatif-double-fiscal-rd.toml --format csv --quiet
+//   innosim run scenarios/plan-2016-2020.toml --replay 4711   one draw, by its index
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "innosim/models/registry.hpp"
+#include "innosim/outputs/hdf5_writer.hpp"
+#include "innosim/outputs/region_table.hpp"
+#include "innosim/outputs/table.hpp"
+#include "innosim/random/streams.hpp"
+#include "innosim/run/runner.hpp"
+#include "innosim/version.hpp"
+#include "options.hpp"
+#include "progress.hpp"
+#include "signals.hpp"
+
+namespace innosim::app {
+
+namespace {
+
+struct RunArgs {
+  std::string scenario;
+  std::optional<std::size_t> draws;
+  std::optional<std::uint64_t> seed;
+  std::string output;
+  unsigned threads = 0;
+  std::size_t block_tiles = 0;
+  std::string sampler;
+  std::string format = "text";
+  bool quiet = false;
+  bool trajectories = false;
+  bool save_uniforms = false;
+  bool regions = false;
+  std::optional<std::uint64_t> replay;
+};
+
+// Adapts the HDF5 writer to the runner's sink interface.
+class Hdf5Sink : public DrawSink {
+ public:
+  explicit Hdf5Sink(RunWriter& w) : w_(w) {}
+  void write_draws(std::uint64_t first, std::size_t count, std::span<const double> theta,
+                   std::span<const double> targets, std::span<const double> traj,
+                   std::span<const double> unif, std::span<const std::uint8_t> valid) override {
+    w_.write_draws(first, count, theta, targets, traj, unif, valid);
+  }
+  std::vector<double> target_values(std::size_t t) const override { return w_.target_values(t); }
+
+ private:
+  RunWriter& w_;
+};
+
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+// Recomputes one draw (the same numbers as in the run) and prints its
+// parameters and zone trajectory.
+template <Model M>
+int replay_draw(const M& model, const Scenario& s, const Sampler& sampler, std::uint64_t seed,
+                std::uint64_t draw, const IntegratorSettings& integ) {
+  std::vector<double> theta(sampler.num_parameters());
+  sampler.draw(draw, 1, theta);
+  DrawSimulator<M> sim(model, integ, s.horizon.start, s.horizon.end);
+  std::vector<double> u(sim.uniforms_size()), out(sim.output_size());
+  const std::size_t K = model.randoms_per_year();
+  for (std::size_t y = 0; y < sim.years(); ++y)
+    fill_uniform01(seed, draw, Stream::yearly, static_cast<std::uint32_t>(y), std::span<double>(u.data() + y * K, K));
+  const DrawStatus st = sim.run(theta, u, out);
+  std::cout << fmt::format("draw {} (seed {}): {} ({} integrator steps)\n\nparameters:\n", draw, seed,
+                           describe(st), sim.steps_last_draw());
+  for (std::size_t p = 0; p < theta.size(); ++p)
+    std::cout << fmt::format("  {:<48} {:.6g}\n", s.parameters[p].id, theta[p]);
+  const auto& ind = model.indicators();
+  const std::size_t R1 = model.num_regions() + 1;
+  std::cout << "\nzone indicators by year:\n" << fmt::format("  {:<30}", "indicator");
+  for (int y = s.horizon.start; y <= s.horizon.end; ++y) std::cout << fmt::format("{:>12}", y);
+  std::cout << "\n";
+  for (std::size_t i = 0; i < ind.size(); ++i) {
+    std::cout << fmt::format("  {:<30}", ind[i].id);
+    for (std::size_t y = 0; y <= sim.years(); ++y)
+      std::cout << fmt::format("{:>12.5g}", out[y * ind.size() * R1 + i * R1 + R1 - 1]);
+    std::cout << "\n";
+  }
+  return st == DrawStatus::ok ? kExitOk : kExitFailed;
+}
+
+int report_failures(const RunArgs& a, std::uint64_t seed, const RunOutcome& r) {
+  std::cerr << fmt::format("innosim: the run failed: {} invalid draw{} (run.invalid_draws = \"fail\")\n",
+                           r.failures.size(), r.failures.size() == 1 ? "" : "s");
+  for (std::size_t i = 0; i < r.failures.size() && i < 10; ++i)
+    std::cerr << fmt::format("  draw {}: {}\n", r.failures[i].draw, describe(r.failures[i].status));
+  std::cerr << fmt::format(
+      "replay one with: innosim run {} --seed {} --replay {}\n"
+      "or set [run] invalid_draws = \"drop\" to drop and count such draws; no output written\n",
+      a.scenario, seed, r.failures.front().draw);
+  return kExitFailed;
+}
+
+int run(const RunArgs& a) {
+  Scenario s = load_scenario(a.scenario);
+  if (!a.sampler.empty()) s.run.sampler = parse_sampler(a.sampler);
+  const std::size_t draws = a.draws.value_or(s.run.draws);
+  const std::uint64_t seed = a.seed.value_or(s.run.seed);
+  return visit_model(s, [&](const auto& model) -> int {
+    const Sampler sampler = checked_sampler(model, s, seed, draws);
+    IntegratorSettings integ;
+    integ.rtol = s.run.rtol;
+    integ.atol = s.run.atol;
+    if (a.replay) return replay_draw(model, s, sampler, seed, *a.replay, integ);
+
+    const std::string out = output_path(a.output, a.scenario, ".h5");
+    RunHeader header{kVersion, kGitSha, seed, sampler_name(s.run.sampler), draws,
+                     model.randoms_per_year(), s.model};
+    RunWriter writer(out, s, make_shape(s, model.indicators()), header,
+                     WriterConfig{a.trajectories, a.save_uniforms, 4});
+    Hdf5Sink sink(writer);
+
+    RunOptions opt;
+    opt.draws = draws;
+    opt.seed = seed;
+    opt.threads = a.threads;
+    opt.block_tiles = a.block_tiles;
+    opt.trajectories = a.trajectories;
+    opt.uniforms = a.save_uniforms;
+    opt.invalid = s.run.invalid_draws;
+    opt.integrator = integ;
+    opt.cancel = &g_cancel;
+    Progress progress(!a.quiet && isatty(STDERR_FILENO));
+    if (progress.enabled()) opt.progress = [&](std::size_t d, std::size_t n) { progress.update(d, n); };
+
+    RunOutcome r = run_monte_carlo(model, s, sampler, opt, sink);
+    progress.finish();
+    if (r.cancelled) {
+      std::cerr << "innosim: interrupted; no output written\n";
+      return kExitInterrupted;
+    }
+    if (r.failed()) return report_failures(a, seed, r);
+    r.info.sampler = sampler_name(s.run.sampler);
+    writer.finish(r.summary, r.table, r.info);
+
+    TableContext ctx{s.name, s.regions, s.indicators, r.info, a.format == "text" && isatty(STDOUT_FILENO)};
+    std::cout << format_target_table(r.table, ctx, parse_format(a.format));
+    if (a.regions && a.format == "text") std::cout << format_region_table(s, r.shape, r.summary);
+    if (!a.quiet)
+      std::cerr << fmt::format("innosim: {} draws in {:.2f} s ({:.0f} draws/s, {} threads, peak memory {:.0f} MiB) -> {}\n",
+                               draws, r.info.seconds, static_cast<double>(draws) / std::max(r.info.seconds, 1e-9),
+                               r.info.threads, peak_rss_mib(), out);
+    return kExitOk;
+  });
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+  auto a = std::make_shared<RunArgs>();
+  auto* cmd = app.add_subcommand("run", "Run a scenario: print the target table and write an HDF5 file");
+  cmd->add_option("scenario", a->scenario, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("-n,--draws", a->draws, "Monte Carlo draws (default: the scenario's [run] draws)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("-o,--output", a->output,
+                  "HDF5 output file (default: the scenario file's name with .h5, in the current folder)");
+  cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
+  cmd->add_option("--seed", a->seed, "Master seed (default: the scenario's [run] seed)");
+  cmd->add_option("--sampler", a->sampler, "Parameter sampler (default: the scenario's)")
+      ->check(CLI::IsMember({"monte_carlo", "latin_hypercube", "sobol"}));
+  cmd->add_option("--format", a->format, "Target table format")->check(CLI::IsMember({"text", "csv", "json"}));
+  cmd->add_flag("-q,--quiet", a->quiet, "No progress bar or timing line");
+  cmd->add_flag("--trajectories", a->trajectories, "Also store every draw's indicator values (large)");
+  cmd->add_flag("--save-uniforms", a->save_uniforms,
+                "Also store the model's yearly random inputs (for tools/reference_model.py)");
+  cmd->add_flag("--regions", a->regions, "Also print every indicator by region at the last report year");
+  cmd->add_option("--block-tiles", a->block_tiles,
+                  "Tiles of 256 draws per parallel task (results do not depend on it)");
+  cmd->add_option("--replay", a->replay, "Replay one draw by its index and print its parameters and zone trajectory");
+  return {cmd, [a] { return run(*a); }};
+}
+
+}  // namespace innosim::app
