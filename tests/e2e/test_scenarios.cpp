@@ -5,7 +5,10 @@
 
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -40,15 +43,18 @@ struct Row {
 
 // indicator (zone targets only) -> row of the CSV target table.
 std::map<std::string, Row> run(const std::string& scenario, int& code) {
+  const std::string h5 = (std::filesystem::temp_directory_path() /
+                          ("innosim-e2e-" + std::to_string(::getpid()) + "-" + scenario + ".h5"))
+                             .string();
   const std::string cmd = std::string(INNOSIM_BINARY) + " run " + INNOSIM_SOURCE_DIR + "/scenarios/" + scenario +
-                          " -n 1024 --seed 5 --quiet --format csv -o /tmp/innosim-e2e-" + scenario + ".h5";
+                          " -n 1024 --seed 5 --quiet --format csv -o " + h5;
   std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
   std::string text;
   char buf[4096];
   while (std::fgets(buf, sizeof buf, p.get())) text += buf;
   const int rc = pclose(p.release());
   code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  std::remove(("/tmp/innosim-e2e-" + scenario + ".h5").c_str());
+  std::remove(h5.c_str());
   std::istringstream in(text);
   std::string line;
   std::getline(in, line);
