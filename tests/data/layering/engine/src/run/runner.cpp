@@ -1,0 +1,2 @@
+#include "innosim/run/runner.hpp"
+#include "../../../app/commands.hpp"  // engine -> app: refused

@@ -1,0 +1,3 @@
+#pragma once
+#include "innosim/run/results.hpp"  // outputs -> engine: fine
+#include <CLI/CLI.hpp>  // the program's library: refused

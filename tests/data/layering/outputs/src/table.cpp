@@ -1,0 +1,1 @@
+#include "innosim/outputs/table.hpp"
