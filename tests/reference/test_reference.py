@@ -50,7 +50,7 @@ TOOL = os.path.join(ROOT, "tools", "reference_model.py")
 PLAN = os.path.join(ROOT, "scenarios", "plan-2016-2020.toml")
 NO_EVENTS = os.path.join(ROOT, "tests", "data", "reference", "plan-no-integer-events.toml")
 WHATIF = os.path.join(ROOT, "scenarios", "whatif-incubators-and-maker-spaces.toml")
-PYTHON = "/usr/bin/python3"
+PYTHON = sys.executable  # the interpreter ctest runs this with (CMake cache variable INNOSIM_PYTHON)
 
 DRAWS = 400
 TOL = 1e-5

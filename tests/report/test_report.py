@@ -32,7 +32,7 @@ import make_synthetic_run  # noqa: E402
 from innosim_report import report, runfile  # noqa: E402
 from innosim_report.i18n import UnitScale, fmt_pct, wrap  # noqa: E402
 
-PY = "/usr/bin/python3"
+PY = sys.executable  # the interpreter ctest runs this with (CMake cache variable INNOSIM_PYTHON)
 CHROMIUM = Path("/usr/bin/chromium")
 
 
