@@ -6,37 +6,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <limits>
 #include <string>
 
 namespace innosim {
 
 namespace {
-
-// Optimal-string-alignment distance (Levenshtein plus adjacent
-// transpositions), case-insensitive: "vaules" is one edit from "values".
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-  const std::size_t n = a.size(), m = b.size();
-  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= n; ++i) {
-    for (std::size_t j = 1; j <= m; ++j) {
-      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[n][m];
-}
-
-std::string suggestion(std::string_view word, const std::vector<std::string>& candidates) {
-  const std::string best = did_you_mean(word, candidates);
-  return best.empty() ? std::string() : fmt::format(" — did you mean '{}'?", best);
-}
 
 // "x[yinchuan]" -> "x"
 std::string base_id(const std::string& id) {
@@ -49,23 +24,6 @@ bool contains(const std::vector<std::string>& v, std::string_view x) {
 }
 
 }  // namespace
-
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
-  // Allow more edits for longer words, so that short ids are not matched
-  // with anything ("x" is not a typo of "id").
-  const std::size_t limit = word.size() <= 4 ? 1 : word.size() <= 8 ? 2 : 3;
-  std::string best;
-  std::size_t best_d = std::numeric_limits<std::size_t>::max();
-  for (const std::string& c : candidates) {
-    if (c == word) continue;
-    const std::size_t d = edit_distance(word, c);
-    if (d <= limit && d < c.size() && d < best_d) {
-      best = c;
-      best_d = d;
-    }
-  }
-  return best;
-}
 
 ModelBinding::ModelBinding(const Scenario& scenario) : s_(scenario) {}
 
@@ -160,7 +118,7 @@ void ModelBinding::indicators(const std::vector<std::string>& ids) {
     const auto it = s_.locs.find(key);
     problems_.push_back({it != s_.locs.end() ? it->second : s_.where, key,
                          fmt::format("unknown indicator '{}' for model '{}'{}", n.id, s_.model,
-                                     suggestion(n.id, ids))});
+                                     did_you_mean_hint(n.id, ids))});
   }
   for (std::size_t i = 0; i < s_.targets.size(); ++i) {
     const Target& t = s_.targets[i];
@@ -169,7 +127,7 @@ void ModelBinding::indicators(const std::vector<std::string>& ids) {
     const auto it = s_.locs.find(key);
     problems_.push_back({it != s_.locs.end() ? it->second : t.where, key,
                          fmt::format("unknown indicator '{}' for model '{}'{}", t.indicator, s_.model,
-                                     suggestion(t.indicator, ids))});
+                                     did_you_mean_hint(t.indicator, ids))});
   }
 }
 
@@ -183,7 +141,7 @@ void ModelBinding::finish() const {
     if (contains(used_levers_, l.id)) continue;
     all.push_back({l.where, "levers." + l.id,
                    fmt::format("unknown lever '{}' for model '{}'{}", l.id, s_.model,
-                               suggestion(l.id, used_levers_))});
+                               did_you_mean_hint(l.id, used_levers_))});
   }
   std::vector<std::string> reported;
   for (const Parameter& p : s_.parameters) {
@@ -194,14 +152,14 @@ void ModelBinding::finish() const {
     const auto it = s_.locs.find(key);
     all.push_back({it != s_.locs.end() ? it->second : p.where, key,
                    fmt::format("unknown parameter '{}' for model '{}'{}", id, s_.model,
-                               suggestion(id, used_params_))});
+                               did_you_mean_hint(id, used_params_))});
   }
   for (const auto& [id, value] : s_.options) {
     if (contains(used_options_, id)) continue;
     const auto it = s_.option_locs.find(id);
     all.push_back({it != s_.option_locs.end() ? it->second : s_.where, "model_options." + id,
                    fmt::format("unknown model option '{}' for model '{}'{}", id, s_.model,
-                               suggestion(id, used_options_))});
+                               did_you_mean_hint(id, used_options_))});
   }
   for (const auto& [id, m] : s_.matrices) {
     if (contains(used_matrices_, id)) continue;
@@ -209,7 +167,7 @@ void ModelBinding::finish() const {
     const auto it = s_.locs.find(key);
     all.push_back({it != s_.locs.end() ? it->second : m.where, key,
                    fmt::format("unknown model matrix '{}' for model '{}'{}", id, s_.model,
-                               suggestion(id, used_matrices_))});
+                               did_you_mean_hint(id, used_matrices_))});
   }
   if (!all.empty()) throw ScenarioError(std::move(all));
 }

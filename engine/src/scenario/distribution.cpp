@@ -269,47 +269,55 @@ double Distribution::upper() const {
 
 std::string Distribution::describe() const {
   // "{}" prints the shortest text that reads back to the same double.
-  switch (kind) {
-    case Kind::fixed:
-      return fmt::format("fixed(value={})", p[0]);
-    case Kind::uniform:
-      return fmt::format("uniform(min={}, max={})", p[0], p[1]);
-    case Kind::normal:
-      return fmt::format("normal(mean={}, sd={})", p[0], p[1]);
-    case Kind::truncnormal:
-      return fmt::format("truncnormal(mean={}, sd={}, min={}, max={})", p[0], p[1], p[2], p[3]);
-    case Kind::lognormal:
-      return fmt::format("lognormal(median={}, sigma={})", p[0], p[1]);
-    case Kind::triangular:
-      return fmt::format("triangular(min={}, mode={}, max={})", p[0], p[1], p[2]);
-    case Kind::beta:
-      return fmt::format("beta(alpha={}, beta={}, min={}, max={})", p[0], p[1], p[2], p[3]);
-    case Kind::pert:
-      return fmt::format("pert(min={}, mode={}, max={})", p[0], p[1], p[2]);
-  }
-  return "unknown";
+  const DistributionKind& k = distribution_kind(kind);
+  std::string out = fmt::format("{}(", k.name);
+  for (std::size_t i = 0; i < k.keys.size(); ++i) out += fmt::format("{}{}={}", i ? ", " : "", k.keys[i], p[i]);
+  return out + ")";
 }
 
-const char* kind_name(Distribution::Kind k) {
-  switch (k) {
-    case Distribution::Kind::fixed:
-      return "fixed";
-    case Distribution::Kind::uniform:
-      return "uniform";
-    case Distribution::Kind::normal:
-      return "normal";
-    case Distribution::Kind::truncnormal:
-      return "truncnormal";
-    case Distribution::Kind::lognormal:
-      return "lognormal";
-    case Distribution::Kind::triangular:
-      return "triangular";
-    case Distribution::Kind::beta:
-      return "beta";
-    case Distribution::Kind::pert:
-      return "pert";
-  }
-  return "unknown";
+namespace {
+
+constexpr std::string_view kFixedKeys[] = {"value"};
+constexpr std::string_view kUniformKeys[] = {"min", "max"};
+constexpr std::string_view kNormalKeys[] = {"mean", "sd"};
+constexpr std::string_view kTruncnormalKeys[] = {"mean", "sd", "min", "max"};
+constexpr std::string_view kLognormalKeys[] = {"median", "sigma"};
+constexpr std::string_view kTriangularKeys[] = {"min", "mode", "max"};
+constexpr std::string_view kBetaKeys[] = {"alpha", "beta", "min", "max"};
+constexpr std::string_view kPertKeys[] = {"min", "mode", "max"};
+
+constexpr DistributionKind kKinds[] = {
+    {Distribution::Kind::fixed, "fixed", kFixedKeys},
+    {Distribution::Kind::uniform, "uniform", kUniformKeys},
+    {Distribution::Kind::normal, "normal", kNormalKeys},
+    {Distribution::Kind::truncnormal, "truncnormal", kTruncnormalKeys},
+    {Distribution::Kind::lognormal, "lognormal", kLognormalKeys},
+    {Distribution::Kind::triangular, "triangular", kTriangularKeys},
+    {Distribution::Kind::beta, "beta", kBetaKeys},
+    {Distribution::Kind::pert, "pert", kPertKeys},
+};
+
+constexpr bool in_enum_order() {
+  for (std::size_t i = 0; i < std::size(kKinds); ++i)
+    if (static_cast<std::size_t>(kKinds[i].kind) != i) return false;
+  return true;
 }
+static_assert(in_enum_order(), "kKinds must list every Distribution::Kind in enum order");
+
+}  // namespace
+
+std::span<const DistributionKind> distribution_kinds() { return kKinds; }
+
+const DistributionKind& distribution_kind(Distribution::Kind k) {
+  return kKinds[static_cast<std::size_t>(k)];
+}
+
+const DistributionKind* find_distribution_kind(std::string_view name) {
+  for (const DistributionKind& k : kKinds)
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
+const char* kind_name(Distribution::Kind k) { return distribution_kind(k).name.data(); }
 
 }  // namespace innosim

@@ -145,35 +145,6 @@ std::string int_array(const std::vector<int>& v) {
   return out + "]";
 }
 
-const char* dist_name(Distribution::Kind k) {
-  switch (k) {
-    case Distribution::Kind::fixed: return "fixed";
-    case Distribution::Kind::uniform: return "uniform";
-    case Distribution::Kind::normal: return "normal";
-    case Distribution::Kind::truncnormal: return "truncnormal";
-    case Distribution::Kind::lognormal: return "lognormal";
-    case Distribution::Kind::triangular: return "triangular";
-    case Distribution::Kind::beta: return "beta";
-    case Distribution::Kind::pert: return "pert";
-  }
-  return "?";
-}
-
-// Names of p[0..] for each kind, as written in the file.
-std::vector<const char*> dist_keys(Distribution::Kind k) {
-  switch (k) {
-    case Distribution::Kind::fixed: return {"value"};
-    case Distribution::Kind::uniform: return {"min", "max"};
-    case Distribution::Kind::normal: return {"mean", "sd"};
-    case Distribution::Kind::truncnormal: return {"mean", "sd", "min", "max"};
-    case Distribution::Kind::lognormal: return {"median", "sigma"};
-    case Distribution::Kind::triangular: return {"min", "mode", "max"};
-    case Distribution::Kind::beta: return {"alpha", "beta", "min", "max"};
-    case Distribution::Kind::pert: return {"min", "mode", "max"};
-  }
-  return {};
-}
-
 class Writer {
  public:
   explicit Writer(const Scenario& s) : s_(s) {}
@@ -278,10 +249,12 @@ std::string Scenario::resolved_text() const {
     w.section("[parameters." + key_text(par.id) + "]");
     w.value("unit", quote(par.unit), base + ".unit");
     if (!par.source.empty()) w.value("source", quote(par.source), base + ".source");
-    w.value("dist", quote(dist_name(par.dist.kind)), p + ".dist");
-    const auto keys = dist_keys(par.dist.kind);
-    for (std::size_t k = 0; k < keys.size(); ++k)
-      w.value(keys[k], num(par.dist.p[k]), p + "." + keys[k]);
+    const DistributionKind& kind = distribution_kind(par.dist.kind);
+    w.value("dist", quote(kind.name), p + ".dist");
+    for (std::size_t k = 0; k < kind.keys.size(); ++k) {
+      const std::string key(kind.keys[k]);
+      w.value(key, num(par.dist.p[k]), p + "." + key);
+    }
   }
 
   for (std::size_t i = 0; i < correlations.size(); ++i) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "innosim/scenario/scenario.hpp"
+#include "innosim/util/did_you_mean.hpp"  // for models reporting their own problems
 
 namespace innosim {
 
@@ -45,8 +46,5 @@ class ModelBinding {
   std::vector<std::string> used_levers_, used_params_, used_options_, used_matrices_, indicators_;
   std::vector<Problem> problems_;
 };
-
-// The closest candidate by edit distance, or "" when none is close enough.
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace innosim

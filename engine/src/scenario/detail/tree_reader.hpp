@@ -1,0 +1,69 @@
+#pragma once
+// Reading a located TOML tree (toml_tree.hpp) into typed values while
+// collecting every problem: each names file:line:col and the dotted key path,
+// says what was expected and what was found, and suggests the closest known
+// name for a misspelt one ("did you mean"). Nothing stops at the first
+// problem. Internal to the engine: the scenario loader uses it, and so can any
+// other TOML input (derive from TreeReader, as ScenarioReader does).
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenario/detail/toml_tree.hpp"
+#include "innosim/scenario/scenario.hpp"
+#include "innosim/util/did_you_mean.hpp"
+
+namespace innosim::detail {
+
+class TreeReader {
+ public:
+  explicit TreeReader(std::vector<Problem>& problems) : problems_(problems) {}
+
+  void add(const SourceLoc& at, std::string key, std::string msg) {
+    problems_.push_back({at, std::move(key), std::move(msg)});
+  }
+  // "required but missing: expected <expect>", at the table that lacks it.
+  void missing(const Node& table, const std::string& key, std::string_view expect);
+  // Every key of `table` not in `allowed` is a problem (with did-you-mean);
+  // `path` is the table's key path ("" for the root, whose keys are sections).
+  void check_keys(const Node& table, const std::string& path, const std::vector<std::string>& allowed);
+
+  // Typed look-ups: nullopt (or nullptr) when absent or wrong, a problem
+  // recorded when wrong, or when absent and `required`. `expect` says what a
+  // valid value is ("a positive tolerance").
+  const Node* table_at(const Node& parent, std::string_view key, const std::string& path);
+  std::optional<std::string> string_at(const Node& table, std::string_view key, const std::string& path,
+                                       std::string_view expect, bool required);
+  // A string that must be one of `choices`.
+  std::optional<std::string> choice_at(const Node& table, std::string_view key, const std::string& path,
+                                       const std::vector<std::string>& choices, bool required);
+  std::optional<std::int64_t> int_value(const Node& n, const std::string& path, std::string_view expect);
+  std::optional<std::int64_t> int_at(const Node& table, std::string_view key, const std::string& path,
+                                     std::string_view expect, bool required);
+  // An integer in [0, 100000].
+  std::optional<int> year_value(const Node& n, const std::string& path, std::string_view expect);
+  // A number (integer or float) that is finite and passes `ok`.
+  std::optional<double> number_value(const Node& n, const std::string& path, std::string_view expect,
+                                     const std::function<bool(double)>& ok = {});
+  std::optional<double> number_at(const Node& table, std::string_view key, const std::string& path,
+                                  std::string_view expect, bool required,
+                                  const std::function<bool(double)>& ok = {});
+
+ private:
+  // table[key], or nullptr (a problem if `required`).
+  const Node* present(const Node& table, std::string_view key, const std::string& path,
+                      std::string_view expect, bool required);
+
+  std::vector<Problem>& problems_;
+};
+
+// Where every value of the tree came from, by dotted key path ("a.b",
+// "a[2].c" for tables in arrays), into `locs`.
+void record_locations(const Node& n, const std::string& path, std::map<std::string, SourceLoc>& locs);
+
+}  // namespace innosim::detail
