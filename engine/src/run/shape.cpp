@@ -1,6 +1,6 @@
 #include <string>
 
-#include "innosim/run/runner.hpp"
+#include "innosim/run/shape.hpp"
 
 namespace innosim {
 

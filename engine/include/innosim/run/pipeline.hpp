@@ -1,0 +1,124 @@
+#pragma once
+// The parallel Monte Carlo pipeline behind run_monte_carlo (runner.hpp): a
+// class template over any Model, its bodies in pipeline.ipp.
+//
+// Draws are cut into tiles of kTileDraws; a block (the unit of parallel
+// work) is `block_tiles` tiles. A three-stage oneTBB pipeline inside a
+// task_arena of `threads` threads:
+//   1. issue_block     (serial, in order): the next block of draws;
+//   2. simulate_block  (parallel): each thread with its own simulator and
+//      buffers samples the block's parameters, draws its uniforms, runs every
+//      draw and sums each tile's moments;
+//   3. consume_block   (serial, in block order): merges tile moments (fixed
+//      order), counts invalid draws and hands the block's per-draw values to
+//      the sink;
+// then finish merges the per-thread quantile sketches (integer counts: exact
+// and order-free) and builds the summary and the target table. Every random
+// number is a pure function of (seed, draw, stream, year, slot), so the
+// results are bit-identical for any thread count and block size.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <oneapi/tbb/concurrent_queue.h>
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/parallel_pipeline.h>
+
+#include "innosim/model/model.hpp"
+#include "innosim/random/sampler.hpp"
+#include "innosim/run/aggregate.hpp"
+#include "innosim/run/draw_sink.hpp"
+#include "innosim/run/results.hpp"
+#include "innosim/run/run_options.hpp"
+#include "innosim/run/simulate.hpp"
+#include "innosim/run/targets.hpp"
+#include "innosim/scenario/scenario.hpp"
+
+namespace innosim {
+
+template <Model M>
+class MonteCarloPipeline {
+ public:
+  // Sizes the run; throws ScenarioError for a target the model cannot check.
+  MonteCarloPipeline(const M& model, const Scenario& scenario, const Sampler& sampler,
+                     const RunOptions& options, DrawSink& sink);
+  MonteCarloPipeline(const MonteCarloPipeline&) = delete;
+  MonteCarloPipeline& operator=(const MonteCarloPipeline&) = delete;
+
+  // Runs every draw, or until the first failing draw (InvalidDraws::fail) or
+  // cancellation; call once.
+  RunOutcome run();
+
+ private:
+  // Consecutive draws and what was computed for them; a fixed pool of blocks
+  // circulates through the stages. Per-draw arrays are draw-major.
+  struct Block {
+    std::uint64_t first = 0;
+    std::size_t count = 0;
+    std::vector<double> theta;    // [draw][n_params]
+    std::vector<double> targets;  // [draw][n_targets]
+    std::vector<double> traj;     // [draw][n_series], if trajectories are asked for
+    std::vector<double> unif;     // [draw][n_steps][n_uniforms]
+    std::vector<double> series;   // [valid draw of one tile][n_series]
+    std::vector<std::uint8_t> valid;
+    std::vector<Moments> tiles;    // per tile of the block
+    std::vector<InvalidDraw> bad;  // draws that failed, in draw order
+  };
+  // Per worker thread.
+  struct Local {
+    std::optional<DrawSimulator<M>> sim;
+    std::vector<double> out;  // one draw's output, [n_steps + 1][outputs_per_year]
+    QuantileSketch sketch;
+  };
+
+  void make_blocks();
+  Local make_local() const;
+  // The stages, in pipeline order.
+  Block* issue_block(oneapi::tbb::flow_control& fc);
+  void simulate_block(Block& b);
+  bool simulate_draw(Local& l, Block& b, std::size_t d, double* series_row);
+  void consume_block(Block& b);
+  RunOutcome finish(double seconds);
+
+  const M& model_;
+  const Scenario& scenario_;
+  const Sampler& sampler_;
+  const RunOptions& opt_;
+  DrawSink& sink_;
+
+  // What one draw produces.
+  ResultShape shape_;
+  std::vector<std::size_t> target_offsets_;  // of each target into a draw's output
+  std::size_t n_params_ = 0, n_targets_ = 0;
+  std::size_t n_indicators_ = 0, n_regions_and_zone_ = 0, n_report_years_ = 0;
+  std::size_t n_series_ = 0;              // indicators x (regions + zone) x report years
+  int start_ = 0, end_ = 0;               // horizon
+  std::size_t n_steps_ = 0;               // simulated years, end - start
+  std::size_t n_uniforms_ = 0;            // the model's randoms per simulated year
+  std::size_t outputs_per_year_ = 0;      // indicators x (regions + zone)
+  std::vector<std::size_t> report_rows_;  // output row (year - start) of each report year
+
+  // How the draws are cut and run.
+  unsigned threads_ = 1;
+  std::size_t block_tiles_ = 1, block_draws_ = kTileDraws, n_blocks_ = 0, n_tokens_ = 2;
+  std::vector<std::unique_ptr<Block>> pool_;
+  oneapi::tbb::concurrent_queue<Block*> free_blocks_;
+  oneapi::tbb::enumerable_thread_specific<Local> locals_;
+
+  // Stage 1 and stage 3 state (serial stages).
+  std::size_t next_block_ = 0;
+  Moments total_;
+  JointAccumulator joint_;
+  std::size_t done_ = 0, dropped_ = 0;
+  std::vector<std::uint64_t> dropped_draws_;
+  std::vector<InvalidDraw> failures_;
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace innosim
+
+#include "innosim/run/pipeline.ipp"
