@@ -4,10 +4,11 @@
 //   innosim report plan-2016-2020.h5 double.h5 -o report --lang zh
 //
 // Where the tool is looked for: in $INNOSIM_TOOLS_DIR when it is set (and
-// only there); otherwise in ../share/innosim/tools from the folder of the
-// innosim executable — the installed layout (PREFIX/bin/innosim,
-// PREFIX/share/innosim/tools), which the build tree mirrors. The interpreter is
-// the one chosen at configure time (CMake cache variable INNOSIM_PYTHON).
+// only there); otherwise in ../share/innosim/tools (INNOSIM_TOOLS_FROM_BIN)
+// from the folder of the innosim executable — the installed layout
+// (PREFIX/bin/innosim, PREFIX/share/innosim/tools), which the build tree
+// mirrors. The interpreter is the one chosen at configure time (CMake cache
+// variable INNOSIM_PYTHON).
 
 #include <unistd.h>
 
@@ -26,8 +27,8 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 
-#ifndef INNOSIM_PYTHON
-#error "INNOSIM_PYTHON (the report tool's interpreter) must be defined by the build"
+#if !defined(INNOSIM_PYTHON) || !defined(INNOSIM_TOOLS_FROM_BIN)
+#error "INNOSIM_PYTHON and INNOSIM_TOOLS_FROM_BIN must be defined by the build (app/CMakeLists.txt)"
 #endif
 
 namespace innosim::app {
@@ -54,8 +55,8 @@ ToolsDir tools_dir() {
     return {env, "(from $INNOSIM_TOOLS_DIR)"};
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return {"../share/innosim/tools", "(/proc/self/exe is unreadable; set INNOSIM_TOOLS_DIR)"};
-  return {(exe.parent_path().parent_path() / "share" / "innosim" / "tools").lexically_normal(),
+  if (ec) return {INNOSIM_TOOLS_FROM_BIN, "(/proc/self/exe is unreadable; set INNOSIM_TOOLS_DIR)"};
+  return {(exe.parent_path() / INNOSIM_TOOLS_FROM_BIN).lexically_normal(),
           "(the tools folder of " + exe.string() + "; reinstall innosim or set INNOSIM_TOOLS_DIR)"};
 }
 
