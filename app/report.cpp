@@ -84,7 +84,7 @@ int report(const ReportArgs& a) {
 
 Command add_report_command(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
-  auto* cmd = app.add_subcommand("report", "Charts and an HTML/PDF report for the committee (tools/report.py)");
+  auto* cmd = app.add_subcommand("report", "Charts and an HTML/PDF report for the committee (the report tool, report.py)");
   cmd->add_option("files", a->files, "Run files and sweep files (HDF5)")->required()->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", a->output, "Output folder");
   cmd->add_option("--lang", a->lang, "Language of the report")->check(CLI::IsMember({"en", "zh"}));

@@ -187,7 +187,7 @@ Command add_run_command(CLI::App& app) {
   cmd->add_flag("-q,--quiet", a->quiet, "No progress bar or timing line");
   cmd->add_flag("--trajectories", a->trajectories, "Also store every draw's indicator values (large)");
   cmd->add_flag("--save-uniforms", a->save_uniforms,
-                "Also store the model's yearly random inputs (for tools/reference_model.py)");
+                "Also store the model's yearly random inputs (for the reference model, reference_model.py)");
   cmd->add_flag("--regions", a->regions, "Also print every indicator by region at the last report year");
   cmd->add_option("--block-tiles", a->block_tiles,
                   "Tiles of 256 draws per parallel task (results do not depend on it)");
