@@ -21,7 +21,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "innosim/model/binding.hpp"  // did_you_mean
+#include "innosim/util/did_you_mean.hpp"
 #include "innosim/models/registry.hpp"
 #include "innosim/outputs/sweep_table.hpp"
 #include "innosim/outputs/sweep_writer.hpp"

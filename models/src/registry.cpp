@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "innosim/model/binding.hpp"  // did_you_mean
+#include "innosim/util/did_you_mean.hpp"
 
 namespace innosim {
 
