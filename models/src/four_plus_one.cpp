@@ -914,11 +914,11 @@ void FourPlusOne::rhs(const Workspace& ws, const State& x, State& dx, double /*t
 }
 
 void FourPlusOne::observe(Workspace& ws, int year, const State& x, std::span<double> out) const {
-  const std::size_t R = n_regions_, W = R + 1;
+  const std::size_t R = n_regions_, regions_and_zone = R + 1;
   const Parameters& p = ws.par;
   const bool first = year == start_;
   const double tau = double(year - start_);
-  auto put = [&](std::size_t ind, std::size_t r, double v) { out[ind * W + r] = v; };
+  auto put = [&](std::size_t ind, std::size_t r, double v) { out[ind * regions_and_zone + r] = v; };
 
   double s_rd = 0, s_y = 0, s_y0 = 0, s_yf = 0, s_yend = 0, s_v = 0, s_n = 0;
   double s_va = 0, s_iva = 0, s_g = 0, s_gp = 0;

@@ -374,23 +374,23 @@ void Sampler::Impl::build_copula(const Scenario& scenario) {
 }
 
 void Sampler::Impl::build_sobol() {
-  const std::size_t d = dim_param.size();
-  if (d > boost::random::default_sobol_table::max_dimension)  // Boost's table limit (3667)
+  const std::size_t n_dims = dim_param.size();
+  if (n_dims > boost::random::default_sobol_table::max_dimension)  // Boost's table limit (3667)
     throw std::invalid_argument(fmt::format(
         "Sobol sampler supports at most {} uncertain parameters, the scenario has {}",
-        static_cast<unsigned>(boost::random::default_sobol_table::max_dimension), d));
+        static_cast<unsigned>(boost::random::default_sobol_table::max_dimension), n_dims));
   // Direction numbers v_r from Boost's Joe-Kuo table: Boost's element n is
   // the Sobol point with Gray code g(n+1), so element 2^(r+1) - 2 (Gray code
   // 2^r) is v_r itself.
-  boost::random::sobol engine(d);
-  sobol_dir.resize(64 * d);
+  boost::random::sobol engine(n_dims);
+  sobol_dir.resize(64 * n_dims);
   for (unsigned r = 0; r < 64; ++r) {
     const std::uint64_t n = (r == 63) ? ~std::uint64_t{1} : (std::uint64_t{2} << r) - 2;
     engine.seed(n);
-    for (std::size_t k = 0; k < d; ++k) sobol_dir[r * d + k] = engine();
+    for (std::size_t k = 0; k < n_dims; ++k) sobol_dir[r * n_dims + k] = engine();
   }
-  sobol_shift.resize(d);
-  for (std::size_t k = 0; k < d; ++k)
+  sobol_shift.resize(n_dims);
+  for (std::size_t k = 0; k < n_dims; ++k)
     sobol_shift[k] = random_u64(seed, 0, Stream::sampler_shift, 0, static_cast<std::uint32_t>(k));
 }
 
@@ -398,15 +398,15 @@ void Sampler::Impl::build_sobol() {
 // unshifted point of `draw` on entry (the caller steps it).
 void Sampler::Impl::fill_uniforms(std::uint64_t draw, double* u,
                                   std::uint64_t* sobol_state) const {
-  const std::size_t d = dim_param.size();
+  const std::size_t n_dims = dim_param.size();
   switch (kind) {
     case SamplerKind::monte_carlo:
-      for (std::size_t k = 0; k < d; ++k)
+      for (std::size_t k = 0; k < n_dims; ++k)
         u[k] = uniform01(seed, draw, Stream::parameters, 0, static_cast<std::uint32_t>(k));
       break;
     case SamplerKind::latin_hypercube: {
       const double inv_n = 1.0 / static_cast<double>(draws);
-      for (std::size_t k = 0; k < d; ++k) {
+      for (std::size_t k = 0; k < n_dims; ++k) {
         const double jitter =
             uniform01(seed, draw, Stream::parameters, 0, static_cast<std::uint32_t>(k));
         const auto stratum = static_cast<double>(lhs[k].permute(draw, draws));
@@ -415,7 +415,7 @@ void Sampler::Impl::fill_uniforms(std::uint64_t draw, double* u,
       break;
     }
     case SamplerKind::sobol:
-      for (std::size_t k = 0; k < d; ++k) u[k] = to_unit(sobol_state[k] + sobol_shift[k]);
+      for (std::size_t k = 0; k < n_dims; ++k) u[k] = to_unit(sobol_state[k] + sobol_shift[k]);
       break;
   }
 }
@@ -437,11 +437,11 @@ Sampler::Sampler(const Scenario& scenario, std::uint64_t seed, std::size_t draws
       m.dim_dist.push_back(dist);
     }
   }
-  const std::size_t d = m.dim_param.size();
-  if (d > std::size_t{0xffffffff}) throw std::invalid_argument("too many uncertain parameters");
-  m.dim_gauss.assign(d, 0);
-  m.dim_table.resize(d);
-  for (std::size_t k = 0; k < d; ++k) {
+  const std::size_t n_dims = m.dim_param.size();
+  if (n_dims > std::size_t{0xffffffff}) throw std::invalid_argument("too many uncertain parameters");
+  m.dim_gauss.assign(n_dims, 0);
+  m.dim_table.resize(n_dims);
+  for (std::size_t k = 0; k < n_dims; ++k) {
     const auto kind_k = m.dim_dist[k].kind;
     if (kind_k == Distribution::Kind::beta || kind_k == Distribution::Kind::pert ||
         kind_k == Distribution::Kind::truncnormal)
@@ -452,8 +452,8 @@ Sampler::Sampler(const Scenario& scenario, std::uint64_t seed, std::size_t draws
   if (m.kind == SamplerKind::latin_hypercube) {
     if (draws == 0) throw std::invalid_argument("Latin hypercube sampler needs draws >= 1");
     const unsigned bits = std::max(1u, static_cast<unsigned>(std::bit_width(draws - 1)));
-    m.lhs.resize(d);
-    for (std::size_t k = 0; k < d; ++k) {
+    m.lhs.resize(n_dims);
+    for (std::size_t k = 0; k < n_dims; ++k) {
       m.lhs[k].bits = bits;
       std::uint64_t key =
           random_u64(seed, 0, Stream::sampler_shift, 1, static_cast<std::uint32_t>(k));
@@ -462,7 +462,7 @@ Sampler::Sampler(const Scenario& scenario, std::uint64_t seed, std::size_t draws
         round_key = mix64(key);
       }
     }
-  } else if (m.kind == SamplerKind::sobol && d > 0) {
+  } else if (m.kind == SamplerKind::sobol && n_dims > 0) {
     m.build_sobol();
   }
 }
@@ -476,28 +476,28 @@ std::size_t Sampler::dimensions() const { return impl_->dim_param.size(); }
 
 void Sampler::draw(std::uint64_t first, std::size_t count, std::span<double> theta) const {
   const Impl& m = *impl_;
-  const std::size_t np = m.num_parameters;
-  const std::size_t d = m.dim_param.size();
-  if (theta.size() < count * np)
+  const std::size_t n_params = m.num_parameters;
+  const std::size_t n_dims = m.dim_param.size();
+  if (theta.size() < count * n_params)
     throw std::invalid_argument(fmt::format("Sampler::draw: theta holds {} values, {} draws need {}",
-                                            theta.size(), count, count * np));
+                                            theta.size(), count, count * n_params));
   if (m.kind == SamplerKind::latin_hypercube && (first > m.draws || count > m.draws - first))
     throw std::out_of_range(fmt::format(
         "Latin hypercube sampler has {} strata; draws {}..{} are outside", m.draws, first,
         first + count - 1));
   if (count == 0) return;
 
-  Scratch<double, 128> u(d);
-  Scratch<double, 128> z(d);
-  Scratch<std::uint64_t, 128> sobol(m.kind == SamplerKind::sobol ? d : 0);
+  Scratch<double, 128> u(n_dims);
+  Scratch<double, 128> z(n_dims);
+  Scratch<std::uint64_t, 128> sobol(m.kind == SamplerKind::sobol ? n_dims : 0);
 
   if (m.kind == SamplerKind::sobol) {
     // Point `first`: XOR of the directions selected by the Gray code of first+1.
-    for (std::size_t k = 0; k < d; ++k) sobol[k] = 0;
+    for (std::size_t k = 0; k < n_dims; ++k) sobol[k] = 0;
     std::uint64_t g = (first + 1) ^ ((first + 1) >> 1);
     for (unsigned r = 0; g != 0; ++r, g >>= 1)
       if (g & 1)
-        for (std::size_t k = 0; k < d; ++k) sobol[k] ^= m.sobol_dir[r * d + k];
+        for (std::size_t k = 0; k < n_dims; ++k) sobol[k] ^= m.sobol_dir[r * n_dims + k];
   }
 
   for (std::size_t i = 0; i < count; ++i) {
@@ -505,27 +505,27 @@ void Sampler::draw(std::uint64_t first, std::size_t count, std::span<double> the
     if (m.kind == SamplerKind::sobol && i > 0) {
       // Gray-code step from point draw-1 to draw: flip direction ctz(draw+1).
       const auto r = static_cast<unsigned>(std::countr_zero(draw + 1));
-      for (std::size_t k = 0; k < d; ++k) sobol[k] ^= m.sobol_dir[r * d + k];
+      for (std::size_t k = 0; k < n_dims; ++k) sobol[k] ^= m.sobol_dir[r * n_dims + k];
     }
     m.fill_uniforms(draw, u.data(), sobol.data());
 
     // Gaussian copula, block by block: z = Phi^-1(u), z' = L z, u' = Phi(z').
     for (const Block& b : m.blocks) {
-      const std::size_t n = b.dims.size();
-      for (std::size_t r = 0; r < n; ++r) z[b.dims[r]] = normal_quantile(u[b.dims[r]]);
+      const std::size_t n_block = b.dims.size();
+      for (std::size_t r = 0; r < n_block; ++r) z[b.dims[r]] = normal_quantile(u[b.dims[r]]);
       // In place from the last row up: row r of L z needs z[0..r] only.
-      for (std::size_t r = n; r-- > 0;) {
+      for (std::size_t r = n_block; r-- > 0;) {
         double s = 0.0;
-        const double* row = &b.chol[r * n];
+        const double* row = &b.chol[r * n_block];
         for (std::size_t c = 0; c <= r; ++c) s += row[c] * z[b.dims[c]];
         z[b.dims[r]] = s;
         u[b.dims[r]] = open01(normal_cdf(s));
       }
     }
 
-    double* out = theta.data() + i * np;
+    double* out = theta.data() + i * n_params;
     std::copy(m.fixed_theta.begin(), m.fixed_theta.end(), out);
-    for (std::size_t k = 0; k < d; ++k) {
+    for (std::size_t k = 0; k < n_dims; ++k) {
       const Distribution& dist = m.dim_dist[k];
       double v;
       if (m.dim_gauss[k]) {

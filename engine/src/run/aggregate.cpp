@@ -23,13 +23,13 @@ void Moments::reset(std::size_t series) {
 }
 
 void Moments::set_tile(std::span<const double> values, std::size_t n) {
-  const std::size_t ns = mean_.size();
-  reset(ns);
+  const std::size_t n_series = mean_.size();
+  reset(n_series);
   n_ = n;
   if (n == 0) return;
   for (std::size_t d = 0; d < n; ++d) {
-    const double* row = values.data() + d * ns;
-    for (std::size_t s = 0; s < ns; ++s) {
+    const double* row = values.data() + d * n_series;
+    for (std::size_t s = 0; s < n_series; ++s) {
       mean_[s] += row[s];
       min_[s] = std::min(min_[s], row[s]);
       max_[s] = std::max(max_[s], row[s]);
@@ -38,8 +38,8 @@ void Moments::set_tile(std::span<const double> values, std::size_t n) {
   const double inv = 1.0 / static_cast<double>(n);
   for (auto& m : mean_) m *= inv;
   for (std::size_t d = 0; d < n; ++d) {
-    const double* row = values.data() + d * ns;
-    for (std::size_t s = 0; s < ns; ++s) {
+    const double* row = values.data() + d * n_series;
+    for (std::size_t s = 0; s < n_series; ++s) {
       const double dev = row[s] - mean_[s];
       m2_[s] += dev * dev;
     }
@@ -147,9 +147,9 @@ Summary make_summary(const Moments& m, const QuantileSketch& q, const std::vecto
   out.min = m.min();
   out.max = m.max();
   out.quantile_relative_accuracy = kSketchAccuracy;
-  const std::size_t ns = m.series();
-  out.quantiles.resize(ns * levels.size());
-  for (std::size_t s = 0; s < ns; ++s)
+  const std::size_t n_series = m.series();
+  out.quantiles.resize(n_series * levels.size());
+  for (std::size_t s = 0; s < n_series; ++s)
     for (std::size_t l = 0; l < levels.size(); ++l)
       out.quantiles[s * levels.size() + l] = q.quantile(s, levels[l]);
   return out;

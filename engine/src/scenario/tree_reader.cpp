@@ -88,14 +88,6 @@ std::optional<std::int64_t> TreeReader::int_value(const Node& n, const std::stri
   return n.i;
 }
 
-std::optional<std::int64_t> TreeReader::int_at(const Node& table, std::string_view key,
-                                               const std::string& path, std::string_view expect,
-                                               bool required) {
-  const Node* n = present(table, key, path, expect, required);
-  if (!n) return std::nullopt;
-  return int_value(*n, path, expect);
-}
-
 std::optional<int> TreeReader::year_value(const Node& n, const std::string& path, std::string_view expect) {
   auto v = int_value(n, path, expect);
   if (!v) return std::nullopt;

@@ -383,10 +383,4 @@ inline std::vector<std::string> read_strings(hid_t loc, const std::string& name,
   return out;
 }
 
-inline std::string read_string_scalar(hid_t loc, const std::string& name, const Where& w) {
-  auto v = read_strings(loc, name, w);
-  if (v.size() != 1) fail(w.file, w.path(loc, name), "expected one string");
-  return v.front();
-}
-
 }  // namespace innosim::detail::h5

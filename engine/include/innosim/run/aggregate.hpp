@@ -64,16 +64,12 @@ class QuantileSketch {
     else
       ++s.zero;
   }
-  // values: [series] one draw
-  void add_draw(std::span<const double> values) {
-    for (std::size_t s = 0; s < values.size(); ++s) add(s, values[s]);
-  }
   // values: [n][series()] draw-major; added series by series, which keeps
   // each series' buckets in cache.
   void add_tile(std::span<const double> values, std::size_t n) {
-    const std::size_t ns = s_.size();
-    for (std::size_t s = 0; s < ns; ++s)
-      for (std::size_t d = 0; d < n; ++d) add(s, values[d * ns + s]);
+    const std::size_t n_series = s_.size();
+    for (std::size_t s = 0; s < n_series; ++s)
+      for (std::size_t d = 0; d < n; ++d) add(s, values[d * n_series + s]);
   }
   void merge(const QuantileSketch& other);
   std::uint64_t count(std::size_t series) const;

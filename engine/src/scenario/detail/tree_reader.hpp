@@ -43,8 +43,6 @@ class TreeReader {
   std::optional<std::string> choice_at(const Node& table, std::string_view key, const std::string& path,
                                        const std::vector<std::string>& choices, bool required);
   std::optional<std::int64_t> int_value(const Node& n, const std::string& path, std::string_view expect);
-  std::optional<std::int64_t> int_at(const Node& table, std::string_view key, const std::string& path,
-                                     std::string_view expect, bool required);
   // An integer in [0, 100000].
   std::optional<int> year_value(const Node& n, const std::string& path, std::string_view expect);
   // A number (integer or float) that is finite and passes `ok`.
