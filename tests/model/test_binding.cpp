@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "innosim/model/binding.hpp"
-#include "scenario_test_helpers.hpp"
+#include "../scenario/scenario_test_helpers.hpp"
 
 using namespace innosim;
 using innosim::test::kHead;
@@ -61,7 +61,7 @@ std::vector<Problem> finish_problems(const ModelBinding& b) {
 
 }  // namespace
 
-TEST_CASE("a binding that asks for everything the scenario gives finishes cleanly", "[scenario]") {
+TEST_CASE("a binding that asks for everything the scenario gives finishes cleanly", "[model][binding]") {
   const Scenario s = load_scenario_text(kModelScenario, "plan.toml");
   ModelBinding b(s);
   CHECK(b.num_regions() == 2);
@@ -81,7 +81,7 @@ TEST_CASE("a binding that asks for everything the scenario gives finishes cleanl
   CHECK_NOTHROW(b.finish());
 }
 
-TEST_CASE("missing and unknown levers, parameters and options are all reported", "[scenario]") {
+TEST_CASE("missing and unknown levers, parameters and options are all reported", "[model][binding]") {
   // The scenario misspells a lever; the model lacks a parameter the scenario gives.
   std::string text = kModelScenario;
   text.replace(text.find("[levers.fiscal_rd_zone]"), 23, "[levers.fiscal_rd_zon]");
@@ -134,7 +134,7 @@ TEST_CASE("missing and unknown levers, parameters and options are all reported",
   CHECK(ps.size() == 9);
 }
 
-TEST_CASE("a per-region parameter asked for as a scalar and vice versa", "[scenario]") {
+TEST_CASE("a per-region parameter asked for as a scalar and vice versa", "[model][binding]") {
   const Scenario s = load_scenario_text(kModelScenario, "plan.toml");
   ModelBinding b(s);
   (void)b.lever("fiscal_rd_zone", "yuan");
@@ -156,19 +156,4 @@ TEST_CASE("a per-region parameter asked for as a scalar and vice versa", "[scena
   CHECK(the_problem(ps, "parameters.knowledge_decay").message ==
         "required by model 'four_plus_one' but missing (one value per region, by_region)");
   CHECK(ps.size() == 3);
-}
-
-TEST_CASE("did_you_mean picks the closest candidate within a few edits", "[scenario]") {
-  const std::vector<std::string> c = {"levers", "parameters", "targets", "regions", "fiscal_rd_zone"};
-  CHECK(did_you_mean("levrs", c) == "levers");
-  CHECK(did_you_mean("paramters", c) == "parameters");
-  CHECK(did_you_mean("Targets", c) == "targets");     // case differences count as none
-  CHECK(did_you_mean("tragets", c) == "targets");     // a transposition is one edit
-  CHECK(did_you_mean("fiscal_rd_zon", c) == "fiscal_rd_zone");
-  CHECK(did_you_mean("xyz", c).empty());
-  CHECK(did_you_mean("horizon", c).empty());
-  CHECK(did_you_mean("levers", c).empty());  // not a typo of itself
-  CHECK(did_you_mean("x", {"id"}).empty());
-  CHECK(did_you_mean("ab", {"abc", "ab_"}) == "abc");  // ties: first candidate
-  CHECK(did_you_mean("anything", {}).empty());
 }
