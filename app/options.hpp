@@ -10,7 +10,7 @@
 
 #include "innosim/outputs/table.hpp"
 #include "innosim/random/sampler.hpp"
-#include "innosim/run/runner.hpp"  // target_offsets
+#include "innosim/run/shape.hpp"  // target_offsets
 #include "innosim/scenario/scenario.hpp"
 
 namespace innosim::app {
