@@ -34,7 +34,7 @@ import tomllib
 
 import numpy as np
 from scipy.integrate import solve_ivp
-from scipy.special import ndtri
+from scipy.special import ndtr, ndtri
 
 # --------------------------------------------------------------------------
 # Scenario files: `extends` resolution (docs/scenario-reference.md)
@@ -285,16 +285,39 @@ INDICATORS = [
     "rd_intensity", "st_progress_contribution", "platforms", "intermediaries", "incubators",
     "innovation_teams", "invention_patents_per_10k", "high_tech_enterprises", "tech_smes",
     "mass_entrepreneurship", "high_tech_va_share", *PLATFORM_TYPES, "little_giants",
-    "maker_spaces", "invention_grant_growth",
+    "maker_spaces", "invention_grant_growth", "gdp", "gdp_real_growth", "population",
+    "rd_expenditure", "business_rd", "fiscal_st_spending", "invention_applications",
+    "invention_grants", "valid_invention_patents",
 ]
-RANDOMS_PER_REGION = 19
+RANDOMS_PER_REGION = 18
+MAX_STAGES = 4
+# Indicators that are sums over regions (the others are ratios of sums or growth rates).
+SUMMED = ["platforms", "intermediaries", "incubators", "innovation_teams", "high_tech_enterprises",
+          "tech_smes", "mass_entrepreneurship", "little_giants", "maker_spaces", *PLATFORM_TYPES, "gdp",
+          "population", "rd_expenditure", "business_rd", "fiscal_st_spending", "invention_applications",
+          "invention_grants", "valid_invention_patents"]
 
-# Continuous variables (first axis of the state).
-Y, B, K, E, M, H, I, V, GRANTS_YEAR, GDP_YEAR, RD_YEAR, STAGE0 = range(12)
+# Continuous variables (first axis of the state), as in the C++ (unused stages stay 0).
+(Y, B_INC, B_NEW, K, E, M, H, I, V_YOUNG, V_YOUNG_SUB, V_OLD, GRANTS_YEAR, APPS_YEAR, GDP_YEAR,
+ BRD_YEAR) = range(15)
+STAGE0 = 15
+SUB_STAGE0 = STAGE0 + MAX_STAGES
+NV = SUB_STAGE0 + MAX_STAGES
+# Draw-wide trend factors.
+T_INT, T_SME, T_HTE, T_PAT = range(4)
+NG = 4
 
 
 def _bool_option(v) -> bool:
     return bool(v) if isinstance(v, bool) else not (float(v) == 0.0)
+
+
+def year_integral_factor(g: np.ndarray) -> np.ndarray:
+    """(1 - e^-g)/g: a flow growing at g over the year that ends at its current value, per unit."""
+    g = np.asarray(g, float)
+    small = np.abs(g) <= 1e-12
+    safe = np.where(small, 1.0, g)
+    return np.where(small, 1.0, -np.expm1(-safe) / safe)
 
 
 class FourPlusOneReference:
@@ -312,6 +335,9 @@ class FourPlusOneReference:
         self.stages = int(opt["patent_exam_stages"])
         self.min_growth = float(opt["contribution_min_growth"])
         self.lev = Levers(sc, self.regions, self.start, self.end)
+        # Regions in the zone, and the aggregates (the zone; every region belongs to it here).
+        self.in_zone = np.ones(self.R, bool)
+        self.aggregates = [self.in_zone.copy()]
         # Spillover weights W_rs ([model_matrices.spillover], rows keyed by region id, zero diagonal).
         mat = sc.get("model_matrices", {}).get("spillover")
         if mat is None:
@@ -319,7 +345,6 @@ class FourPlusOneReference:
         self.W = np.array([[float(v) for v in mat[rid]] for rid in self.regions])
         if self.W.shape != (self.R, self.R) or np.any(np.diag(self.W) != 0.0):
             raise ValueError("model_matrices.spillover: expected R rows of R numbers with a zero diagonal")
-        self.nv = STAGE0 + self.stages
         self.rtol, self.atol, self.method = rtol, atol, method
         self.rhs_evals = 0
 
@@ -341,107 +366,134 @@ class FourPlusOneReference:
         return np.stack([self._th[self._col[f"{pid}[{rid}]"]] for rid in self.regions])
 
     def shares(self, pid: str) -> np.ndarray:
+        """Drawn shares over the sum of the zone's regions (a region outside keeps its ratio)."""
         v = self.pr(pid)
-        return v / seqsum(v)
+        return v / seqsum(v[self.in_zone])
+
+    def zsum(self, a: np.ndarray, members: np.ndarray | None = None) -> np.ndarray:
+        """Sum over the member regions (default: the zone), in region order."""
+        members = self.in_zone if members is None else members
+        return seqsum(a[members])
+
+    def split(self, total: np.ndarray, share: np.ndarray) -> np.ndarray:
+        """Integer split: the zone's regions share round(total) exactly; others round their own."""
+        zs = np.where(self.in_zone[:, None], share, 0.0)
+        out = split_integer(total, zs)
+        own = np.maximum(0.0, np.floor(total * share + 0.5))
+        return np.where(self.in_zone[:, None], out, own)
 
     # ---- init ----
-    def init(self, ids: list[str], draws: np.ndarray) -> np.ndarray:
+    def init(self, ids: list[str], draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         self._bind(ids, draws)
         p, pr, lev, R, start = self.p, self.pr, self.lev, self.R, self.start
         N = draws.shape[1]
         w = self.__dict__
         gdp_s, pop_s, rd_s = self.shares("gdp_share"), self.shares("population_share"), self.shares("rd_share")
+        fst_s = self.shares("fiscal_st_share")
         e_s, m_s, h_s = self.shares("mass_entrepreneurship_share"), self.shares("tech_sme_share"), self.shares("hte_share")
         p_s, inc_s, mk_s = self.shares("platform_share"), self.shares("incubator_share"), self.shares("maker_space_share")
         t_s, i_s, pat_s = self.shares("team_share"), self.shares("intermediary_share"), self.shares("patent_share")
 
         for name, pid in [
             ("inflation", "gdp_deflator_growth"), ("shock_sd", "gdp_shock_sd"),
-            ("shock_rho", "gdp_shock_correlation"), ("contribution0", "st_contribution_2015"),
+            ("shock_rho", "gdp_shock_correlation"), ("contribution0", "st_contribution_start"),
             ("eta", "rd_output_elasticity"), ("delta", "rd_depreciation"),
-            ("kappa", "business_rd_adjustment"), ("eps", "user_cost_elasticity"),
-            ("mu", "subsidy_additionality"), ("psi_b", "firm_base_elasticity"),
-            ("chi", "hte_weight_in_firm_base"), ("hte_rd", "hte_rd_share"),
-            ("fiscal_rd_share", "fiscal_st_rd_share"), ("rd_growth0", "rd_growth_pre_2015"),
+            ("kappa", "business_rd_adjustment"), ("g_int", "business_rd_intensity_trend"),
+            ("eps", "user_cost_elasticity"), ("mu", "subsidy_additionality"),
+            ("low_tax", "low_tax_rd_share"), ("theta_b", "public_funds_business_share"),
+            ("alpha", "absorptive_capacity"), ("rd_growth0", "rd_growth_pre_start"),
             ("exec_mean", "execution_rate_mean"), ("exec_sd", "execution_rate_sd"),
+            ("set_yearly", "set_yearly_amount_factor"), ("fst_margin", "fiscal_st_growth_margin"),
+            ("fst_sd", "fiscal_st_growth_sd"), ("fst_push", "fiscal_st_push_uplift"),
+            ("r_m", "rd_per_new_sme"), ("r_h", "rd_per_new_hte"), ("rampup", "new_firm_rd_rampup"),
             ("x_e", "entrepreneur_exit_rate"), ("gamma_e", "entrepreneur_graduation_rate"),
             ("beta_maker", "entities_per_maker_space"), ("beta_inc", "entities_per_incubator"),
-            ("x_m", "sme_exit_rate"), ("sme_prog", "sme_programme_inflow"),
-            ("reg_uplift", "sme_registration_uplift"), ("c0", "hte_certification_rate"),
-            ("psi_c", "hte_certification_rd_elasticity"), ("hte_uplift", "hte_programme_uplift"),
-            ("x_h", "hte_exit_rate"), ("lg_cap", "little_giant_max_share_of_smes"),
+            ("x_m", "sme_exit_rate"), ("g_m", "sme_trend_growth"), ("sme_prog", "sme_programme_inflow"),
+            ("reg_uplift", "sme_registration_uplift"), ("sme_sub", "sme_subsidy_share"),
+            ("c0", "hte_certification_rate"), ("p0", "sme_share_above_threshold"),
+            ("sigma_i", "sme_rd_intensity_dispersion"), ("hte_uplift", "hte_programme_uplift"),
+            ("reform_uplift", "hte_reform_uplift"), ("x_h", "hte_exit_rate"), ("g_h", "hte_trend_growth"),
+            ("lg_cap", "little_giant_max_share_of_smes"),
             ("lg_exit", "little_giant_exit_rate"), ("plat_close", "platform_closure_rate"),
             ("etc_per_hte", "enterprise_centres_per_new_hte"), ("inc_close", "incubator_closure_rate"),
             ("inc_cost", "incubator_unit_cost"), ("upgrade", "maker_space_upgrade_rate"),
             ("maker_close", "maker_space_closure_rate"), ("maker_cost", "maker_space_unit_cost"),
             ("team_cost", "team_unit_cost"), ("kappa_i", "intermediary_adjustment"),
             ("psi_i", "intermediary_demand_elasticity"), ("inter_cost", "intermediary_unit_cost"),
-            ("beta_pat", "patent_rd_elasticity"),
-            ("lapse", "patent_lapse_rate"), ("nu", "patent_subsidy_effect"),
-            ("va_growth", "va_per_hte_growth"), ("pop_growth", "population_growth"),
+            ("beta_pat", "patent_rd_elasticity"), ("g_pat", "patent_propensity_growth"),
+            ("grant_rate", "patent_grant_rate"), ("lapse_young", "patent_lapse_rate_young"),
+            ("lapse_old", "patent_lapse_rate_old"), ("nu", "patent_subsidy_effect"),
+            ("s_max", "patent_subsidy_max_share"), ("grant_ratio_sub", "subsidised_grant_rate_ratio"),
+            ("lapse_mult_sub", "subsidised_lapse_multiplier"),
+            ("va_growth", "high_tech_va_growth"), ("va_hte_elast", "high_tech_va_hte_elasticity"),
+            ("pop_growth", "population_growth"),
         ]:
             w[name] = p(pid)
         self.recert = p("hte_recertification_failure") / p("hte_status_years")
         self.team_dissolve = 1.0 / p("team_lifetime")
         self.plat_cost = np.stack([p(f"platform_unit_cost_{t}") for t in PLATFORM_TYPES])  # (5, N)
-        self.stage_rate = float(self.stages) / p("patent_examination_lag")
         s0 = self.contribution0 / 100.0
 
         # Levers in force in the start year (the levels the base rates embody).
-        sw_reg0, sw_hte0 = lev("tech_sme_registration", start), lev("hte_cultivation_programme", start)
-        self.rho0 = tax_price(lev("corporate_tax_rate", start), lev("high_tech_tax_rate", start), self.hte_rd,
+        sw_reg0 = lev("tech_sme_registration", start)
+        self.rho0 = tax_price(lev("corporate_tax_rate", start), lev("high_tech_tax_rate", start), self.low_tax,
                               lev("super_deduction_rate", start), lev("super_deduction_claimed_share", start))
         gamma_e0 = self.gamma_e * (1.0 + self.reg_uplift * sw_reg0)
-        cert0 = self.c0 * (1.0 + self.hte_uplift * sw_hte0)
+        cert0 = (self.c0 * (1.0 + self.hte_uplift * lev("hte_cultivation_programme", start))
+                 * (1.0 + self.reform_uplift * lev("hte_certification_reform", start)))
+        self.z0 = ndtri(self.p0)
 
         wb_, wg_, wo_ = p("rd_business_weight"), p("rd_government_weight"), p("rd_other_weight")
         wsum = wb_ + wg_ + wo_
         wb, wg, wo = wb_ / wsum, wg_ / wsum, wo_ / wsum
 
-        # Small-count stocks: platforms_2015 split over types, then over regions (integers).
+        # Small-count stocks: platforms_start split over types, then over regions (integers).
         tsh = np.stack([p(f"platform_type_share_{t}") for t in PLATFORM_TYPES])
         tsh = tsh / seqsum(tsh)
-        by_type = split_integer(p("platforms_2015"), tsh)
-        self.plat0 = np.stack([split_integer(by_type[k], p_s) for k in range(5)])  # (5, R, N)
+        by_type = split_integer(p("platforms_start"), tsh)
+        self.plat0 = np.stack([self.split(by_type[k], p_s) for k in range(5)])  # (5, R, N)
         self.platforms = self.plat0.copy()
-        self.incubators = split_integer(p("incubators_2015"), inc_s)
-        self.makers = split_integer(p("maker_spaces_2015"), mk_s)
-        self.teams = split_integer(p("innovation_teams_2015"), t_s)
-        self.little_giants = split_integer(p("little_giants_2015"), m_s)
+        self.incubators = self.split(p("incubators_start"), inc_s)
+        self.makers = self.split(p("maker_spaces_start"), mk_s)
+        self.teams = self.split(p("innovation_teams_start"), t_s)
+        self.little_giants = self.split(p("little_giants_start"), m_s)
 
-        gdp0 = p("gdp_2015")
-        rd0 = p("rd_intensity_2015") / 100.0 * gdp0
-        pop0, ppk0, g_app = p("population_2015"), p("patents_per_10k_2015"), p("application_trend_growth")
-        ks = self.stage_rate
-
-        x = np.zeros((self.nv, R, N))
-        y0 = gdp0 * gdp_s
-        self.y0, self.inv_y0, self.lny0 = y0, 1.0 / y0, np.log(y0)
-        self.n0 = pop0 * pop_s
+        x = np.zeros((NV, R, N))
+        g = np.ones((NG, N))
         self.g_real = pr("gdp_growth_real")
+        g_nom = self.g_real + self.inflation
+        gdp0 = p("gdp_start") * gdp_s
+        y0 = gdp0 / year_integral_factor(g_nom)
+        self.gdp0, self.gdp_prev = gdp0, gdp0.copy()
+        self.y0, self.lny0 = y0, np.log(y0)
+        self.inv_y0 = 1.0 / y0
+        self.n0 = p("population_start") * pop_s
         self.g_factor = (1.0 - s0) * self.g_real
         self.iva_share = pr("industrial_va_share")
         self.k_absorb = pr("spillover_absorption")
+        rd0 = p("rd_intensity_start") / 100.0 * self.zsum(gdp0)
         rd_r = rd0 * rd_s
-        b0 = wb * rd_r
+        self.rd0 = rd_r
         self.g0 = wg * rd_r
-        self.o_coef = wo * rd_r / y0
-        self.b0 = b0 * (1.0 + (self.g_real + self.inflation) / self.kappa)
-        with np.errstate(divide="ignore"):
-            self.b_over_y0_inv = np.where(b0 > 0, y0 / np.where(b0 > 0, b0, 1.0), 0.0)
-        x[Y], x[B], x[K] = y0, b0, rd_r / (self.delta + self.rd_growth0)
-        e0 = p("mass_entrepreneurship_2015") * e_s
-        m0 = p("tech_smes_2015") * m_s
-        h0 = p("high_tech_enterprises_2015") * h_s
+        self.gov_rd = self.g0.copy()
+        self.fst0 = p("fiscal_st_start") * fst_s
+        self.fst = self.fst0.copy()
+        self.o_coef = wo * rd_r / gdp0
+        g_b = g_nom + self.g_int
+        b0 = wb * rd_r / year_integral_factor(g_b)
+        self.b_inc0 = b0 * (1.0 + g_b / self.kappa)
+        x[Y], x[B_INC], x[K] = y0, b0, rd_r / (self.delta + self.rd_growth0)
+        e0 = p("mass_entrepreneurship_start") * e_s
+        m0 = p("tech_smes_start") * m_s
+        h0 = p("high_tech_enterprises_start") * h_s
         x[E], x[M], x[H] = e0, m0, h0
-        self.h0, self.m0_share = h0, m_s
-        self.inv_z0 = 1.0 / (m0 + self.chi * h0)
+        self.m0, self.h0, self.m0_share = m0, h0, m_s
+        self.inv_firms0 = 1.0 / (m0 + h0)
         self.e_base = np.maximum(0.0, (self.x_e + gamma_e0 + p("entrepreneur_trend_growth")) * e0
                                  - self.beta_maker * self.makers - self.beta_inc * self.incubators)
-        self.m_base = np.maximum(0.0, (self.x_m + cert0 + p("sme_trend_growth")) * m0
-                                 - gamma_e0 * e0 - self.recert * h0)
-        self.h_base = np.maximum(0.0, (self.x_h + self.recert + p("hte_trend_growth")) * h0 - cert0 * m0)
-        self.i0 = p("intermediaries_2015") * i_s
+        self.m_base = np.maximum(0.0, (self.x_m + cert0 + self.g_m) * m0 - gamma_e0 * e0 - self.recert * h0)
+        self.h_base = np.maximum(0.0, (self.x_h + self.recert + self.g_h) * h0 - cert0 * m0)
+        self.i0 = p("intermediaries_start") * i_s
         x[I] = self.i0
         self.plat_base = np.maximum(0.0, (p("platform_trend_growth") + self.plat_close) * self.plat0)
         self.inc_base = np.maximum(0.0, (p("incubator_trend_growth") + self.inc_close) * self.incubators
@@ -449,26 +501,31 @@ class FourPlusOneReference:
         self.maker_base = np.maximum(0.0, (p("maker_space_trend_growth") + self.maker_close + self.upgrade)
                                      * self.makers)
         self.team_base = np.maximum(0.0, (p("team_trend_growth") + self.team_dissolve) * self.teams)
-        # Patents: valid stock from the per-10k figure; examination chain in steady growth.
-        x[V] = ppk0 * pop0 / 1e4 * pat_s
-        a0 = p("invention_applications_2015") * pat_s
-        stage = a0 / (g_app + ks)
+        self.ht_va0 = p("high_tech_va_share_start") / 100.0 * self.iva_share * gdp0
+
+        # Patents: the start-year pipeline in steady growth at g_A.
+        g_app = p("application_trend_growth")
+        ks = float(self.stages) / p("patent_examination_lag")
+        self.stage_rate, self.ageing = ks, 1.0 / p("patent_young_years")
+        self.grant_growth0 = 100.0 * np.expm1(g_app)
+        phi = year_integral_factor(g_app)
+        pop_prev = self.zsum(self.n0) * np.exp(-self.pop_growth)
+        young_share = 1.0 / (1.0 + self.ageing / (g_app + self.lapse_old))
+        a_year = p("invention_applications_start") * pat_s
+        a_rate = a_year / phi
+        self.apps0 = a_year
+        stage = a_rate / (g_app + ks)
         for j in range(self.stages):
             x[STAGE0 + j] = stage
             stage = stage * (ks / (g_app + ks))
-        # 2015 grants: the last stage's outflow over the year, growing at g_app (per unit grant
-        # rate); the grant rate is calibrated so that the zone's total is invention_grants_2015.
-        small = np.abs(g_app) <= 1e-12
-        safe_g = np.where(small, 1.0, g_app)
-        year_factor = np.where(small, 1.0, -np.expm1(-g_app) / safe_g)
-        per_rate = ks * x[STAGE0 + self.stages - 1] * year_factor  # (R, N)
-        self.grant_rate = p("invention_grants_2015") / seqsum(per_rate)
-        self.grants_base = self.grant_rate * per_rate
-        self.grant_growth0 = 100.0 * np.expm1(g_app)
-        self.va_per_hte = p("high_tech_va_share_2015") / 100.0 * seqsum(self.iva_share * y0) / seqsum(h0)
-        keff = self._keff(x[K])
-        self.a_coef = a0 / keff ** self.beta_pat
-        return x
+        self.grants_base = self.grant_rate * ks * x[STAGE0 + self.stages - 1] * phi
+        v = p("patents_per_10k_start") * pop_prev / 1e4 * pat_s
+        x[V_YOUNG] = v * young_share
+        x[V_OLD] = v - x[V_YOUNG]
+        self.a_coef = a_rate / self._keff(x[K]) ** self.beta_pat
+        self.pot = np.zeros((R, N))
+        self.subsidy = np.zeros((R, N))
+        return x, g
 
     def _spill(self, k: np.ndarray) -> np.ndarray:
         """absorption_r * sum_s W_rs k_s (W has a zero diagonal), per draw."""
@@ -478,50 +535,67 @@ class FourPlusOneReference:
         return k + self._spill(k)
 
     # ---- year boundary ----
-    def year_start(self, year: int, x: np.ndarray, u: np.ndarray) -> None:
+    def year_start(self, year: int, x: np.ndarray, g: np.ndarray, u: np.ndarray) -> None:
         """u: (K, N) uniforms of this year."""
         R, lev, start = self.R, self.lev, self.start
         cy = year + 1  # the interval [year, year+1] is calendar year year+1
         N = x.shape[2]
-        clamp01 = lambda v: np.clip(v, 0.0, 1.0)  # noqa: E731
         if self.shocks:
             zc = ndtri(u[0])
             a, c = np.sqrt(self.shock_rho), np.sqrt(1.0 - self.shock_rho)
             xi = self.shock_sd * (a * zc + c * ndtri(u[1:1 + R]))
-            e_fund = clamp01(self.exec_mean + self.exec_sd * ndtri(u[R + 1]))
-            e_own = clamp01(self.exec_mean + self.exec_sd * ndtri(u[R + 2]))
+            e_fund = np.maximum(0.0, self.exec_mean + self.exec_sd * ndtri(u[R + 1]))
+            z_fiscal = ndtri(u[R + 2])
         else:
             xi = np.zeros((R, N))
-            e_fund = e_own = clamp01(self.exec_mean)
+            e_fund = np.maximum(0.0, self.exec_mean)
+            z_fiscal = np.zeros(N)
+        sw_yearly = lev("fiscal_rd_zone_set_yearly", cy)
+        fund_path = lev("fiscal_rd_zone", cy) * (1.0 + (self.set_yearly - 1.0) * sw_yearly)
+        fund = (fund_path - lev("fiscal_rd_zone", start)) * e_fund
+        use = {u_: lev(f"fund_use_{u_}", cy) for u_ in
+               ("enterprise_rd", "platforms", "incubators", "maker_spaces", "teams", "patents",
+                "intermediaries", "public_rd")}
+        rd_uses = use["enterprise_rd"] + use["platforms"] + use["teams"] + use["public_rd"]
+        pot = fund * lev("fiscal_rd_allocation", cy, "all")
+        d = 1.0 / (1.0 + np.maximum(0.0, pot) / (self.alpha * self.rd0))
+        subsidy = pot * use["enterprise_rd"]
+        plat_money = pot * use["platforms"] * d
+        self.pot, self.subsidy = pot, subsidy
 
-        fund = (lev("fiscal_rd_zone", cy) - lev("fiscal_rd_zone", start)) * e_fund
-        use = {k: lev(f"fund_use_{k}", cy) for k in (
-            "enterprise_rd", "platforms", "incubators", "maker_spaces", "teams", "patents",
-            "intermediaries", "public_rd")}
-        self.tax_price = tax_price(lev("corporate_tax_rate", cy), lev("high_tech_tax_rate", cy), self.hte_rd,
-                                   lev("super_deduction_rate", cy), lev("super_deduction_claimed_share", cy))
-        price_factor = (self.tax_price / self.rho0) ** (-self.eps)
-        sw_reg, sw_sme = lev("tech_sme_registration", cy), lev("sme_doubling_programme", cy)
-        sw_hte = lev("hte_cultivation_programme", cy)
-        self.gamma_e_year = self.gamma_e * (1.0 + self.reg_uplift * sw_reg)
-        self.cert_rate = self.c0 * (1.0 + self.hte_uplift * sw_hte)
-        sum_m = seqsum(x[M])
-        lg_select = lev("little_giants_selected_per_year", cy)
-
-        pot = fund * lev("fiscal_rd_allocation", cy, "all")  # (R, N)
-        subsidy, plat_money = pot * use["enterprise_rd"], pot * use["platforms"]
-        own = (lev("own_fiscal_st", cy, "all") - lev("own_fiscal_st", start, "all")) * e_own
+        rho = tax_price(lev("corporate_tax_rate", cy), lev("high_tech_tax_rate", cy), self.low_tax,
+                        lev("super_deduction_rate", cy), lev("super_deduction_claimed_share", cy))
+        price = (rho / self.rho0) ** (-self.eps)
         self.growth = self.g_real + self.inflation + xi
-        self.gov_rd = np.maximum(0.0, self.g0 + self.fiscal_rd_share * own + subsidy + plat_money
-                                 + pot * use["teams"] + pot * use["public_rd"])
-        self.bstar_coef = self.b0 * self.inv_y0 * price_factor
-        self.mu_subsidy = self.mu * subsidy
+        self.fst = self.fst * np.exp(self.growth + self.fst_margin + self.fst_sd * z_fiscal
+                                     + self.fst_push * lev("fiscal_st_push", cy, "all"))
+        self.gov_rd = np.maximum(0.0, self.g0 * self.fst / self.fst0 + pot * rd_uses)
+        self.bstar_coef = self.b_inc0 * self.inv_y0 * price
+        self.mu_subsidy = self.mu * subsidy * d
+        sw_reg = lev("tech_sme_registration", cy)
+        sw_sme = lev("sme_doubling_programme", cy)
+        self.gamma_e_year = self.gamma_e * (1.0 + self.reg_uplift * sw_reg)
         self.m_inflow = self.m_base * (1.0 + self.reg_uplift * sw_reg) + self.sme_prog * self.m0_share * sw_sme
-        self.inter_funded = np.maximum(0.0, pot * use["intermediaries"]) / self.inter_cost
-        self.app_subsidy = self.nu * np.maximum(0.0, pot * use["patents"])
+        self.inter_funded = np.maximum(0.0, pot * use["intermediaries"] * d) / self.inter_cost
+        # Certification: the share of tech SMEs above the threshold in force, subsidised R&D counting.
+        cert_c = (self.c0 * (1.0 + self.hte_uplift * lev("hte_cultivation_programme", cy))
+                  * (1.0 + self.reform_uplift * lev("hte_certification_reform", cy)) / self.p0)
+        z_common = self.z0 + (np.log(price * g[T_INT])
+                              - np.log(lev("hte_rd_threshold", cy) / lev("hte_rd_threshold", start))) / self.sigma_i
+        sme_rd = self.r_m * x[M]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lift = np.where(sme_rd > 0, np.maximum(0.0, self.sme_sub * subsidy) / np.where(sme_rd > 0, sme_rd, 1.0),
+                            0.0)
+        self.cert_rate = cert_c * ndtr(z_common + np.log1p(lift) / self.sigma_i)
+        self.propensity_growth = self.g_pat * lev("patent_promotion", cy)
         keff = self._keff(x[K])
         self.keff_year, self.inv_keff_year = keff, 1.0 / keff
         self.app_scale = self.a_coef * keff ** self.beta_pat
+        ceiling = self.s_max * self.app_scale * g[T_PAT]
+        pat_money = np.maximum(0.0, pot * use["patents"])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.app_subsidy = np.where(ceiling > 0, -ceiling * np.expm1(-self.nu * pat_money
+                                                                         / np.where(ceiling > 0, ceiling, 1.0)), 0.0)
 
         # Integer events for the small-count stocks (expected flows when switched off).
         ur = u[3 + R:3 + R + RANDOMS_PER_REGION * R].reshape(R, RANDOMS_PER_REGION, N).transpose(1, 0, 2)
@@ -545,121 +619,173 @@ class FourPlusOneReference:
         inc_closed = losses(self.incubators, self.inc_close, ur[11])
         mk_closed = losses(self.makers - up, self.maker_close, ur[13])
         self.incubators = self.incubators + (
-            births_s(self.inc_base + np.maximum(0.0, pot * use["incubators"]) / self.inc_cost, ur[10])
+            births_s(self.inc_base + np.maximum(0.0, pot * use["incubators"] * d) / self.inc_cost, ur[10])
             - inc_closed + up)
         self.makers = self.makers + (
-            births_s(self.maker_base + np.maximum(0.0, pot * use["maker_spaces"]) / self.maker_cost, ur[12])
+            births_s(self.maker_base + np.maximum(0.0, pot * use["maker_spaces"] * d) / self.maker_cost, ur[12])
             - mk_closed - up)
         dissolved = losses(self.teams, self.team_dissolve, ur[16])
         self.teams = self.teams + (
-            births_s(self.team_base + np.maximum(0.0, pot * use["teams"]) / self.team_cost, ur[15]) - dissolved)
-        lg = self.little_giants
-        lg = lg - losses(lg, self.lg_exit, ur[18])
-        m = x[M]
-        room = self.lg_cap * m - lg
-        safe = np.where(sum_m > 0, sum_m, 1.0)
-        want = np.where(sum_m > 0, lg_select * m / safe, 0.0)
-        picked = births_s(np.maximum(0.0, np.minimum(want, room)), ur[17])
-        if self.integer_events:
-            picked = np.minimum(picked, np.maximum(0.0, np.floor(room)))
-        self.little_giants = lg + picked
+            births_s(self.team_base + np.maximum(0.0, pot * use["teams"] * d) / self.team_cost, ur[15])
+            - dissolved)
+        self.little_giants = self.little_giants - losses(self.little_giants, self.lg_exit, ur[17])
         self.e_births = self.e_base + self.beta_maker * self.makers + self.beta_inc * self.incubators
+        self.gdp_prev = self.gdp0.copy() if year == start else x[GDP_YEAR].copy()
         x[GRANTS_YEAR] = 0.0
+        x[APPS_YEAR] = 0.0
         x[GDP_YEAR] = 0.0
-        x[RD_YEAR] = 0.0
+        x[BRD_YEAR] = 0.0
+        self._select_little_giants(x, cy)
+
+    def _select_little_giants(self, x: np.ndarray, cy: int) -> None:
+        """Exactly the year's selection, split by the room cap*M - L (largest remainder)."""
+        free = np.maximum(0.0, self.lg_cap * x[M] - self.little_giants)
+        room = np.floor(free) if self.integer_events else free
+        total = seqsum(room)
+        selected = max(0.0, self.lev("little_giants_selected_per_year", cy))
+        ok = (total > 0) & (selected > 0)
+        if not ok.any():
+            return
+        share = room / np.where(total > 0, total, 1.0)
+        if self.integer_events:
+            picked = split_integer(np.minimum(np.floor(selected + 0.5), total), share)
+        else:
+            picked = np.minimum(selected, total) * share
+        self.little_giants = self.little_giants + np.where(ok, picked, 0.0)
 
     # ---- continuous part ----
     def rhs(self, t: float, flat: np.ndarray) -> np.ndarray:
         self.rhs_evals += 1
-        x = flat.reshape(self.nv, self.R, -1)
-        dx = np.empty_like(x)
-        y, b, k, e, m, h = x[Y], x[B], x[K], x[E], x[M], x[H]
-        zr = (m + self.chi * h) * self.inv_z0
-        bstar = self.bstar_coef * y * (1.0 + self.psi_b * (zr - 1.0)) + self.mu_subsidy
+        R = self.R
+        n_x = NV * R * self._n
+        x = flat[:n_x].reshape(NV, R, -1)
+        g = flat[n_x:].reshape(NG, -1)
+        dx = np.zeros_like(x)
+        dg = np.empty_like(g)
+        y, b_inc, b_new, k, e, m, h = x[Y], x[B_INC], x[B_NEW], x[K], x[E], x[M], x[H]
+        bstar = self.bstar_coef * y * g[T_INT] + self.mu_subsidy
+        bnew_star = self.r_m * (m - self.m0 * g[T_SME]) + self.r_h * (h - self.h0 * g[T_HTE])
+        b = b_inc + b_new
         rd = self.gov_rd + b + self.o_coef * y
         dk = rd - self.delta * k
-        dx[B] = self.kappa * (bstar - b)
+        dx[B_INC] = self.kappa * (bstar - b_inc)
+        dx[B_NEW] = self.rampup * (bnew_star - b_new)
         dx[K] = dk
-        dx[RD_YEAR] = rd
+        dx[BRD_YEAR] = b
         dx[GDP_YEAR] = y
-        rd_rel = b / y * self.b_over_y0_inv
-        cert = self.cert_rate * np.maximum(0.0, 1.0 + self.psi_c * (rd_rel - 1.0))
+        cert = self.cert_rate
         dx[E] = self.e_births - (self.x_e + self.gamma_e_year) * e
         dx[M] = self.gamma_e_year * e + self.m_inflow - (self.x_m + cert) * m + self.recert * h
         dx[H] = self.h_base + cert * m - (self.x_h + self.recert) * h
-        istar = self.i0 * (1.0 + self.psi_i * (zr - 1.0))
+        istar = self.i0 * (1.0 + self.psi_i * ((m + h) * self.inv_firms0 - 1.0))
         dx[I] = self.kappa_i * (istar - x[I]) + self.inter_funded
         keff = self._keff(k)
         dkeff = dk + self._spill(dk)
         dx[Y] = (self.growth + self.eta * (dkeff / keff - self.rd_growth0)) * y
         beta = self.beta_pat
         v = keff * self.inv_keff_year - 1.0
-        apps = self.app_scale * (1.0 + beta * v + 0.5 * beta * (beta - 1.0) * v * v) + self.app_subsidy
+        apps = self.app_scale * (1.0 + beta * v + 0.5 * beta * (beta - 1.0) * v * v)
+        apps_sub = apps * (g[T_PAT] - 1.0) + self.app_subsidy
         ks = self.stage_rate
         dx[STAGE0] = apps - ks * x[STAGE0]
+        dx[SUB_STAGE0] = apps_sub - ks * x[SUB_STAGE0]
         for j in range(1, self.stages):
             dx[STAGE0 + j] = ks * (x[STAGE0 + j - 1] - x[STAGE0 + j])
-        grants = self.grant_rate * ks * x[STAGE0 + self.stages - 1]
-        dx[GRANTS_YEAR] = grants
-        dx[V] = grants - self.lapse * x[V]
-        return dx.reshape(-1)
+            dx[SUB_STAGE0 + j] = ks * (x[SUB_STAGE0 + j - 1] - x[SUB_STAGE0 + j])
+        last = self.stages - 1
+        grants = self.grant_rate * ks * x[STAGE0 + last]
+        grants_sub = self.grant_rate * self.grant_ratio_sub * ks * x[SUB_STAGE0 + last]
+        dx[V_YOUNG] = grants - (self.lapse_young + self.ageing) * x[V_YOUNG]
+        dx[V_YOUNG_SUB] = grants_sub - (self.lapse_young * self.lapse_mult_sub + self.ageing) * x[V_YOUNG_SUB]
+        dx[V_OLD] = self.ageing * (x[V_YOUNG] + x[V_YOUNG_SUB]) - self.lapse_old * x[V_OLD]
+        dx[GRANTS_YEAR] = grants + grants_sub
+        dx[APPS_YEAR] = apps + apps_sub
+        dg[T_INT] = self.g_int * g[T_INT]
+        dg[T_SME] = self.g_m * g[T_SME]
+        dg[T_HTE] = self.g_h * g[T_HTE]
+        dg[T_PAT] = self.propensity_growth * g[T_PAT]
+        return np.concatenate([dx.reshape(-1), dg.reshape(-1)])
 
     # ---- indicators ----
     def observe(self, year: int, x: np.ndarray) -> np.ndarray:
-        """Indicators [I, R + 1, N] at the end of `year` (zone last)."""
+        """Indicators [I, R + A, N] at the end of `year` (the aggregates after the regions)."""
         R, N = self.R, x.shape[2]
-        out = np.empty((len(INDICATORS), R + 1, N))
+        A = len(self.aggregates)
+        out = np.empty((len(INDICATORS), R + A, N))
         ix = {name: i for i, name in enumerate(INDICATORS)}
         first = year == self.start
         tau = float(year - self.start)
         y = x[Y]
+        gdp = self.gdp0 if first else x[GDP_YEAR]
+        gov_base = self.g0 * self.fst / self.fst0
+        other = self.o_coef * gdp
+        funds = self.rd0 - self.g0 - other if first else x[BRD_YEAR]
+        rd = self.rd0 if first else self.gov_rd + funds + other
+        reg = {
+            "gdp": gdp, "rd_expenditure": rd, "rd_intensity": 100.0 * rd / gdp,
+            "business_rd": funds + (0.0 if first else self.subsidy) + self.theta_b * (gov_base + other),
+            "fiscal_st_spending": self.fst0 if first else np.maximum(0.0, self.fst + self.pot),
+            "gdp_real_growth": (100.0 * np.expm1(self.g_real) if first
+                                else 100.0 * (gdp / self.gdp_prev * np.exp(-self.inflation) - 1.0)),
+        }
         if first:
-            rd, ya = self.g0 + x[B] + self.o_coef * y, y
-        else:
-            rd, ya = x[RD_YEAR], x[GDP_YEAR]
-        out[ix["rd_intensity"], :R] = 100.0 * rd / ya
-        out[ix["rd_intensity"], R] = 100.0 * seqsum(rd) / seqsum(ya)
-        if first:
-            out[ix["st_progress_contribution"]] = self.contribution0
+            reg["st_progress_contribution"] = np.broadcast_to(self.contribution0, (R, N))
         else:
             real = np.log(y) - self.lny0 - self.inflation * tau
-            out[ix["st_progress_contribution"], :R] = \
+            reg["st_progress_contribution"] = \
                 100.0 * (real - self.g_factor * tau) / np.maximum(real, self.min_growth * tau)
-            s_y0 = seqsum(self.y0)
-            zreal = np.log(seqsum(y) / s_y0) - self.inflation * tau
-            factor = np.log(seqsum(self.y0 * np.exp(self.g_factor * tau)) / s_y0)
-            out[ix["st_progress_contribution"], R] = \
-                100.0 * (zreal - factor) / np.maximum(zreal, self.min_growth * tau)
-        counts = {
-            "platforms": seqsum(self.platforms),
-            "intermediaries": x[I], "incubators": self.incubators, "innovation_teams": self.teams,
-            "high_tech_enterprises": x[H], "tech_smes": x[M], "mass_entrepreneurship": x[E],
-            "little_giants": self.little_giants, "maker_spaces": self.makers,
-        }
         for kt, t in enumerate(PLATFORM_TYPES):
-            counts[t] = self.platforms[kt]
-        for name, v in counts.items():
-            out[ix[name], :R] = v
-            out[ix[name], R] = seqsum(v)
+            reg[t] = self.platforms[kt]
+        reg.update({
+            "platforms": seqsum(self.platforms), "intermediaries": x[I], "incubators": self.incubators,
+            "innovation_teams": self.teams, "high_tech_enterprises": x[H], "tech_smes": x[M],
+            "mass_entrepreneurship": x[E], "little_giants": self.little_giants, "maker_spaces": self.makers,
+        })
         n = self.n0 * np.exp(self.pop_growth * tau)
-        out[ix["invention_patents_per_10k"], :R] = 1e4 * x[V] / n
-        out[ix["invention_patents_per_10k"], R] = 1e4 * seqsum(x[V]) / seqsum(n)
-        va = self.va_per_hte * x[H] * np.exp(self.va_growth * tau)
-        iva = self.iva_share * y
-        out[ix["high_tech_va_share"], :R] = 100.0 * va / iva
-        out[ix["high_tech_va_share"], R] = 100.0 * seqsum(va) / seqsum(iva)
-        if first:
-            out[ix["invention_grant_growth"]] = self.grant_growth0
-        else:
-            g = x[GRANTS_YEAR]
-            out[ix["invention_grant_growth"], :R] = 100.0 * ((g / self.grants_base) ** (1.0 / tau) - 1.0)
-            out[ix["invention_grant_growth"], R] = \
-                100.0 * ((seqsum(g) / seqsum(self.grants_base)) ** (1.0 / tau) - 1.0)
+        n_prev = self.n0 * np.exp(self.pop_growth * (tau - 1.0))
+        patents = x[V_YOUNG] + x[V_YOUNG_SUB] + x[V_OLD]
+        reg["population"] = n
+        reg["valid_invention_patents"] = patents
+        reg["invention_patents_per_10k"] = 1e4 * patents / n_prev
+        grants = self.grants_base if first else x[GRANTS_YEAR]
+        reg["invention_applications"] = self.apps0 if first else x[APPS_YEAR]
+        reg["invention_grants"] = grants
+        reg["invention_grant_growth"] = (np.broadcast_to(self.grant_growth0, (R, N)) if first
+                                         else 100.0 * ((grants / self.grants_base) ** (1.0 / tau) - 1.0))
+        va = self.ht_va0 * np.exp(self.va_growth * tau) * (x[H] / self.h0) ** self.va_hte_elast
+        iva = self.iva_share * gdp
+        reg["high_tech_va_share"] = 100.0 * va / iva
+        for name in INDICATORS:
+            out[ix[name], :R] = reg[name]
+        for a, members in enumerate(self.aggregates):
+            k = R + a
+
+            def s(q):
+                return self.zsum(q, members)
+
+            for name in SUMMED:
+                out[ix[name], k] = s(reg[name])
+            s_gdp = s(gdp)
+            out[ix["rd_intensity"], k] = 100.0 * s(rd) / s_gdp
+            out[ix["gdp_real_growth"], k] = (100.0 * (s(self.gdp0 * np.exp(self.g_real)) / s_gdp - 1.0) if first
+                                             else 100.0 * (s_gdp / s(self.gdp_prev) * np.exp(-self.inflation) - 1.0))
+            if first:
+                out[ix["st_progress_contribution"], k] = self.contribution0
+            else:
+                s_y0 = s(self.y0)
+                zreal = np.log(s(y) / s_y0) - self.inflation * tau
+                factor = np.log(s(self.y0 * np.exp(self.g_factor * tau)) / s_y0)
+                out[ix["st_progress_contribution"], k] = \
+                    100.0 * (zreal - factor) / np.maximum(zreal, self.min_growth * tau)
+            out[ix["invention_patents_per_10k"], k] = 1e4 * s(patents) / s(n_prev)
+            out[ix["high_tech_va_share"], k] = 100.0 * s(va) / s(iva)
+            out[ix["invention_grant_growth"], k] = (
+                self.grant_growth0 if first else 100.0 * ((s(grants) / s(self.grants_base)) ** (1.0 / tau) - 1.0))
         return out
 
     # ---- one run over all draws ----
     def simulate(self, ids: list[str], draws: np.ndarray, uniforms: np.ndarray | None) -> np.ndarray:
-        """Trajectories [I, R + 1, years + 1, N] for calendar years start..end."""
+        """Trajectories [I, R + A, years + 1, N] for calendar years start..end."""
         N = draws.shape[1]
         S = self.end - self.start
         if uniforms is None:
@@ -670,16 +796,20 @@ class FourPlusOneReference:
         if uniforms.shape[:2] != (self.randoms_per_year, S):
             raise ValueError(f"/draws/yearly_uniforms has shape {uniforms.shape}; the model needs "
                              f"[{self.randoms_per_year}, {S}, N]")
-        x = self.init(ids, draws)
-        traj = np.empty((len(INDICATORS), self.R + 1, S + 1, N))
+        x, g = self.init(ids, draws)
+        self._n = N
+        traj = np.empty((len(INDICATORS), self.R + len(self.aggregates), S + 1, N))
         traj[:, :, 0] = self.observe(self.start, x)
         for yi, year in enumerate(range(self.start, self.end)):
-            self.year_start(year, x, uniforms[:, yi, :])
-            sol = solve_ivp(self.rhs, (year, year + 1), x.reshape(-1), method=self.method,
+            self.year_start(year, x, g, uniforms[:, yi, :])
+            y0 = np.concatenate([x.reshape(-1), g.reshape(-1)])
+            sol = solve_ivp(self.rhs, (year, year + 1), y0, method=self.method,
                             rtol=self.rtol, atol=self.atol, first_step=0.25)
             if not sol.success:
                 raise RuntimeError(f"solve_ivp failed in {year + 1}: {sol.message}")
-            x = sol.y[:, -1].reshape(x.shape).copy()
+            n_x = x.size
+            x = sol.y[:n_x, -1].reshape(x.shape).copy()
+            g = sol.y[n_x:, -1].reshape(g.shape).copy()
             traj[:, :, yi + 1] = self.observe(year + 1, x)
         return traj
 

@@ -94,21 +94,13 @@ void split_integer(double total, const FourPlusOne::RegionArray& share, std::siz
   }
 }
 
-double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
-
 // (1 - e^-g) / g: a flow growing at rate g, integrated over the year that ends at
 // its current value, as a multiple of that value.
 double year_integral_factor(double g) { return std::abs(g) > 1e-12 ? -std::expm1(-g) / g : 1.0; }
 
-// Grants over the start year per unit of grant rate and of start-year
-// applications, for an Erlang(n, k) chain in steady growth at rate g:
-// (k / (g + k))^n (1 - e^-g) / g (docs/model.md section 2).
-double steady_grants_per_application(double g, double k, std::size_t n) {
-  return std::pow(k / (g + k), double(n)) * year_integral_factor(g);
-}
-
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kPositive = std::numeric_limits<double>::min();  // as a lower bound: "strictly positive"
+constexpr double kBelowOne = 1.0 - 1e-12;                          // as an upper bound: "strictly below 1"
 
 using Par = FourPlusOne::Parameters;
 
@@ -140,64 +132,76 @@ static_assert(FourPlusOne::kMaxRegions != FourPlusOne::kPlatformTypes,
 // row here, and its use.
 constexpr ParameterRow kParameterTable[] = {
     // Economy.
-    {"gdp_2015", kPositive, kInf, &Par::gdp_2015},
+    {"gdp_start", kPositive, kInf, &Par::gdp_start},
     {"gdp_share", kPositive, kInf, &Par::gdp_share},
-    {"population_2015", kPositive, kInf, &Par::population_2015},
+    {"population_start", kPositive, kInf, &Par::population_start},
     {"population_share", kPositive, kInf, &Par::population_share},
     {"population_growth", -0.5, 0.5, &Par::population_growth},
     {"gdp_growth_real", -0.5, 0.5, &Par::gdp_growth_real},
     {"gdp_deflator_growth", -0.5, 0.5, &Par::gdp_deflator_growth},
     {"gdp_shock_sd", 0, 0.5, &Par::gdp_shock_sd},
     {"gdp_shock_correlation", 0, 1, &Par::gdp_shock_correlation},
-    {"st_contribution_2015", 0, 100, &Par::st_contribution_2015},
+    {"st_contribution_start", 0, 100, &Par::st_contribution_start},
     {"industrial_va_share", kPositive, 1, &Par::industrial_va_share},
     // R&D.
-    {"rd_intensity_2015", 0, 100, &Par::rd_intensity_2015},
+    {"rd_intensity_start", kPositive, 100, &Par::rd_intensity_start},
     {"rd_share", kPositive, kInf, &Par::rd_share},
     {"rd_business_weight", 0, kInf, &Par::rd_business_weight},
     {"rd_government_weight", 0, kInf, &Par::rd_government_weight},
     {"rd_other_weight", 0, kInf, &Par::rd_other_weight},
-    {"rd_growth_pre_2015", -0.5, 1, &Par::rd_growth_pre_2015},
+    {"public_funds_business_share", 0, 1, &Par::public_funds_business_share},
+    {"rd_growth_pre_start", -0.5, 1, &Par::rd_growth_pre_start},
     {"rd_depreciation", kPositive, 1, &Par::rd_depreciation},
     {"rd_output_elasticity", 0, 1, &Par::rd_output_elasticity},
     {"business_rd_adjustment", kPositive, 10, &Par::business_rd_adjustment},
+    {"business_rd_intensity_trend", -0.2, 0.3, &Par::business_rd_intensity_trend},
     {"user_cost_elasticity", 0, 5, &Par::user_cost_elasticity},
     {"subsidy_additionality", -1, 5, &Par::subsidy_additionality},
-    {"firm_base_elasticity", 0, 1, &Par::firm_base_elasticity},
-    {"hte_weight_in_firm_base", 0, kInf, &Par::hte_weight_in_firm_base},
-    {"hte_rd_share", 0, 1, &Par::hte_rd_share},
-    {"fiscal_st_rd_share", 0, 1, &Par::fiscal_st_rd_share},
+    {"low_tax_rd_share", 0, 1, &Par::low_tax_rd_share},
+    {"absorptive_capacity", kPositive, kInf, &Par::absorptive_capacity},
     {"spillover_absorption", 0, kInf, &Par::spillover_absorption},
-    {"execution_rate_mean", 0, 1, &Par::execution_rate_mean},
+    {"execution_rate_mean", 0, 2, &Par::execution_rate_mean},
     {"execution_rate_sd", 0, 1, &Par::execution_rate_sd},
+    {"set_yearly_amount_factor", 0, 10, &Par::set_yearly_amount_factor},
+    {"fiscal_st_start", kPositive, kInf, &Par::fiscal_st_start},
+    {"fiscal_st_share", kPositive, kInf, &Par::fiscal_st_share},
+    {"fiscal_st_growth_margin", -0.5, 0.5, &Par::fiscal_st_growth_margin},
+    {"fiscal_st_growth_sd", 0, 0.5, &Par::fiscal_st_growth_sd},
+    {"fiscal_st_push_uplift", 0, 0.5, &Par::fiscal_st_push_uplift},
+    {"rd_per_new_sme", 0, kInf, &Par::rd_per_new_sme},
+    {"rd_per_new_hte", 0, kInf, &Par::rd_per_new_hte},
+    {"new_firm_rd_rampup", kPositive, 10, &Par::new_firm_rd_rampup},
     // Enterprises.
-    {"mass_entrepreneurship_2015", 0, kInf, &Par::mass_entrepreneurship_2015},
+    {"mass_entrepreneurship_start", 0, kInf, &Par::mass_entrepreneurship_start},
     {"mass_entrepreneurship_share", kPositive, kInf, &Par::mass_entrepreneurship_share},
     {"entrepreneur_exit_rate", 0, 10, &Par::entrepreneur_exit_rate},
     {"entrepreneur_graduation_rate", 0, 10, &Par::entrepreneur_graduation_rate},
     {"entrepreneur_trend_growth", -1, 1, &Par::entrepreneur_trend_growth},
     {"entities_per_maker_space", 0, kInf, &Par::entities_per_maker_space},
     {"entities_per_incubator", 0, kInf, &Par::entities_per_incubator},
-    {"tech_smes_2015", kPositive, kInf, &Par::tech_smes_2015},
+    {"tech_smes_start", kPositive, kInf, &Par::tech_smes_start},
     {"tech_sme_share", kPositive, kInf, &Par::tech_sme_share},
     {"sme_exit_rate", 0, 10, &Par::sme_exit_rate},
     {"sme_trend_growth", -1, 1, &Par::sme_trend_growth},
     {"sme_programme_inflow", 0, kInf, &Par::sme_programme_inflow},
     {"sme_registration_uplift", 0, kInf, &Par::sme_registration_uplift},
-    {"high_tech_enterprises_2015", kPositive, kInf, &Par::high_tech_enterprises_2015},
+    {"sme_subsidy_share", 0, 1, &Par::sme_subsidy_share},
+    {"high_tech_enterprises_start", kPositive, kInf, &Par::high_tech_enterprises_start},
     {"hte_share", kPositive, kInf, &Par::hte_share},
     {"hte_certification_rate", 0, 10, &Par::hte_certification_rate},
-    {"hte_certification_rd_elasticity", 0, kInf, &Par::hte_certification_rd_elasticity},
+    {"sme_share_above_threshold", kPositive, kBelowOne, &Par::sme_share_above_threshold},
+    {"sme_rd_intensity_dispersion", kPositive, 5, &Par::sme_rd_intensity_dispersion},
     {"hte_programme_uplift", 0, kInf, &Par::hte_programme_uplift},
+    {"hte_reform_uplift", 0, kInf, &Par::hte_reform_uplift},
     {"hte_recertification_failure", 0, 1, &Par::hte_recertification_failure},
     {"hte_status_years", 1, kInf, &Par::hte_status_years},
     {"hte_exit_rate", 0, 10, &Par::hte_exit_rate},
     {"hte_trend_growth", -1, 1, &Par::hte_trend_growth},
-    {"little_giants_2015", 0, kInf, &Par::little_giants_2015},
+    {"little_giants_start", 0, kInf, &Par::little_giants_start},
     {"little_giant_max_share_of_smes", 0, 1, &Par::little_giant_max_share_of_smes},
     {"little_giant_exit_rate", 0, 1, &Par::little_giant_exit_rate},
     // Platforms and services (platform types in the order of FourPlusOne::kKeyLabs ...).
-    {"platforms_2015", 0, kInf, &Par::platforms_2015},
+    {"platforms_start", 0, kInf, &Par::platforms_start},
     {"platform_share", kPositive, kInf, &Par::platform_share},
     {"platform_trend_growth", -1, 1, &Par::platform_trend_growth},
     {"platform_closure_rate", 0, 1, &Par::platform_closure_rate},
@@ -212,40 +216,47 @@ constexpr ParameterRow kParameterTable[] = {
     {"platform_unit_cost_tech_innovation_centres", kPositive, kInf, &Par::platform_unit_cost, 3},
     {"platform_type_share_enterprise_tech_centres", 0, kInf, &Par::platform_type_share, 4},
     {"platform_unit_cost_enterprise_tech_centres", kPositive, kInf, &Par::platform_unit_cost, 4},
-    {"incubators_2015", 0, kInf, &Par::incubators_2015},
+    {"incubators_start", 0, kInf, &Par::incubators_start},
     {"incubator_share", kPositive, kInf, &Par::incubator_share},
     {"incubator_trend_growth", -1, 1, &Par::incubator_trend_growth},
     {"incubator_closure_rate", 0, 1, &Par::incubator_closure_rate},
     {"incubator_unit_cost", kPositive, kInf, &Par::incubator_unit_cost},
     {"maker_space_upgrade_rate", 0, 1, &Par::maker_space_upgrade_rate},
-    {"maker_spaces_2015", 0, kInf, &Par::maker_spaces_2015},
+    {"maker_spaces_start", 0, kInf, &Par::maker_spaces_start},
     {"maker_space_share", kPositive, kInf, &Par::maker_space_share},
     {"maker_space_trend_growth", -1, 1, &Par::maker_space_trend_growth},
     {"maker_space_closure_rate", 0, 1, &Par::maker_space_closure_rate},
     {"maker_space_unit_cost", kPositive, kInf, &Par::maker_space_unit_cost},
-    {"innovation_teams_2015", 0, kInf, &Par::innovation_teams_2015},
+    {"innovation_teams_start", 0, kInf, &Par::innovation_teams_start},
     {"team_share", kPositive, kInf, &Par::team_share},
     {"team_trend_growth", -1, 1, &Par::team_trend_growth},
     {"team_lifetime", 1, kInf, &Par::team_lifetime},
     {"team_unit_cost", kPositive, kInf, &Par::team_unit_cost},
-    {"intermediaries_2015", 0, kInf, &Par::intermediaries_2015},
+    {"intermediaries_start", 0, kInf, &Par::intermediaries_start},
     {"intermediary_share", kPositive, kInf, &Par::intermediary_share},
     {"intermediary_adjustment", 0, 10, &Par::intermediary_adjustment},
     {"intermediary_demand_elasticity", 0, 1, &Par::intermediary_demand_elasticity},
     {"intermediary_unit_cost", kPositive, kInf, &Par::intermediary_unit_cost},
     // Patents.
-    {"patents_per_10k_2015", 0, kInf, &Par::patents_per_10k_2015},
+    {"patents_per_10k_start", 0, kInf, &Par::patents_per_10k_start},
     {"patent_share", kPositive, kInf, &Par::patent_share},
-    {"invention_applications_2015", kPositive, kInf, &Par::invention_applications_2015},
-    {"invention_grants_2015", kPositive, kInf, &Par::invention_grants_2015},
-    {"patent_rd_elasticity", 0, 1, &Par::patent_rd_elasticity},
-    {"patent_examination_lag", 0.1, 20, &Par::patent_examination_lag},
-    {"patent_lapse_rate", 0, 1, &Par::patent_lapse_rate},
+    {"invention_applications_start", kPositive, kInf, &Par::invention_applications_start},
     {"application_trend_growth", -0.3, 1, &Par::application_trend_growth},
+    {"patent_rd_elasticity", 0, 1, &Par::patent_rd_elasticity},
+    {"patent_propensity_growth", 0, 1, &Par::patent_propensity_growth},
+    {"patent_examination_lag", 0.1, 20, &Par::patent_examination_lag},
+    {"patent_grant_rate", 0, 1, &Par::patent_grant_rate},
+    {"patent_young_years", kPositive, 50, &Par::patent_young_years},
+    {"patent_lapse_rate_young", 0, 1, &Par::patent_lapse_rate_young},
+    {"patent_lapse_rate_old", 0, 1, &Par::patent_lapse_rate_old},
     {"patent_subsidy_effect", 0, kInf, &Par::patent_subsidy_effect},
-    // High-tech value added.
-    {"high_tech_va_share_2015", 0, 100, &Par::high_tech_va_share_2015},
-    {"va_per_hte_growth", -0.5, 0.5, &Par::va_per_hte_growth},
+    {"patent_subsidy_max_share", 0, kInf, &Par::patent_subsidy_max_share},
+    {"subsidised_grant_rate_ratio", 0, 1, &Par::subsidised_grant_rate_ratio},
+    {"subsidised_lapse_multiplier", 0, 20, &Par::subsidised_lapse_multiplier},
+    // High-tech industry value added.
+    {"high_tech_va_share_start", 0, 100, &Par::high_tech_va_share_start},
+    {"high_tech_va_growth", -0.5, 0.5, &Par::high_tech_va_growth},
+    {"high_tech_va_hte_elasticity", 0, 2, &Par::high_tech_va_hte_elasticity},
 };
 
 // Platform types as they appear in parameter and lever names, in indicator order.
@@ -255,18 +266,19 @@ constexpr const char* kPlatformTypeNames[FourPlusOne::kPlatformTypes] = {
 
 }  // namespace
 
-// Regional shares of the zone totals, normalised (ŝ_r = s_r / Σ s).
+// Regional shares of the totals, normalised over the zone's regions (ŝ_r = s_r / Σ_{zone} s);
+// a region outside the zone keeps its share relative to that sum.
 struct FourPlusOne::Shares {
-  RegionArray gdp, population, rd, entrepreneurs, smes, hte, platforms, incubators, maker_spaces, teams,
-      intermediaries, patents;
+  RegionArray gdp, population, rd, fiscal_st, entrepreneurs, smes, hte, platforms, incubators, maker_spaces,
+      teams, intermediaries, patents;
 };
 
-double FourPlusOne::tax_price(double corporate_rate, double high_tech_rate, double high_tech_rd_share,
+double FourPlusOne::tax_price(double corporate_rate, double low_rate, double low_rate_rd_share,
                               double super_deduction_rate, double claimed_share) {
   auto rho = [&](double tau) {
     return (1.0 - tau * (1.0 + super_deduction_rate * claimed_share)) / (1.0 - tau);
   };
-  return high_tech_rd_share * rho(high_tech_rate) + (1.0 - high_tech_rd_share) * rho(corporate_rate);
+  return low_rate_rd_share * rho(low_rate) + (1.0 - low_rate_rd_share) * rho(corporate_rate);
 }
 
 double FourPlusOne::lever(const Path& p, int year, std::size_t r) const {
@@ -290,20 +302,28 @@ FourPlusOne::FourPlusOne(const Scenario& s)
   bind_indicators(b);
   bind_options(b);
   bind_parameters(b);
-  check_grant_rate(b);
+  check_patent_ageing(b);
   bind_matrices(b);
   bind_levers(b);
   check_lever_paths(b);
   b.finish();
 }
 
-void FourPlusOne::check_regions(ModelBinding& b) const {
+void FourPlusOne::check_regions(ModelBinding& b) {
   const Scenario& s = b.scenario();
   if (n_regions_ == 0) b.problem(s.where, "regions", "the 4+1 model needs at least one [[regions]] entry");
   if (n_regions_ > kMaxRegions)
     b.problem(s.where, "regions",
               "the 4+1 model supports at most " + std::to_string(kMaxRegions) + " regions, got " +
                   std::to_string(n_regions_) + " (raise FourPlusOne::kMaxRegions and rebuild)");
+  // Every region is in the zone; the zone is the one aggregate.
+  in_zone_.fill(false);
+  for (auto& m : member_) m.fill(false);
+  n_aggregates_ = 1;
+  for (std::size_t r = 0; r < std::min(n_regions_, kMaxRegions); ++r) {
+    in_zone_[r] = true;
+    member_[0][r] = true;
+  }
 }
 
 void FourPlusOne::bind_indicators(ModelBinding& b) {
@@ -327,6 +347,15 @@ void FourPlusOne::bind_indicators(ModelBinding& b) {
       {"little_giants", "count", true},
       {"maker_spaces", "count", true},
       {"invention_grant_growth", "% per year", false},
+      {"gdp", "yuan", true},
+      {"gdp_real_growth", "%", false},
+      {"population", "persons", true},
+      {"rd_expenditure", "yuan", true},
+      {"business_rd", "yuan", true},
+      {"fiscal_st_spending", "yuan", true},
+      {"invention_applications", "count", true},
+      {"invention_grants", "count", true},
+      {"valid_invention_patents", "count", true},
   };
   std::vector<std::string> ids;
   for (const auto& i : indicators_) ids.push_back(i.id);
@@ -389,30 +418,25 @@ void FourPlusOne::bind_parameters(ModelBinding& b) {
   }
 }
 
-// The grant rate is calibrated per draw (init): grant_rate = G15 / (A0 f(g_A, L)). f falls with
-// g_A, and with L when g_A >= 0 (rises when g_A < 0), so the largest rate any draw can get is at
-// the corner below; above 1 a draw would grant more than is applied for.
-void FourPlusOne::check_grant_rate(ModelBinding& b) const {
+// The start-year pipeline and patent stock are in steady growth at g_A: the examination stages
+// need g_A + n/L > 0 and the stock of old patents g_A + lambda_o > 0 in every draw (else the
+// steady state they are initialised from does not exist).
+void FourPlusOne::check_patent_ageing(ModelBinding& b) const {
   const Scenario& s = b.scenario();
-  const auto grants_i = s.parameter_index("invention_grants_2015");
-  const auto apps_i = s.parameter_index("invention_applications_2015");
   const auto growth_i = s.parameter_index("application_trend_growth");
   const auto lag_i = s.parameter_index("patent_examination_lag");
-  if (!grants_i || !apps_i || !growth_i || !lag_i) return;  // missing: reported by the binding
-  const auto& grants = s.parameters[*grants_i].dist;
-  const double a_lo = s.parameters[*apps_i].dist.lower();
-  const double g_hi = s.parameters[*growth_i].dist.upper();
-  const auto& lag = s.parameters[*lag_i].dist;
-  const double lag_worst = g_hi >= 0 ? lag.upper() : lag.lower();
-  const double f = steady_grants_per_application(g_hi, double(n_stages_) / lag_worst, n_stages_);
-  const double rate_max = grants.upper() / (a_lo * f);
-  if (!(f > 0 && rate_max <= 1.0))
-    b.problem(s.parameters[*grants_i].where, "parameters.invention_grants_2015",
-              "with " + grants.describe() + " the calibrated patent grant rate reaches " +
-                  std::to_string(rate_max) +
-                  " (> 1: more grants than applications) at invention_applications_2015 = " +
-                  std::to_string(a_lo) + ", application_trend_growth = " + std::to_string(g_hi) +
-                  ", patent_examination_lag = " + std::to_string(lag_worst));
+  const auto lapse_i = s.parameter_index("patent_lapse_rate_old");
+  if (!growth_i || !lag_i || !lapse_i) return;  // missing: reported by the binding
+  const auto& growth = s.parameters[*growth_i];
+  const double g_lo = growth.dist.lower();
+  const double k_lo = double(n_stages_) / s.parameters[*lag_i].dist.upper();
+  const double lapse_lo = s.parameters[*lapse_i].dist.lower();
+  if (!(g_lo + k_lo > 0) || !(g_lo + lapse_lo > 0))
+    b.problem(growth.where, "parameters.application_trend_growth",
+              "with " + growth.dist.describe() + " some draw has no steady pre-start pipeline: need " +
+                  "application_trend_growth + patent_exam_stages / patent_examination_lag > 0 (at least " +
+                  std::to_string(g_lo + k_lo) + ") and application_trend_growth + patent_lapse_rate_old > 0 " +
+                  "(at least " + std::to_string(g_lo + lapse_lo) + ")");
 }
 
 // The spillover matrix W. K_eff,r = K_r + absorption_r sum_{s != r} W_rs K_s: own capital enters
@@ -451,8 +475,9 @@ void FourPlusOne::bind_levers(ModelBinding& b) {
   };
   static constexpr LeverRow kLeverTable[] = {
       {"fiscal_rd_zone", "yuan", Shape::zone, &Levers::fiscal_rd_zone},
+      {"fiscal_rd_zone_set_yearly", "switch", Shape::zone, &Levers::fiscal_rd_zone_set_yearly},
       {"fiscal_rd_allocation", "share", Shape::region, &Levers::fiscal_rd_allocation},
-      {"own_fiscal_st", "yuan", Shape::region, &Levers::own_fiscal_st},
+      {"fiscal_st_push", "switch", Shape::region, &Levers::fiscal_st_push},
       {"corporate_tax_rate", "share", Shape::zone, &Levers::corporate_tax_rate},
       {"high_tech_tax_rate", "share", Shape::zone, &Levers::high_tech_tax_rate},
       {"super_deduction_rate", "1", Shape::zone, &Levers::super_deduction_rate},
@@ -460,6 +485,9 @@ void FourPlusOne::bind_levers(ModelBinding& b) {
       {"tech_sme_registration", "switch", Shape::zone, &Levers::tech_sme_registration},
       {"sme_doubling_programme", "switch", Shape::zone, &Levers::sme_doubling_programme},
       {"hte_cultivation_programme", "switch", Shape::zone, &Levers::hte_cultivation_programme},
+      {"hte_rd_threshold", "share", Shape::zone, &Levers::hte_rd_threshold},
+      {"hte_certification_reform", "switch", Shape::zone, &Levers::hte_certification_reform},
+      {"patent_promotion", "switch", Shape::zone, &Levers::patent_promotion},
       {"little_giants_selected_per_year", "count", Shape::zone, &Levers::little_giants_selected_per_year},
       {"fund_use_enterprise_rd", "share", Shape::zone, &Levers::fund_use_enterprise_rd},
       {"fund_use_platforms", "share", Shape::zone, &Levers::fund_use_platforms},
@@ -543,20 +571,30 @@ void FourPlusOne::check_lever_paths(ModelBinding& b) const {
                   "tax rates must be below 1 (the tax price divides by 1 - rate)");
         break;
       }
+  if (complete(l.hte_rd_threshold))
+    for (double v : l.hte_rd_threshold.v)
+      if (!(v > 0)) {
+        const Lever* lv = s.lever("hte_rd_threshold");
+        b.problem(lv ? lv->where : s.where, "levers.hte_rd_threshold",
+                  "the certification threshold must be a positive share of sales (its logarithm is taken), got " +
+                      fmt::format("{}", v));
+        break;
+      }
 }
 
 // ---- init: the state at the end of the start year, per draw ----
 
 void FourPlusOne::init(Workspace& ws, std::span<const double> theta, State& x) const {
-  x.assign(kNumVars * n_regions_, 0.0);
+  x.assign(kNumVars * n_regions_ + kNumGlobals, 0.0);
   ws = Workspace{};
   ws.year = start_;
   copy_parameters(ws.par, theta);
   const Shares shares = normalised_shares(ws.par);
   init_small_counts(ws, shares);
   init_regions(ws, shares, x);
-  calibrate_grants(ws, x);
-  init_spillovers(ws, shares, x);
+  init_spillovers(ws);
+  init_patents(ws, shares, x);
+  for (std::size_t g = 0; g < kNumGlobals; ++g) x[global(g)] = 1.0;
 }
 
 void FourPlusOne::copy_parameters(Parameters& par, std::span<const double> theta) const {
@@ -576,7 +614,8 @@ FourPlusOne::Shares FourPlusOne::normalised_shares(const Parameters& p) const {
   auto normalise = [&](const RegionArray& drawn) {
     RegionArray s{};
     double sum = 0;
-    for (std::size_t r = 0; r < n_regions_; ++r) sum += drawn[r];
+    for (std::size_t r = 0; r < n_regions_; ++r)
+      if (in_zone_[r]) sum += drawn[r];
     for (std::size_t r = 0; r < n_regions_; ++r) s[r] = drawn[r] / sum;
     return s;
   };
@@ -584,6 +623,7 @@ FourPlusOne::Shares FourPlusOne::normalised_shares(const Parameters& p) const {
   s.gdp = normalise(p.gdp_share);
   s.population = normalise(p.population_share);
   s.rd = normalise(p.rd_share);
+  s.fiscal_st = normalise(p.fiscal_st_share);
   s.entrepreneurs = normalise(p.mass_entrepreneurship_share);
   s.smes = normalise(p.tech_sme_share);
   s.hte = normalise(p.hte_share);
@@ -598,83 +638,102 @@ FourPlusOne::Shares FourPlusOne::normalised_shares(const Parameters& p) const {
 
 // The small-count stocks at the start: zone counts split into integers
 // (platforms over types, then over regions; little giants by the SME share).
+// The zone's regions share the zone total exactly (largest remainder); a
+// region outside the zone gets its own total rounded.
 void FourPlusOne::init_small_counts(Workspace& ws, const Shares& shares) const {
   const Parameters& p = ws.par;
   const std::size_t R = n_regions_;
+  auto split = [&](double total, const RegionArray& share, RegionArray& out) {
+    RegionArray zone_share{};
+    for (std::size_t r = 0; r < R; ++r) zone_share[r] = in_zone_[r] ? share[r] : 0.0;
+    split_integer(total, zone_share, R, out);
+    for (std::size_t r = 0; r < R; ++r)
+      if (!in_zone_[r]) out[r] = std::max(0.0, std::floor(total * share[r] + 0.5));
+  };
   RegionArray type_share{};
   double type_sum = 0;
   for (std::size_t k = 0; k < kPlatformTypes; ++k) type_sum += p.platform_type_share[k];
   for (std::size_t k = 0; k < kPlatformTypes; ++k) type_share[k] = p.platform_type_share[k] / type_sum;
-  RegionArray by_type{};  // platforms_2015 split over types (integers)
-  split_integer(p.platforms_2015, type_share, kPlatformTypes, by_type);
-  for (std::size_t k = 0; k < kPlatformTypes; ++k)
-    split_integer(by_type[k], shares.platforms, R, ws.platform0[k]);
-  split_integer(p.incubators_2015, shares.incubators, R, ws.incubators);
-  split_integer(p.maker_spaces_2015, shares.maker_spaces, R, ws.maker_spaces);
-  split_integer(p.innovation_teams_2015, shares.teams, R, ws.teams);
-  split_integer(p.little_giants_2015, shares.smes, R, ws.little_giants);
+  RegionArray by_type{};  // platforms_start split over types (integers)
+  split_integer(p.platforms_start, type_share, kPlatformTypes, by_type);
+  for (std::size_t k = 0; k < kPlatformTypes; ++k) split(by_type[k], shares.platforms, ws.platform0[k]);
+  split(p.incubators_start, shares.incubators, ws.incubators);
+  split(p.maker_spaces_start, shares.maker_spaces, ws.maker_spaces);
+  split(p.innovation_teams_start, shares.teams, ws.teams);
+  split(p.little_giants_start, shares.smes, ws.little_giants);
   ws.platforms = ws.platform0;
 }
 
 // Each region's continuous state, its constants and the base rates that
-// continue its pre-2015 trends (docs/model.md sections 2 and 4).
+// continue its pre-start trends (docs/model.md sections 2 and 4). Flows of the
+// start year are annual totals; the state holds year-end rates, so a flow
+// that grew at rate g through the start year starts at total / φ(g).
 void FourPlusOne::init_regions(Workspace& ws, const Shares& shares, State& x) const {
   const Parameters& p = ws.par;
   const Levers& l = levers_;
   ws.recert_rate = p.hte_recertification_failure / p.hte_status_years;
   ws.team_dissolve_rate = 1.0 / p.team_lifetime;
-  ws.stage_rate = double(n_stages_) / p.patent_examination_lag;
-  const double s0 = p.st_contribution_2015 / 100.0;
+  const double s0 = p.st_contribution_start / 100.0;
 
-  // Levers in force in the start year (the 2015 levels the base rates embody).
+  // Levers in force in the start year (the levels the base rates embody).
   const double sw_reg0 = lever(l.tech_sme_registration, start_);
-  const double sw_hte0 = lever(l.hte_cultivation_programme, start_);
   ws.tax_price0 =
-      tax_price(lever(l.corporate_tax_rate, start_), lever(l.high_tech_tax_rate, start_), p.hte_rd_share,
+      tax_price(lever(l.corporate_tax_rate, start_), lever(l.high_tech_tax_rate, start_), p.low_tax_rd_share,
                 lever(l.super_deduction_rate, start_), lever(l.super_deduction_claimed_share, start_));
   const double gamma_e0 = p.entrepreneur_graduation_rate * (1.0 + p.sme_registration_uplift * sw_reg0);
-  const double cert0 = p.hte_certification_rate * (1.0 + p.hte_programme_uplift * sw_hte0);
+  const double cert0 = p.hte_certification_rate *
+                       (1.0 + p.hte_programme_uplift * lever(l.hte_cultivation_programme, start_)) *
+                       (1.0 + p.hte_reform_uplift * lever(l.hte_certification_reform, start_));
+  ws.z0 = normal_quantile(p.sme_share_above_threshold);
+  ws.inv_eligible0 = 1.0 / p.sme_share_above_threshold;
 
-  // R&D split by performer/funder (normalised weights).
+  // R&D split by source of funds (normalised weights).
   const double wsum = p.rd_business_weight + p.rd_government_weight + p.rd_other_weight;
   const double wb = p.rd_business_weight / wsum, wg = p.rd_government_weight / wsum,
                wo = p.rd_other_weight / wsum;
 
-  const double gdp0 = p.gdp_2015;
-  const double rd0 = p.rd_intensity_2015 / 100.0 * gdp0;
-  const double pop0 = p.population_2015;
-  const double g_app = p.application_trend_growth;
-  const double k_stage = ws.stage_rate;
+  double sum_gdp = 0;
+  for (std::size_t r = 0; r < n_regions_; ++r)
+    if (in_zone_[r]) sum_gdp += p.gdp_start * shares.gdp[r];
+  const double rd0 = p.rd_intensity_start / 100.0 * sum_gdp;
   for (std::size_t r = 0; r < n_regions_; ++r) {
-    const double y0 = gdp0 * shares.gdp[r];
+    const double g_nom = p.gdp_growth_real[r] + p.gdp_deflator_growth;
+    const double gdp0 = p.gdp_start * shares.gdp[r];
+    const double y0 = gdp0 / year_integral_factor(g_nom);
+    ws.gdp0[r] = gdp0;
+    ws.gdp_prev[r] = gdp0;
     ws.y0[r] = y0;
     ws.inv_y0[r] = 1.0 / y0;
     ws.ln_y0[r] = std::log(y0);
-    ws.n0[r] = pop0 * shares.population[r];
+    ws.n0[r] = p.population_start * shares.population[r];
     ws.factor_growth[r] = (1.0 - s0) * p.gdp_growth_real[r];
-    // R&D.
+    // R&D: funds by source; government funds follow fiscal S&T spending.
     const double rd_r = rd0 * shares.rd[r];
-    const double b0 = wb * rd_r;
+    ws.rd0[r] = rd_r;
     ws.gov_rd0[r] = wg * rd_r;
-    ws.other_rd_per_gdp[r] = wo * rd_r / y0;
-    // Target scaled so that B grows with nominal GDP at t0 (partial adjustment lags a growing
-    // target by g/kappa).
-    ws.b0[r] = b0 * (1.0 + (p.gdp_growth_real[r] + p.gdp_deflator_growth) / p.business_rd_adjustment);
-    ws.y0_over_b0[r] = b0 > 0 ? y0 / b0 : 0.0;
+    ws.gov_rd[r] = ws.gov_rd0[r];
+    ws.fiscal_st0[r] = p.fiscal_st_start * shares.fiscal_st[r];
+    ws.fiscal_st[r] = ws.fiscal_st0[r];
+    ws.other_rd_per_gdp[r] = wo * rd_r / gdp0;
+    // Incumbents' R&D grows with nominal GDP and the intensity trend at t0; its target is
+    // scaled so that partial adjustment (which lags a target growing at g by g/kappa) does so.
+    const double g_b = g_nom + p.business_rd_intensity_trend;
+    const double b0 = wb * rd_r / year_integral_factor(g_b);
+    ws.b_inc0[r] = b0 * (1.0 + g_b / p.business_rd_adjustment);
     x[at(kGdp, r)] = y0;
-    x[at(kBusinessRd, r)] = b0;
-    x[at(kRdCapital, r)] = rd_r / (p.rd_depreciation + p.rd_growth_pre_2015);
+    x[at(kIncumbentRd, r)] = b0;
+    x[at(kRdCapital, r)] = rd_r / (p.rd_depreciation + p.rd_growth_pre_start);
     // Enterprises.
-    const double e0 = p.mass_entrepreneurship_2015 * shares.entrepreneurs[r];
-    const double m0 = p.tech_smes_2015 * shares.smes[r];
-    const double h0 = p.high_tech_enterprises_2015 * shares.hte[r];
+    const double e0 = p.mass_entrepreneurship_start * shares.entrepreneurs[r];
+    const double m0 = p.tech_smes_start * shares.smes[r];
+    const double h0 = p.high_tech_enterprises_start * shares.hte[r];
     x[at(kEntrepreneurs, r)] = e0;
     x[at(kSmes, r)] = m0;
     x[at(kHighTech, r)] = h0;
+    ws.m0[r] = m0;
     ws.h0[r] = h0;
+    ws.inv_firms0[r] = 1.0 / (m0 + h0);
     ws.sme_share[r] = shares.smes[r];
-    const double z0 = m0 + p.hte_weight_in_firm_base * h0;
-    ws.inv_z0[r] = 1.0 / z0;
     ws.e_base[r] = std::max(0.0, (p.entrepreneur_exit_rate + gamma_e0 + p.entrepreneur_trend_growth) * e0 -
                                      p.entities_per_maker_space * ws.maker_spaces[r] -
                                      p.entities_per_incubator * ws.incubators[r]);
@@ -682,7 +741,7 @@ void FourPlusOne::init_regions(Workspace& ws, const Shares& shares, State& x) co
         0.0, (p.sme_exit_rate + cert0 + p.sme_trend_growth) * m0 - gamma_e0 * e0 - ws.recert_rate * h0);
     ws.h_base[r] = std::max(0.0, (p.hte_exit_rate + ws.recert_rate + p.hte_trend_growth) * h0 - cert0 * m0);
     // Services and small counts.
-    ws.i0[r] = p.intermediaries_2015 * shares.intermediaries[r];
+    ws.i0[r] = p.intermediaries_start * shares.intermediaries[r];
     x[at(kIntermediaries, r)] = ws.i0[r];
     for (std::size_t k = 0; k < kPlatformTypes; ++k)
       ws.platform_base[k][r] =
@@ -694,42 +753,13 @@ void FourPlusOne::init_regions(Workspace& ws, const Shares& shares, State& x) co
         std::max(0.0, (p.maker_space_trend_growth + p.maker_space_closure_rate + p.maker_space_upgrade_rate) *
                           ws.maker_spaces[r]);
     ws.team_base[r] = std::max(0.0, (p.team_trend_growth + ws.team_dissolve_rate) * ws.teams[r]);
-    // Patents: valid stock from the per-10k figure, pipeline in steady growth.
-    x[at(kValidPatents, r)] = p.patents_per_10k_2015 * pop0 / 1e4 * shares.patents[r];
-    const double a0 = p.invention_applications_2015 * shares.patents[r];
-    double stage = a0 / (g_app + k_stage);
-    for (std::size_t j = 0; j < n_stages_; ++j) {
-      x[at(kExamStage0 + j, r)] = stage;
-      stage *= k_stage / (g_app + k_stage);
-    }
+    // High-tech industry value added (the NBS high-tech manufacturing classification).
+    ws.ht_va0[r] = p.high_tech_va_share_start / 100.0 * p.industrial_va_share[r] * gdp0;
   }
 }
 
-// Grant rate calibrated so that the zone's grants over the start year (last stage outflow,
-// growing at g_A through the year) equal invention_grants_2015; regions then get G15 times their
-// patent share. Also the start-year values that need zone sums.
-void FourPlusOne::calibrate_grants(Workspace& ws, const State& x) const {
-  const Parameters& p = ws.par;
-  const double g_app = p.application_trend_growth;
-  const double k_stage = ws.stage_rate;
-  const std::size_t last = kExamStage0 + n_stages_ - 1;
-  double sum_last_flow = 0, sum_iva0 = 0, sum_h0 = 0;
-  for (std::size_t r = 0; r < n_regions_; ++r) {
-    sum_last_flow += k_stage * x[at(last, r)];
-    sum_iva0 += p.industrial_va_share[r] * ws.y0[r];
-    sum_h0 += ws.h0[r];
-  }
-  const double year_factor = year_integral_factor(g_app);
-  ws.grant_rate = p.invention_grants_2015 / (sum_last_flow * year_factor);
-  for (std::size_t r = 0; r < n_regions_; ++r)
-    ws.grants_base[r] = ws.grant_rate * k_stage * x[at(last, r)] * year_factor;
-  ws.grant_growth0 = 100.0 * std::expm1(g_app);
-  ws.va_per_hte = p.high_tech_va_share_2015 / 100.0 * sum_iva0 / sum_h0;
-}
-
-// Spillovers: spill = diag(absorption) W, so K_eff = K + spill K; and the
-// patent production scale a_r = A0_r / Keff0_r^beta.
-void FourPlusOne::init_spillovers(Workspace& ws, const Shares& shares, const State& x) const {
+// Spillovers: spill = diag(absorption) W, so K_eff = K + spill K.
+void FourPlusOne::init_spillovers(Workspace& ws) const {
   const Parameters& p = ws.par;
   const std::size_t R = n_regions_;
   ws.spill.resize(static_cast<Eigen::Index>(R), static_cast<Eigen::Index>(R));
@@ -737,11 +767,42 @@ void FourPlusOne::init_spillovers(Workspace& ws, const Shares& shares, const Sta
     for (std::size_t c = 0; c < R; ++c)
       ws.spill(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) =
           p.spillover_absorption[r] * w_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c));
+}
+
+// The patent pipeline at the start, in steady growth at g_A: applications of the start year,
+// the examination stages they fill, the grants they imply and the valid stock by age
+// (docs/model.md section 2). The production scale a_r = A_r(start) / K_eff,r(start)^beta.
+void FourPlusOne::init_patents(Workspace& ws, const Shares& shares, State& x) const {
+  const Parameters& p = ws.par;
+  const std::size_t R = n_regions_;
+  const double g = p.application_trend_growth;
+  const double k = double(n_stages_) / p.patent_examination_lag;
+  ws.stage_rate = k;
+  ws.ageing_rate = 1.0 / p.patent_young_years;
+  ws.grant_growth0 = 100.0 * std::expm1(g);
+  const double phi = year_integral_factor(g);
+  // The per-10k statistic divides by the previous year-end population.
+  double zone_pop = 0;
+  for (std::size_t r = 0; r < R; ++r)
+    if (in_zone_[r]) zone_pop += ws.n0[r];
+  const double pop_prev = zone_pop * std::exp(-p.population_growth);
+  const double young_share = 1.0 / (1.0 + ws.ageing_rate / (g + p.patent_lapse_rate_old));
   const RegionVector sk = ws.spill.lazyProduct(region_var(x, kRdCapital, R));
   for (std::size_t r = 0; r < R; ++r) {
+    const double a_year = p.invention_applications_start * shares.patents[r];
+    const double a_rate = a_year / phi;
+    ws.applications0[r] = a_year;
+    double stage = a_rate / (g + k);
+    for (std::size_t j = 0; j < n_stages_; ++j) {
+      x[at(kExamStage0 + j, r)] = stage;
+      stage *= k / (g + k);
+    }
+    ws.grants_base[r] = p.patent_grant_rate * k * x[at(kExamStage0 + n_stages_ - 1, r)] * phi;
+    const double v = p.patents_per_10k_start * pop_prev / 1e4 * shares.patents[r];
+    x[at(kYoungPatents, r)] = v * young_share;
+    x[at(kOldPatents, r)] = v - x[at(kYoungPatents, r)];
     const double keff = x[at(kRdCapital, r)] + sk[static_cast<Eigen::Index>(r)];
-    const double a0 = p.invention_applications_2015 * shares.patents[r];
-    ws.patent_scale[r] = a0 / std::pow(keff, p.patent_rd_elasticity);
+    ws.patent_scale[r] = a_rate / std::pow(keff, p.patent_rd_elasticity);
   }
 }
 
@@ -754,58 +815,82 @@ void FourPlusOne::year_start(Workspace& ws, int year, State& x, std::span<const 
   const int cy = year + 1;  // the interval [year, year+1] is calendar year year+1
   ws.year = year;
 
-  // Yearly shocks: GDP growth (one common factor), execution of money levers.
-  double e_fund = clamp01(p.execution_rate_mean), e_own = e_fund;
+  // Yearly shocks: GDP growth (one common factor), execution of the zone fund, fiscal S&T growth.
+  double e_fund = std::max(0.0, p.execution_rate_mean), z_fiscal = 0.0;
   RegionArray xi{};
   if (shocks_) {
     const double zc = normal_quantile(u[kCommonShock]);
     const double a = std::sqrt(p.gdp_shock_correlation), c = std::sqrt(1.0 - p.gdp_shock_correlation);
     for (std::size_t r = 0; r < R; ++r)
       xi[r] = p.gdp_shock_sd * (a * zc + c * normal_quantile(u[regional_shock(r)]));
-    e_fund = clamp01(p.execution_rate_mean + p.execution_rate_sd * normal_quantile(u[fund_execution(R)]));
-    e_own =
-        clamp01(p.execution_rate_mean + p.execution_rate_sd * normal_quantile(u[own_budget_execution(R)]));
+    e_fund = std::max(0.0, p.execution_rate_mean + p.execution_rate_sd * normal_quantile(u[fund_execution(R)]));
+    z_fiscal = normal_quantile(u[fiscal_st_shock(R)]);
   }
 
-  // Money above the start-year level, after slippage.
-  const double fund = (lever(l.fiscal_rd_zone, cy) - lever(l.fiscal_rd_zone, start_)) * e_fund;
+  // The zone fund above its start-year level: amounts the plan leaves to be set yearly are
+  // the path times the draw's factor; then execution.
+  const double set_yearly = lever(l.fiscal_rd_zone_set_yearly, cy);
+  const double fund_path = lever(l.fiscal_rd_zone, cy) * (1.0 + (p.set_yearly_amount_factor - 1.0) * set_yearly);
+  const double fund = (fund_path - lever(l.fiscal_rd_zone, start_)) * e_fund;
   const double use_ent = lever(l.fund_use_enterprise_rd, cy), use_plat = lever(l.fund_use_platforms, cy);
   const double use_inc = lever(l.fund_use_incubators, cy), use_mk = lever(l.fund_use_maker_spaces, cy);
   const double use_team = lever(l.fund_use_teams, cy), use_pat = lever(l.fund_use_patents, cy);
   const double use_int = lever(l.fund_use_intermediaries, cy), use_pub = lever(l.fund_use_public_rd, cy);
+  const double rd_uses = use_ent + use_plat + use_team + use_pub;
 
   // Tax price and the business R&D target.
-  ws.tax_price = tax_price(lever(l.corporate_tax_rate, cy), lever(l.high_tech_tax_rate, cy), p.hte_rd_share,
+  ws.tax_price = tax_price(lever(l.corporate_tax_rate, cy), lever(l.high_tech_tax_rate, cy), p.low_tax_rd_share,
                            lever(l.super_deduction_rate, cy), lever(l.super_deduction_claimed_share, cy));
   const double price_factor = std::pow(ws.tax_price / ws.tax_price0, -p.user_cost_elasticity);
 
   const double sw_reg = lever(l.tech_sme_registration, cy), sw_sme = lever(l.sme_doubling_programme, cy);
-  const double sw_hte = lever(l.hte_cultivation_programme, cy);
   ws.gamma_e_year = p.entrepreneur_graduation_rate * (1.0 + p.sme_registration_uplift * sw_reg);
-  ws.cert_rate = p.hte_certification_rate * (1.0 + p.hte_programme_uplift * sw_hte);
+  // Certification: the start-year rate, scaled by the programmes and by the share of tech SMEs
+  // whose R&D reaches the threshold (docs/model.md section 3).
+  const double cert_c = p.hte_certification_rate *
+                        (1.0 + p.hte_programme_uplift * lever(l.hte_cultivation_programme, cy)) *
+                        (1.0 + p.hte_reform_uplift * lever(l.hte_certification_reform, cy)) * ws.inv_eligible0;
+  const double intensity_trend = x[global(kIntensityTrend)];
+  const double z_common = ws.z0 + (std::log(price_factor * intensity_trend) -
+                                   std::log(lever(l.hte_rd_threshold, cy) / lever(l.hte_rd_threshold, start_))) /
+                                      p.sme_rd_intensity_dispersion;
+  ws.propensity_growth = p.patent_propensity_growth * lever(l.patent_promotion, cy);
+  const double propensity = x[global(kPropensity)];
 
-  double sum_m = 0;
-  for (std::size_t r = 0; r < R; ++r) sum_m += x[at(kSmes, r)];
   const RegionVector sk = ws.spill.lazyProduct(region_var(x, kRdCapital, R));
-  const double lg_select = lever(l.little_giants_selected_per_year, cy);
 
   for (std::size_t r = 0; r < R; ++r) {
     const double pot = fund * lever(l.fiscal_rd_allocation, cy, r);
-    const double subsidy = pot * use_ent, plat_money = pot * use_plat;
-    const double own = (lever(l.own_fiscal_st, cy, r) - lever(l.own_fiscal_st, start_, r)) * e_own;
+    // Absorptive capacity: the behavioural response to the region's money has diminishing
+    // returns in the money relative to the region's start-year R&D.
+    const double d = 1.0 / (1.0 + std::max(0.0, pot) / (p.absorptive_capacity * ws.rd0[r]));
+    const double subsidy = pot * use_ent, plat_money = pot * use_plat * d;
+    ws.pot[r] = pot;
+    ws.subsidy[r] = subsidy;
     ws.growth[r] = p.gdp_growth_real[r] + p.gdp_deflator_growth + xi[r];
-    ws.gov_rd[r] = std::max(0.0, ws.gov_rd0[r] + p.fiscal_st_rd_share * own + subsidy + plat_money +
-                                     pot * use_team + pot * use_pub);
-    ws.bstar_coef[r] = ws.b0[r] * ws.inv_y0[r] * price_factor;
-    ws.mu_subsidy[r] = p.subsidy_additionality * subsidy;
+    // Fiscal S&T spending on the statutory rule: nominal growth plus a margin, a yearly shock,
+    // and the region's own push when on.
+    ws.fiscal_st[r] *= std::exp(ws.growth[r] + p.fiscal_st_growth_margin + p.fiscal_st_growth_sd * z_fiscal +
+                                p.fiscal_st_push_uplift * lever(l.fiscal_st_push, cy, r));
+    ws.gov_rd[r] = std::max(0.0, ws.gov_rd0[r] * ws.fiscal_st[r] / ws.fiscal_st0[r] + pot * rd_uses);
+    ws.bstar_coef[r] = ws.b_inc0[r] * ws.inv_y0[r] * price_factor;
+    ws.mu_subsidy[r] = p.subsidy_additionality * subsidy * d;
     ws.m_inflow[r] = ws.m_base[r] * (1.0 + p.sme_registration_uplift * sw_reg) +
                      p.sme_programme_inflow * ws.sme_share[r] * sw_sme;
-    ws.inter_funded[r] = std::max(0.0, pot * use_int) / p.intermediary_unit_cost;
-    ws.app_subsidy[r] = p.patent_subsidy_effect * std::max(0.0, pot * use_pat);
+    ws.inter_funded[r] = std::max(0.0, pot * use_int * d) / p.intermediary_unit_cost;
+    // Subsidised R&D counts toward the certification threshold.
+    const double m = x[at(kSmes, r)];
+    const double sme_rd = p.rd_per_new_sme * m;
+    const double lift = sme_rd > 0 ? std::max(0.0, p.sme_subsidy_share * subsidy) / sme_rd : 0.0;
+    ws.cert_rate[r] = cert_c * normal_cdf(z_common + std::log1p(lift) / p.sme_rd_intensity_dispersion);
+    // Patents: the base rate at the year start, and the saturating subsidy response.
     const double keff = x[at(kRdCapital, r)] + sk[static_cast<Eigen::Index>(r)];
     ws.keff_year[r] = keff;
     ws.inv_keff_year[r] = 1.0 / keff;
     ws.app_scale[r] = ws.patent_scale[r] * std::pow(keff, p.patent_rd_elasticity);
+    const double ceiling = p.patent_subsidy_max_share * ws.app_scale[r] * propensity;
+    const double pat_money = std::max(0.0, pot * use_pat);
+    ws.app_subsidy[r] = ceiling > 0 ? -ceiling * std::expm1(-p.patent_subsidy_effect * pat_money / ceiling) : 0.0;
 
     // Integer events for the small-count stocks (expected flows when off), in
     // the order of docs/model.md section 6.
@@ -818,9 +903,8 @@ void FourPlusOne::year_start(Workspace& ws, int year, State& x, std::span<const 
     };
     const double h_gain = std::max(0.0, x[at(kHighTech, r)] - ws.h0[r]);
     for (std::size_t kt = 0; kt < kPlatformTypes; ++kt) {
-      double mean =
-          ws.platform_base[kt][r] +
-          std::max(0.0, plat_money * lever(l.platform_funding_share[kt], cy)) / p.platform_unit_cost[kt];
+      double mean = ws.platform_base[kt][r] +
+                    std::max(0.0, plat_money * lever(l.platform_funding_share[kt], cy)) / p.platform_unit_cost[kt];
       if (kt == kEnterpriseTechCentres - kKeyLabs) mean += p.enterprise_centres_per_new_hte * h_gain;
       double& n = ws.platforms[kt][r];
       const double closed = losses(n, p.platform_closure_rate, ur[kPlatformClosures + 2 * kt]);
@@ -830,33 +914,57 @@ void FourPlusOne::year_start(Workspace& ws, int year, State& x, std::span<const 
     const double inc_closed = losses(ws.incubators[r], p.incubator_closure_rate, ur[kIncubatorClosures]);
     const double mk_closed =
         losses(ws.maker_spaces[r] - up, p.maker_space_closure_rate, ur[kMakerSpaceClosures]);
-    ws.incubators[r] += births(ws.incubator_base[r] + std::max(0.0, pot * use_inc) / p.incubator_unit_cost,
-                               ur[kIncubatorEntries]) -
-                        inc_closed + up;
+    ws.incubators[r] +=
+        births(ws.incubator_base[r] + std::max(0.0, pot * use_inc * d) / p.incubator_unit_cost,
+               ur[kIncubatorEntries]) -
+        inc_closed + up;
     ws.maker_spaces[r] +=
-        births(ws.maker_space_base[r] + std::max(0.0, pot * use_mk) / p.maker_space_unit_cost,
+        births(ws.maker_space_base[r] + std::max(0.0, pot * use_mk * d) / p.maker_space_unit_cost,
                ur[kMakerSpaceEntries]) -
         mk_closed - up;
     const double dissolved = losses(ws.teams[r], ws.team_dissolve_rate, ur[kTeamDissolutions]);
-    ws.teams[r] +=
-        births(ws.team_base[r] + std::max(0.0, pot * use_team) / p.team_unit_cost, ur[kTeamEntries]) -
-        dissolved;
-    double& lg = ws.little_giants[r];
-    lg -= losses(lg, p.little_giant_exit_rate, ur[kLittleGiantExits]);
-    const double m = x[at(kSmes, r)];
-    const double room = p.little_giant_max_share_of_smes * m - lg;
-    const double want = sum_m > 0 ? lg_select * m / sum_m : 0.0;
-    double picked = births(std::max(0.0, std::min(want, room)), ur[kLittleGiantEntries]);
-    if (integer_events_) picked = std::min(picked, std::max(0.0, std::floor(room)));
-    lg += picked;
+    ws.teams[r] += births(ws.team_base[r] + std::max(0.0, pot * use_team * d) / p.team_unit_cost,
+                          ur[kTeamEntries]) -
+                   dissolved;
+    ws.little_giants[r] -= losses(ws.little_giants[r], p.little_giant_exit_rate, ur[kLittleGiantExits]);
 
     ws.e_births[r] = ws.e_base[r] + p.entities_per_maker_space * ws.maker_spaces[r] +
                      p.entities_per_incubator * ws.incubators[r];
 
-    // Yearly accumulators restart.
+    // Yearly accumulators restart; the previous calendar year's GDP is kept for real growth.
+    ws.gdp_prev[r] = year == start_ ? ws.gdp0[r] : x[at(kGdpYear, r)];
     x[at(kGrantsYear, r)] = 0.0;
+    x[at(kApplicationsYear, r)] = 0.0;
     x[at(kGdpYear, r)] = 0.0;
-    x[at(kRdYear, r)] = 0.0;
+    x[at(kBusinessRdYear, r)] = 0.0;
+  }
+  select_little_giants(ws, x, cy);
+}
+
+// Little giants: exactly the year's selection (the lever), split across regions in proportion
+// to the room each has (cap M_r - L_r, whole firms) by the largest-remainder rule; fewer only
+// when the whole zone has less room. Expected (fractional) shares with integer events off.
+void FourPlusOne::select_little_giants(Workspace& ws, const State& x, int cy) const {
+  const std::size_t R = n_regions_;
+  const Parameters& p = ws.par;
+  RegionArray room{};
+  double total_room = 0;
+  for (std::size_t r = 0; r < R; ++r) {
+    const double free = std::max(0.0, p.little_giant_max_share_of_smes * x[at(kSmes, r)] - ws.little_giants[r]);
+    room[r] = integer_events_ ? std::floor(free) : free;
+    total_room += room[r];
+  }
+  const double selected = std::max(0.0, lever(levers_.little_giants_selected_per_year, cy));
+  if (!(total_room > 0) || !(selected > 0)) return;
+  RegionArray share{};
+  for (std::size_t r = 0; r < R; ++r) share[r] = room[r] / total_room;
+  if (integer_events_) {
+    RegionArray picked{};
+    split_integer(std::min(std::floor(selected + 0.5), total_room), share, R, picked);
+    for (std::size_t r = 0; r < R; ++r) ws.little_giants[r] += picked[r];
+  } else {
+    const double n = std::min(selected, total_room);
+    for (std::size_t r = 0; r < R; ++r) ws.little_giants[r] += n * share[r];
   }
 }
 
@@ -864,33 +972,38 @@ void FourPlusOne::rhs(const Workspace& ws, const State& x, State& dx, double /*t
   const std::size_t R = n_regions_;
   const Parameters& p = ws.par;
   std::fill(dx.begin(), dx.end(), 0.0);
+  const double t_int = x[global(kIntensityTrend)], t_sme = x[global(kSmeTrend)];
+  const double t_hte = x[global(kHteTrend)], t_pat = x[global(kPropensity)];
   for (std::size_t r = 0; r < R; ++r) {
-    const double y = x[at(kGdp, r)], b = x[at(kBusinessRd, r)], k = x[at(kRdCapital, r)];
+    const double y = x[at(kGdp, r)], b_inc = x[at(kIncumbentRd, r)], b_new = x[at(kNewFirmRd, r)];
+    const double k = x[at(kRdCapital, r)];
     const double e = x[at(kEntrepreneurs, r)], m = x[at(kSmes, r)], h = x[at(kHighTech, r)];
-    const double zr = (m + p.hte_weight_in_firm_base * h) * ws.inv_z0[r];
-    const double bstar =
-        ws.bstar_coef[r] * y * (1.0 + p.firm_base_elasticity * (zr - 1.0)) + ws.mu_subsidy[r];
+    // Business R&D: incumbents follow their value added (GDP), the intensity trend and the tax
+    // price; firms above the pre-start trend path add their own R&D as they ramp up.
+    const double bstar = ws.bstar_coef[r] * y * t_int + ws.mu_subsidy[r];
+    const double bnew_star = p.rd_per_new_sme * (m - ws.m0[r] * t_sme) + p.rd_per_new_hte * (h - ws.h0[r] * t_hte);
+    const double b = b_inc + b_new;
     const double rd = ws.gov_rd[r] + b + ws.other_rd_per_gdp[r] * y;
-    const double dk = rd - p.rd_depreciation * k;
-    dx[at(kBusinessRd, r)] = p.business_rd_adjustment * (bstar - b);
-    dx[at(kRdCapital, r)] = dk;
-    dx[at(kRdYear, r)] = rd;
+    dx[at(kIncumbentRd, r)] = p.business_rd_adjustment * (bstar - b_inc);
+    dx[at(kNewFirmRd, r)] = p.new_firm_rd_rampup * (bnew_star - b_new);
+    dx[at(kRdCapital, r)] = rd - p.rd_depreciation * k;
+    dx[at(kBusinessRdYear, r)] = b;
     dx[at(kGdpYear, r)] = y;
     // Enterprise pipeline E -> M <-> H.
-    const double rd_rel = b / y * ws.y0_over_b0[r];
-    const double cert =
-        ws.cert_rate * std::max(0.0, 1.0 + p.hte_certification_rd_elasticity * (rd_rel - 1.0));
+    const double cert = ws.cert_rate[r];
     dx[at(kEntrepreneurs, r)] = ws.e_births[r] - (p.entrepreneur_exit_rate + ws.gamma_e_year) * e;
     dx[at(kSmes, r)] =
         ws.gamma_e_year * e + ws.m_inflow[r] - (p.sme_exit_rate + cert) * m + ws.recert_rate * h;
     dx[at(kHighTech, r)] = ws.h_base[r] + cert * m - (p.hte_exit_rate + ws.recert_rate) * h;
     // Intermediaries follow demand from firms, plus funded entries.
-    const double istar = ws.i0[r] * (1.0 + p.intermediary_demand_elasticity * (zr - 1.0));
+    const double istar = ws.i0[r] * (1.0 + p.intermediary_demand_elasticity * ((m + h) * ws.inv_firms0[r] - 1.0));
     dx[at(kIntermediaries, r)] =
         p.intermediary_adjustment * (istar - x[at(kIntermediaries, r)]) + ws.inter_funded[r];
   }
   const double beta = p.patent_rd_elasticity, c2 = 0.5 * beta * (beta - 1.0);
-  const double ks = ws.stage_rate;
+  const double ks = ws.stage_rate, age = ws.ageing_rate;
+  const double grant_sub = p.patent_grant_rate * p.subsidised_grant_rate_ratio;
+  const double lapse_young_sub = p.patent_lapse_rate_young * p.subsidised_lapse_multiplier;
   const std::size_t last = n_stages_ - 1;
   // Spillover terms (absorption_r sum_s W_rs K_s and its derivative): two small mat-vecs, no heap.
   const RegionVector sk = ws.spill.lazyProduct(region_var(x, kRdCapital, R));
@@ -900,112 +1013,155 @@ void FourPlusOne::rhs(const Workspace& ws, const State& x, State& dx, double /*t
     const double keff = x[at(kRdCapital, r)] + sk[ri];
     const double dkeff = dx[at(kRdCapital, r)] + sdk[ri];
     const double y = x[at(kGdp, r)];
-    dx[at(kGdp, r)] = (ws.growth[r] + p.rd_output_elasticity * (dkeff / keff - p.rd_growth_pre_2015)) * y;
-    // Applications: second-order expansion of (Keff/Keff_year)^beta within the year.
+    dx[at(kGdp, r)] = (ws.growth[r] + p.rd_output_elasticity * (dkeff / keff - p.rd_growth_pre_start)) * y;
+    // Applications: second-order expansion of (Keff/Keff_year)^beta within the year. Those
+    // induced by the patent promotion (the propensity above its start level) and by patent
+    // subsidies go through their own stream (lower grant rate, higher lapse).
     const double v = keff * ws.inv_keff_year[r] - 1.0;
-    const double apps = ws.app_scale[r] * (1.0 + beta * v + c2 * v * v) + ws.app_subsidy[r];
+    const double apps = ws.app_scale[r] * (1.0 + beta * v + c2 * v * v);
+    const double apps_sub = apps * (t_pat - 1.0) + ws.app_subsidy[r];
     dx[at(kExamStage0, r)] = apps - ks * x[at(kExamStage0, r)];
-    for (std::size_t j = 1; j < n_stages_; ++j)
+    dx[at(kSubsidisedStage0, r)] = apps_sub - ks * x[at(kSubsidisedStage0, r)];
+    for (std::size_t j = 1; j < n_stages_; ++j) {
       dx[at(kExamStage0 + j, r)] = ks * (x[at(kExamStage0 + j - 1, r)] - x[at(kExamStage0 + j, r)]);
-    const double grants = ws.grant_rate * ks * x[at(kExamStage0 + last, r)];
-    dx[at(kGrantsYear, r)] = grants;
-    dx[at(kValidPatents, r)] = grants - p.patent_lapse_rate * x[at(kValidPatents, r)];
+      dx[at(kSubsidisedStage0 + j, r)] =
+          ks * (x[at(kSubsidisedStage0 + j - 1, r)] - x[at(kSubsidisedStage0 + j, r)]);
+    }
+    const double grants = p.patent_grant_rate * ks * x[at(kExamStage0 + last, r)];
+    const double grants_sub = grant_sub * ks * x[at(kSubsidisedStage0 + last, r)];
+    const double young = x[at(kYoungPatents, r)], young_sub = x[at(kYoungSubsidised, r)];
+    dx[at(kYoungPatents, r)] = grants - (p.patent_lapse_rate_young + age) * young;
+    dx[at(kYoungSubsidised, r)] = grants_sub - (lapse_young_sub + age) * young_sub;
+    dx[at(kOldPatents, r)] = age * (young + young_sub) - p.patent_lapse_rate_old * x[at(kOldPatents, r)];
+    dx[at(kGrantsYear, r)] = grants + grants_sub;
+    dx[at(kApplicationsYear, r)] = apps + apps_sub;
   }
+  dx[global(kIntensityTrend)] = p.business_rd_intensity_trend * t_int;
+  dx[global(kSmeTrend)] = p.sme_trend_growth * t_sme;
+  dx[global(kHteTrend)] = p.hte_trend_growth * t_hte;
+  dx[global(kPropensity)] = ws.propensity_growth * t_pat;
 }
 
 void FourPlusOne::observe(Workspace& ws, int year, const State& x, std::span<double> out) const {
-  const std::size_t R = n_regions_, regions_and_zone = R + 1;
+  const std::size_t R = n_regions_, per_indicator = outputs_per_indicator();  // regions, then aggregates
   const Parameters& p = ws.par;
   const bool first = year == start_;
   const double tau = double(year - start_);
-  auto put = [&](std::size_t ind, std::size_t r, double v) { out[ind * regions_and_zone + r] = v; };
+  auto put = [&](std::size_t ind, std::size_t k, double v) { out[ind * per_indicator + k] = v; };
 
-  double s_rd = 0, s_y = 0, s_y0 = 0, s_yf = 0, s_yend = 0, s_v = 0, s_n = 0;
-  double s_va = 0, s_iva = 0, s_g = 0, s_gp = 0;
-  double s_cnt[kNumIndicators] = {};
+  // Per-region quantities that the aggregates sum (index kNumIndicators + q for the extras).
+  enum Extra : std::size_t { kRd, kGdpAnnual, kGdpEnd, kGdp0, kGdpFactor, kGdpPrev, kGdpTrend, kPatents, kPopPrev,
+                             kVa, kIva, kGrants, kGrantsBase, kNumExtra };
+  std::array<RegionArray, kNumIndicators> v{};
+  std::array<RegionArray, kNumExtra> e{};
   const double pop_factor = std::exp(p.population_growth * tau);
-  const double va_factor = std::exp(p.va_per_hte_growth * tau);
+  const double pop_prev_factor = std::exp(p.population_growth * (tau - 1.0));
+  const double va_factor = std::exp(p.high_tech_va_growth * tau);
+  const double deflator = std::exp(-p.gdp_deflator_growth);
   for (std::size_t r = 0; r < R; ++r) {
     const double y = x[at(kGdp, r)];
-    // R&D intensity: annual R&D over annual GDP (at the start: the calibrated flows).
-    double rd, ya;
-    if (first) {
-      rd = ws.gov_rd0[r] + x[at(kBusinessRd, r)] + ws.other_rd_per_gdp[r] * y;
-      ya = y;
-    } else {
-      rd = x[at(kRdYear, r)];
-      ya = x[at(kGdpYear, r)];
-    }
-    put(kRdIntensity, r, 100.0 * rd / ya);
-    s_rd += rd;
-    s_y += ya;
-    // Contribution of S&T progress: (real growth - factor growth) / real growth, from start.
-    double contrib = p.st_contribution_2015;
+    // Annual flows of the calendar year (at the start: the start-year totals).
+    const double gdp = first ? ws.gdp0[r] : x[at(kGdpYear, r)];
+    const double gov_base = ws.gov_rd0[r] * ws.fiscal_st[r] / ws.fiscal_st0[r];
+    const double other = ws.other_rd_per_gdp[r] * gdp;
+    const double business_funds = first ? ws.rd0[r] - ws.gov_rd0[r] - other : x[at(kBusinessRdYear, r)];
+    const double rd = first ? ws.rd0[r] : ws.gov_rd[r] + business_funds + other;
+    e[kRd][r] = rd;
+    e[kGdpAnnual][r] = gdp;
+    v[kGdpInd][r] = gdp;
+    v[kRdExpenditure][r] = rd;
+    v[kRdIntensity][r] = 100.0 * rd / gdp;
+    v[kBusinessRd][r] = business_funds + (first ? 0.0 : ws.subsidy[r]) +
+                        p.public_funds_business_share * (gov_base + other);
+    v[kFiscalStSpending][r] = first ? ws.fiscal_st0[r] : std::max(0.0, ws.fiscal_st[r] + ws.pot[r]);
+    // Real growth of annual GDP over the previous calendar year (at the start: the expected g_r).
+    e[kGdpPrev][r] = ws.gdp_prev[r];
+    e[kGdpTrend][r] = ws.gdp0[r] * std::exp(p.gdp_growth_real[r]);
+    v[kGdpRealGrowth][r] =
+        first ? 100.0 * std::expm1(p.gdp_growth_real[r]) : 100.0 * (gdp / ws.gdp_prev[r] * deflator - 1.0);
+    // Contribution of S&T progress: (real growth - factor growth) / real growth, from the start.
+    double contrib = p.st_contribution_start;
     if (!first) {
       const double real = std::log(y) - ws.ln_y0[r] - p.gdp_deflator_growth * tau;
       contrib = 100.0 * (real - ws.factor_growth[r] * tau) / std::max(real, min_growth_ * tau);
     }
-    put(kStContribution, r, contrib);
-    s_y0 += ws.y0[r];
-    s_yf += ws.y0[r] * std::exp(ws.factor_growth[r] * tau);
-    s_yend += y;
+    v[kStContribution][r] = contrib;
+    e[kGdpEnd][r] = y;
+    e[kGdp0][r] = ws.y0[r];
+    e[kGdpFactor][r] = ws.y0[r] * std::exp(ws.factor_growth[r] * tau);
     // Counts.
     double plat = 0;
     for (std::size_t k = 0; k < kPlatformTypes; ++k) {
-      put(kKeyLabs + k, r, ws.platforms[k][r]);
-      s_cnt[kKeyLabs + k] += ws.platforms[k][r];
+      v[kKeyLabs + k][r] = ws.platforms[k][r];
       plat += ws.platforms[k][r];
     }
-    const std::pair<std::size_t, double> counts[] = {
-        {kPlatforms, plat},
-        {kIntermediariesInd, x[at(kIntermediaries, r)]},
-        {kIncubators, ws.incubators[r]},
-        {kTeams, ws.teams[r]},
-        {kHighTechEnterprises, x[at(kHighTech, r)]},
-        {kTechSmes, x[at(kSmes, r)]},
-        {kMassEntrepreneurship, x[at(kEntrepreneurs, r)]},
-        {kLittleGiants, ws.little_giants[r]},
-        {kMakerSpaces, ws.maker_spaces[r]},
+    v[kPlatforms][r] = plat;
+    v[kIntermediariesInd][r] = x[at(kIntermediaries, r)];
+    v[kIncubators][r] = ws.incubators[r];
+    v[kTeams][r] = ws.teams[r];
+    v[kHighTechEnterprises][r] = x[at(kHighTech, r)];
+    v[kTechSmes][r] = x[at(kSmes, r)];
+    v[kMassEntrepreneurship][r] = x[at(kEntrepreneurs, r)];
+    v[kLittleGiants][r] = ws.little_giants[r];
+    v[kMakerSpaces][r] = ws.maker_spaces[r];
+    // Population and patents (per 10k of the previous year-end population, as published).
+    const double n = ws.n0[r] * pop_factor, n_prev = ws.n0[r] * pop_prev_factor;
+    const double patents = x[at(kYoungPatents, r)] + x[at(kYoungSubsidised, r)] + x[at(kOldPatents, r)];
+    v[kPopulation][r] = n;
+    v[kValidInventionPatents][r] = patents;
+    v[kPatentsPer10k][r] = 1e4 * patents / n_prev;
+    e[kPatents][r] = patents;
+    e[kPopPrev][r] = n_prev;
+    const double apps = first ? ws.applications0[r] : x[at(kApplicationsYear, r)];
+    const double grants = first ? ws.grants_base[r] : x[at(kGrantsYear, r)];
+    v[kInventionApplications][r] = apps;
+    v[kInventionGrants][r] = grants;
+    e[kGrants][r] = grants;
+    e[kGrantsBase][r] = ws.grants_base[r];
+    v[kGrantGrowth][r] = first ? ws.grant_growth0 : 100.0 * (std::pow(grants / ws.grants_base[r], 1.0 / tau) - 1.0);
+    // High-tech industry VA over above-scale industrial VA.
+    const double va = ws.ht_va0[r] * va_factor * std::pow(x[at(kHighTech, r)] / ws.h0[r], p.high_tech_va_hte_elasticity);
+    const double iva = p.industrial_va_share[r] * gdp;
+    v[kHighTechVaShare][r] = 100.0 * va / iva;
+    e[kVa][r] = va;
+    e[kIva][r] = iva;
+  }
+  for (std::size_t i = 0; i < kNumIndicators; ++i)
+    for (std::size_t r = 0; r < R; ++r) put(i, r, v[i][r]);
+
+  // Aggregates: sums, and ratios of sums.
+  for (std::size_t a = 0; a < n_aggregates_; ++a) {
+    const auto& in = member_[a];
+    auto sum = [&](const RegionArray& q) {
+      double s = 0;
+      for (std::size_t r = 0; r < R; ++r)
+        if (in[r]) s += q[r];
+      return s;
     };
-    for (const auto& [ind, v] : counts) {
-      put(ind, r, v);
-      s_cnt[ind] += v;
+    const std::size_t k = R + a;
+    for (std::size_t i : {kPlatforms, kIntermediariesInd, kIncubators, kTeams, kHighTechEnterprises, kTechSmes,
+                          kMassEntrepreneurship, kLittleGiants, kMakerSpaces, kKeyLabs, kEngineeringLabs,
+                          kEngineeringResearchCentres, kTechInnovationCentres, kEnterpriseTechCentres, kGdpInd,
+                          kPopulation, kRdExpenditure, kBusinessRd, kFiscalStSpending, kInventionApplications,
+                          kInventionGrants, kValidInventionPatents})
+      put(i, k, sum(v[i]));
+    const double s_gdp = sum(e[kGdpAnnual]);
+    put(kRdIntensity, k, 100.0 * sum(e[kRd]) / s_gdp);
+    put(kGdpRealGrowth, k,
+        first ? 100.0 * (sum(e[kGdpTrend]) / s_gdp - 1.0) : 100.0 * (s_gdp / sum(e[kGdpPrev]) * deflator - 1.0));
+    if (first) {
+      put(kStContribution, k, p.st_contribution_start);
+    } else {
+      const double s_y0 = sum(e[kGdp0]);
+      const double real = std::log(sum(e[kGdpEnd]) / s_y0) - p.gdp_deflator_growth * tau;
+      const double factor = std::log(sum(e[kGdpFactor]) / s_y0);
+      put(kStContribution, k, 100.0 * (real - factor) / std::max(real, min_growth_ * tau));
     }
-    // Patents per 10k people.
-    const double n = ws.n0[r] * pop_factor;
-    put(kPatentsPer10k, r, 1e4 * x[at(kValidPatents, r)] / n);
-    s_v += x[at(kValidPatents, r)];
-    s_n += n;
-    // High-tech VA share of above-scale industrial VA.
-    const double va = ws.va_per_hte * x[at(kHighTech, r)] * va_factor;
-    const double iva = p.industrial_va_share[r] * y;
-    put(kHighTechVaShare, r, 100.0 * va / iva);
-    s_va += va;
-    s_iva += iva;
-    // Invention grants: average annual growth from the start year (the plan's 年均增长).
-    put(kGrantGrowth, r,
-        first ? ws.grant_growth0
-              : 100.0 * (std::pow(x[at(kGrantsYear, r)] / ws.grants_base[r], 1.0 / tau) - 1.0));
-    s_g += x[at(kGrantsYear, r)];
-    s_gp += ws.grants_base[r];
+    put(kPatentsPer10k, k, 1e4 * sum(e[kPatents]) / sum(e[kPopPrev]));
+    put(kHighTechVaShare, k, 100.0 * sum(e[kVa]) / sum(e[kIva]));
+    put(kGrantGrowth, k,
+        first ? ws.grant_growth0 : 100.0 * (std::pow(sum(e[kGrants]) / sum(e[kGrantsBase]), 1.0 / tau) - 1.0));
   }
-  // Zone: sums, and ratios of sums.
-  put(kRdIntensity, R, 100.0 * s_rd / s_y);
-  if (first) {
-    put(kStContribution, R, p.st_contribution_2015);
-  } else {
-    const double real = std::log(s_yend / s_y0) - p.gdp_deflator_growth * tau;
-    const double factor = std::log(s_yf / s_y0);
-    put(kStContribution, R, 100.0 * (real - factor) / std::max(real, min_growth_ * tau));
-  }
-  for (std::size_t ind :
-       {kPlatforms, kIntermediariesInd, kIncubators, kTeams, kHighTechEnterprises, kTechSmes,
-        kMassEntrepreneurship, kLittleGiants, kMakerSpaces, kKeyLabs, kEngineeringLabs,
-        kEngineeringResearchCentres, kTechInnovationCentres, kEnterpriseTechCentres})
-    put(ind, R, s_cnt[ind]);
-  put(kPatentsPer10k, R, 1e4 * s_v / s_n);
-  put(kHighTechVaShare, R, 100.0 * s_va / s_iva);
-  put(kGrantGrowth, R, first ? ws.grant_growth0 : 100.0 * (std::pow(s_g / s_gp, 1.0 / tau) - 1.0));
 }
 
 }  // namespace innosim
