@@ -60,4 +60,16 @@ Sampler checked_sampler(const M& model, const Scenario& s, std::uint64_t seed, s
   return sampler;
 }
 
+// Runner options as the scenario's [run] settings ask (invalid draws,
+// integrator tolerances) for `draws` draws from `seed`.
+inline RunOptions scenario_run_options(const Scenario& s, std::size_t draws, std::uint64_t seed) {
+  RunOptions opt;
+  opt.draws = draws;
+  opt.seed = seed;
+  opt.invalid = s.run.invalid_draws;
+  opt.integrator.rtol = s.run.rtol;
+  opt.integrator.atol = s.run.atol;
+  return opt;
+}
+
 }  // namespace innosim::app

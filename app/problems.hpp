@@ -14,7 +14,7 @@
 namespace innosim::app {
 
 // In reading order: files in the order they first appear, then line, column.
-inline void print_problems(const ScenarioError& e) {
+inline std::vector<Problem> problems_in_reading_order(const ScenarioError& e) {
   std::vector<Problem> ps = e.problems();
   std::vector<std::string> files;
   for (const Problem& p : ps)
@@ -24,7 +24,12 @@ inline void print_problems(const ScenarioError& e) {
                       p.where.column);
   };
   std::stable_sort(ps.begin(), ps.end(), [&](const Problem& a, const Problem& b) { return rank(a) < rank(b); });
-  for (const Problem& p : ps) std::cerr << p.to_string() << "\n";
+  return ps;
+}
+
+// Prints the problems in reading order and the closing count.
+inline void print_problems(const ScenarioError& e) {
+  for (const Problem& p : problems_in_reading_order(e)) std::cerr << p.to_string() << "\n";
   std::cerr << fmt::format("innosim: {} problem{} found; nothing was computed\n", e.problems().size(),
                            e.problems().size() == 1 ? "" : "s");
 }

@@ -4,11 +4,11 @@
 //   innosim report plan-2016-2020.h5 double.h5 -o report --lang zh
 //
 // Where the tool is looked for: in $INNOSIM_TOOLS_DIR when it is set (and
-// only there); otherwise in ../share/innosim/tools (INNOSIM_TOOLS_FROM_BIN)
-// from the folder of the innosim executable — the installed layout
-// (PREFIX/bin/innosim, PREFIX/share/innosim/tools), which the build tree
-// mirrors. The interpreter is the one chosen at configure time (CMake cache
-// variable INNOSIM_PYTHON).
+// only there); otherwise in the tools folder of the program's shared files
+// (data_dir.hpp): ../share/innosim/tools from the folder of the executable —
+// the installed layout (PREFIX/bin/innosim, PREFIX/share/innosim/tools),
+// which the build tree mirrors. The interpreter is the one chosen at
+// configure time (CMake cache variable INNOSIM_PYTHON).
 
 #include <unistd.h>
 
@@ -25,10 +25,11 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "data_dir.hpp"
 #include "exit_codes.hpp"
 
-#if !defined(INNOSIM_PYTHON) || !defined(INNOSIM_TOOLS_FROM_BIN)
-#error "INNOSIM_PYTHON and INNOSIM_TOOLS_FROM_BIN must be defined by the build (app/CMakeLists.txt)"
+#ifndef INNOSIM_PYTHON
+#error "INNOSIM_PYTHON (the report tool's interpreter) must be defined by the build (app/CMakeLists.txt)"
 #endif
 
 namespace innosim::app {
@@ -53,11 +54,8 @@ struct ToolsDir {
 ToolsDir tools_dir() {
   if (const char* env = std::getenv("INNOSIM_TOOLS_DIR"); env != nullptr && *env != '\0')
     return {env, "(from $INNOSIM_TOOLS_DIR)"};
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return {INNOSIM_TOOLS_FROM_BIN, "(/proc/self/exe is unreadable; set INNOSIM_TOOLS_DIR)"};
-  return {(exe.parent_path() / INNOSIM_TOOLS_FROM_BIN).lexically_normal(),
-          "(the tools folder of " + exe.string() + "; reinstall innosim or set INNOSIM_TOOLS_DIR)"};
+  const DataDir data = data_dir();
+  return {data.dir / "tools", data.origin + " (or set INNOSIM_TOOLS_DIR)"};
 }
 
 int report(const ReportArgs& a) {

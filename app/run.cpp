@@ -21,6 +21,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "hdf5_sink.hpp"
 #include "innosim/models/registry.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
 #include "innosim/outputs/region_table.hpp"
@@ -50,21 +51,6 @@ struct RunArgs {
   bool save_uniforms = false;
   bool regions = false;
   std::optional<std::uint64_t> replay;
-};
-
-// Adapts the HDF5 writer to the runner's sink interface.
-class Hdf5Sink : public DrawSink {
- public:
-  explicit Hdf5Sink(RunWriter& w) : w_(w) {}
-  void write_draws(std::uint64_t first, std::size_t count, std::span<const double> theta,
-                   std::span<const double> targets, std::span<const double> traj,
-                   std::span<const double> unif, std::span<const std::uint8_t> valid) override {
-    w_.write_draws(first, count, theta, targets, traj, unif, valid);
-  }
-  std::vector<double> target_values(std::size_t t) const override { return w_.target_values(t); }
-
- private:
-  RunWriter& w_;
 };
 
 double peak_rss_mib() {
@@ -123,10 +109,8 @@ int run(const RunArgs& a) {
   const std::uint64_t seed = a.seed.value_or(s.run.seed);
   return visit_model(s, [&](const auto& model) -> int {
     const Sampler sampler = checked_sampler(model, s, seed, draws);
-    IntegratorSettings integ;
-    integ.rtol = s.run.rtol;
-    integ.atol = s.run.atol;
-    if (a.replay) return replay_draw(model, s, sampler, seed, *a.replay, integ);
+    RunOptions opt = scenario_run_options(s, draws, seed);
+    if (a.replay) return replay_draw(model, s, sampler, seed, *a.replay, opt.integrator);
 
     const std::string out = output_path(a.output, a.scenario, ".h5");
     RunHeader header{kVersion, kGitSha, seed, sampler_name(s.run.sampler), draws,
@@ -135,15 +119,10 @@ int run(const RunArgs& a) {
                      WriterConfig{a.trajectories, a.save_uniforms, 4});
     Hdf5Sink sink(writer);
 
-    RunOptions opt;
-    opt.draws = draws;
-    opt.seed = seed;
     opt.threads = a.threads;
     opt.block_tiles = a.block_tiles;
     opt.trajectories = a.trajectories;
     opt.uniforms = a.save_uniforms;
-    opt.invalid = s.run.invalid_draws;
-    opt.integrator = integ;
     opt.cancel = &g_cancel;
     Progress progress(!a.quiet && isatty(STDERR_FILENO));
     if (progress.enabled()) opt.progress = [&](std::size_t d, std::size_t n) { progress.update(d, n); };

@@ -138,13 +138,9 @@ int sweep(const SweepArgs& a) {
     const Scenario& sk = variants[v];
     const int rc = visit_model(sk, [&](const auto& model) -> int {
       Sampler sampler(sk, seed, draws);
-      RunOptions opt;
-      opt.draws = draws;
-      opt.seed = seed;  // the same seed at every point: common random numbers
+      // The same seed at every point: common random numbers.
+      RunOptions opt = scenario_run_options(sk, draws, seed);
       opt.threads = a.threads;
-      opt.invalid = sk.run.invalid_draws;
-      opt.integrator.rtol = sk.run.rtol;
-      opt.integrator.atol = sk.run.atol;
       opt.cancel = &g_cancel;
       if (progress.enabled())
         opt.progress = [&](std::size_t d, std::size_t n) { progress.update(v * n + d, V * n); };

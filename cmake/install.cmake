@@ -5,16 +5,21 @@
 #                                            innosim_report package) and the
 #                                            NumPy reference model
 #   PREFIX/share/innosim/scenarios/          the shipped scenarios
+#   PREFIX/share/innosim/web/                the page of `innosim serve` and the
+#                                            charting library it ships with
 #   PREFIX/share/doc/innosim/                README and docs/
 #
-# The program finds its tools at INNOSIM_TOOLS_FROM_BIN from its own folder
-# (app/report.cpp); the build tree mirrors the layout (app/CMakeLists.txt).
+# The program finds its shared files at INNOSIM_DATA_FROM_BIN from its own
+# folder (app/data_dir.hpp); the build tree mirrors the layout
+# (app/CMakeLists.txt).
 
 install(TARGETS innosim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(PROGRAMS tools/report.py tools/reference_model.py DESTINATION ${INNOSIM_DATADIR}/tools)
 install(DIRECTORY tools/innosim_report DESTINATION ${INNOSIM_DATADIR}/tools
         FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
 install(DIRECTORY scenarios/ DESTINATION ${INNOSIM_DATADIR}/scenarios FILES_MATCHING PATTERN "*.toml")
+install(DIRECTORY web/ DESTINATION ${INNOSIM_DATADIR}/web
+        FILES_MATCHING PATTERN "*.html" PATTERN "*.js" PATTERN "*.css" PATTERN "*.txt")
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
 
