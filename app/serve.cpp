@@ -130,7 +130,7 @@ Command add_serve_command(CLI::App& app) {
   cmd->add_option("scenario", a->scenario, "Scenario file (TOML; default: the shipped plan)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--port", a->port, "TCP port (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
-  cmd->add_option("--bind", a->bind, "Address to listen on (another than 127.0.0.1 lets other machines in)")
+  cmd->add_option("--bind", a->bind, "Address to listen on (127.0.0.1: this machine only; 0.0.0.0: every machine that can reach this one)")
       ->capture_default_str();
   cmd->add_option("--output-dir", a->output_dir,
                   "Folder for saved what-ifs and run files (default: a fresh innosim-serve-* folder in the system "

@@ -125,11 +125,7 @@ Setting parse_setting(const Scenario& s, const json& levers) {
   Setting out;
   for (const auto& [id, paths] : levers.items()) {
     const Lever* l = s.lever(id);
-    if (!l) {
-      const std::string m = did_you_mean(id, ids);
-      throw BadRequest(fmt::format("levers.{}: no lever '{}' in {}{}", id, id, s.name,
-                                   m.empty() ? "" : " — did you mean '" + m + "'?"));
-    }
+    if (!l) throw BadRequest(fmt::format("levers.{}: no lever '{}' in {}{}", id, id, s.name, did_you_mean_hint(id, ids)));
     if (!paths.is_object())
       throw BadRequest(fmt::format("levers.{}: expected an object {{\"{}\": value}}, got {}", id,
                                    l->per_region() ? region_ids.front() : kZone, paths.type_name()));

@@ -4,20 +4,25 @@
     INNOSIM_BUILD_DIR=build/ci /usr/bin/python3 tests/install/test_install.py [InstallTest|PackageTest]
 
 InstallTest installs the build folder to a temporary prefix (cmake --install),
-runs the installed innosim from another folder on a shipped scenario and makes
-a report from the run file with the installed report tool. PackageTest builds
+runs the installed innosim from another folder on a shipped scenario, makes
+a report from the run file with the installed report tool, and starts the
+installed `innosim serve` on the shipped plan and loads its page. PackageTest builds
 the Debian package (cpack -G DEB) and reads it back with dpkg-deb: the
 program, the report tool, the scenarios, and the declared dependencies.
 Registered with ctest (tests/CMakeLists.txt), which sets INNOSIM_BUILD_DIR,
 INNOSIM_CMAKE and INNOSIM_CPACK (the cmake and cpack it was configured with).
 """
 
+import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.request
 from pathlib import Path
 
 sys.dont_write_bytecode = True
@@ -60,7 +65,10 @@ class InstallTest(unittest.TestCase):
         for f in ["bin/innosim", "share/innosim/tools/report.py", "share/innosim/tools/reference_model.py",
                   "share/innosim/tools/innosim_report/__init__.py", "share/innosim/tools/innosim_report/charts.py",
                   "share/innosim/scenarios/plan-2016-2020.toml", "share/innosim/scenarios/targets.toml",
-                  "share/doc/innosim/README.md", "share/doc/innosim/docs/user-guide.md"]:
+                  "share/doc/innosim/README.md", "share/doc/innosim/docs/user-guide.md",
+                  "share/innosim/web/index.html", "share/innosim/web/js/main.js", "share/innosim/web/style.css",
+                  "share/innosim/web/vendor/echarts/echarts.common.min.js",
+                  "share/innosim/web/vendor/echarts/LICENSE.txt"]:
             self.assertTrue((self.prefix / f).is_file(), f)
         self.assertTrue(os.access(self.prefix / "bin/innosim", os.X_OK))
 
@@ -87,6 +95,34 @@ class InstallTest(unittest.TestCase):
         self.assertTrue(list((work / "report/charts").glob("*.png")))
 
 
+    def test_installed_program_serves_its_page_and_the_shipped_plan(self):
+        work = self.tmp / "serve"
+        work.mkdir()
+        proc = subprocess.Popen([self.prefix / "bin/innosim", "serve", "--port", "0", "--output-dir", "out",
+                                 "--quick-draws", "200"], cwd=work, env=clean_env(), stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        try:
+            url = None
+            for line in proc.stdout:
+                m = re.search(r"http://127\.0\.0\.1:\d+/", line)
+                if m:
+                    url = m.group(0)
+                    break
+            self.assertIsNotNone(url, "innosim serve printed no URL")
+            with urllib.request.urlopen(url, timeout=60) as r:
+                self.assertIn(b'src="vendor/echarts/echarts.common.min.js"', r.read())
+            with urllib.request.urlopen(url + "vendor/echarts/echarts.common.min.js", timeout=60) as r:
+                self.assertGreater(len(r.read()), 100000)
+            with urllib.request.urlopen(url + "api/scenario", timeout=60) as r:
+                scenario = json.load(r)
+            self.assertEqual(Path(scenario["file"]),
+                             (self.prefix / "share/innosim/scenarios/plan-2016-2020.toml").resolve())
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 0)
+
+
 class PackageTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -110,6 +146,8 @@ class PackageTest(unittest.TestCase):
                   "./usr/share/innosim/tools/innosim_report/report.py",
                   "./usr/share/innosim/scenarios/plan-2016-2020.toml",
                   "./usr/share/innosim/scenarios/whatif-double-fiscal-rd.toml",
+                  "./usr/share/innosim/web/index.html",
+                  "./usr/share/innosim/web/vendor/echarts/echarts.common.min.js",
                   "./usr/share/doc/innosim/README.md"]:
             self.assertIn(f, paths)
         self.assertFalse([p for p in paths if "__pycache__" in p])

@@ -139,6 +139,7 @@ async function runNow() {
     requestAnimationFrame(() => {
       const ms = performance.now() - started;
       document.body.dataset.updateMs = ms.toFixed(1);
+      document.body.dataset.runMs = data.cached ? "0" : (1000 * data.seconds).toFixed(1);
       document.body.dataset.state = "ready";
       document.body.dataset.result = data.name + "/" + data.draws;
     });

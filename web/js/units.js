@@ -52,6 +52,6 @@ export function percent(p, digits = 1) {
 // A change in percentage points, signed.
 export function points(dp) {
   const v = 100 * dp;
-  const s = Math.abs(v) < 0.05 ? "±0.0" : (v > 0 ? "+" : "−") + Math.abs(v).toFixed(1);
-  return `${s} pp`;
+  if (v === 0) return "±0 pp";
+  return `${v > 0 ? "+" : "−"}${Math.abs(v).toFixed(Math.abs(v) < 1 ? 2 : 1)} pp`;
 }
