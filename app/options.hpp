@@ -1,6 +1,7 @@
 #pragma once
 // Option values shared by several commands: table formats, samplers, the
-// default output file, the input check done before any computation.
+// default output file, the input check done before any computation, the
+// runner's options from the scenario's [run] settings.
 
 #include <cstddef>
 #include <cstdint>
@@ -10,7 +11,8 @@
 
 #include "innosim/outputs/table.hpp"
 #include "innosim/random/sampler.hpp"
-#include "innosim/run/shape.hpp"  // target_offsets
+#include "innosim/run/run_options.hpp"  // RunOptions
+#include "innosim/run/shape.hpp"        // target_offsets
 #include "innosim/scenario/scenario.hpp"
 
 namespace innosim::app {

@@ -14,6 +14,7 @@ The binary is $INNOSIM_BINARY (ctest sets it), else the newest build/*/bin/innos
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -278,6 +279,35 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(list(self.cwd.iterdir()), [])
         for f in self.out.iterdir():
             self.assertRegex(f.name, r"^plan-2016-2020-whatif-[0-9a-f]{16}(\.toml|-n\d+\.h5)$")
+
+
+class CommandLineTest(unittest.TestCase):
+    """What `innosim serve` does before it serves: bad input exits 2, a taken port 1."""
+
+    def serve(self, *args):
+        return subprocess.run([find_binary(), "serve", *args], capture_output=True, text=True, timeout=120)
+
+    def test_a_bad_scenario_is_refused_with_its_problems(self):
+        bad = Path(__file__).resolve().parents[1] / "data" / "e2e" / "bad.toml"
+        p = self.serve(str(bad), "--port", "0")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertRegex(p.stderr, r"bad\.toml:\d+:\d+: ")
+        self.assertEqual(p.stdout, "")
+
+    def test_more_quick_draws_than_allowed_is_refused(self):
+        p = self.serve("--port", "0", "--quick-draws", "5000", "--max-draws", "4000")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--quick-draws 5000 is more than --max-draws 4000", p.stderr)
+
+    def test_a_port_in_use_is_an_error_naming_it(self):
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            with tempfile.TemporaryDirectory() as out:
+                p = self.serve("--port", str(port), "--output-dir", out)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn(f"cannot listen on 127.0.0.1 port {port}", p.stderr)
 
 
 if __name__ == "__main__":
