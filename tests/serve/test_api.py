@@ -100,8 +100,7 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(set(fan["zone"]), {i["id"] for i in self.scenario["indicators"]})
 
     def test_more_fiscal_rd_money_raises_p_met_of_rd_intensity_and_is_cached(self):
-        plan = self.levers["fiscal_rd_zone"]["controls"][0]["plan"]
-        setting = {"fiscal_rd_zone": {"zone": plan * 5}}
+        setting = {"fiscal_rd_zone": {"zone": 5.0e9}}  # 50 x 100 million yuan a year
         status, answer, _ = self.server.run(setting, session="more-money")
         self.assertEqual(status, 200, answer)
         self.assertTrue(answer["changed"])
@@ -156,8 +155,10 @@ class ApiTest(unittest.TestCase):
             self.assertIn(contains, answer["message"])
 
         refused({"levers": {"fiscal_rd_zon": {"zone": 1}}}, contains="did you mean 'fiscal_rd_zone'")
-        refused({"levers": {"fiscal_rd_zone": {"yinchuan": 1}}}, contains="levers.fiscal_rd_zone.yinchuan")
-        refused({"levers": {"own_fiscal_st": {"zone": 1}}}, contains="one path per region")
+        region = self.scenario["regions"][0]["id"]
+        per_region = next(l["id"] for l in self.scenario["levers"] if l["per_region"])
+        refused({"levers": {"fiscal_rd_zone": {region: 1}}}, contains=f"levers.fiscal_rd_zone.{region}")
+        refused({"levers": {per_region: {"zone": 1}}}, contains="one path per region")
         refused({"levers": {"fiscal_rd_zone": {"zone": "a lot"}}}, contains="expected a number")
         refused({"levers": {"fiscal_rd_zone": 3}}, contains="levers.fiscal_rd_zone")
         refused({"levers": []}, contains="levers")

@@ -123,10 +123,10 @@ def main():
         draws = int(driver.find_element(By.ID, "targets").get_attribute("data-draws"))
         check(draws == 4000, f"the page runs {draws} draws while levers move, not 4000")
 
-        # Raise the fiscal R&D money from 2 to 20 (100 million yuan a year).
-        page.set_lever(LEVER, 20)
+        # Raise the fiscal R&D money from the plan's 2 to 50 (100 million yuan a year).
+        page.set_lever(LEVER, 50)
         new_p = page.p_met()
-        print(f"P(met) of R&D/GDP 2020: plan {plan_p:.4f}, fiscal R&D 20 x 100 million yuan a year {new_p:.4f}")
+        print(f"P(met) of R&D/GDP 2020: plan {plan_p:.4f}, fiscal R&D 50 x 100 million yuan a year {new_p:.4f}")
         check(new_p > plan_p, f"P(met) of R&D/GDP did not rise: {plan_p} -> {new_p}")
         page_p = page.all_p_met()
 
