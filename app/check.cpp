@@ -1,7 +1,9 @@
-// innosim check: prints the target table of a run file again, from the file alone.
+// innosim check: prints the target table of a run file again, from the file
+// alone; with --observations, compares the run with observed values instead.
 //
 //   innosim check plan-2016-2020.h5
 //   innosim check plan-2016-2020.h5 --format json
+//   innosim check hindcast-2010-2015.h5 --observations scenarios/observed-2010-2015.toml
 
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
+#include "innosim/outputs/observation_check.hpp"
 #include "innosim/outputs/table.hpp"
 #include "options.hpp"
 
@@ -22,9 +25,16 @@ namespace {
 struct CheckArgs {
   std::string file;
   std::string format = "text";
+  std::string observations;
 };
 
 int check(const CheckArgs& a) {
+  if (!a.observations.empty()) {
+    const ObservationSet obs = load_observations(a.observations);
+    const RunFile f = read_run_file(a.file, false);
+    std::cout << format_observation_check(check_observations(f, obs), parse_format(a.format));
+    return kExitOk;
+  }
   const RunFile f = read_run_file(a.file, true);
   TableContext ctx{f.scenario_name, f.regions, f.indicators, f.info, a.format == "text" && isatty(STDOUT_FILENO)};
   std::cout << format_target_table(f.table, ctx, parse_format(a.format));
@@ -35,8 +45,11 @@ int check(const CheckArgs& a) {
 
 Command add_check_command(CLI::App& app) {
   auto a = std::make_shared<CheckArgs>();
-  auto* cmd = app.add_subcommand("check", "Print the target table of a run file again, from the file alone");
+  auto* cmd = app.add_subcommand("check", "Print the target table of a run file again, or compare the run with observations");
   cmd->add_option("file", a->file, "Run file (HDF5)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--observations", a->observations,
+                  "Observation file (TOML): compare each observed value with the run's median and 90 % band")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--format", a->format, "Table format")->check(CLI::IsMember({"text", "csv", "json"}));
   return {cmd, [a] { return check(*a); }};
 }

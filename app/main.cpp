@@ -3,6 +3,7 @@
 //   innosim run scenarios/plan-2016-2020.toml                 target table + plan-2016-2020.h5
 //   innosim validate scenarios/plan-2016-2020.toml --resolved
 //   innosim check plan-2016-2020.h5 --format json
+//   innosim check hindcast.h5 --observations scenarios/observed-2010-2015.toml
 //   innosim compare plan-2016-2020.h5 baseline.h5
 //   innosim report plan-2016-2020.h5 -o report/ --lang zh
 //   innosim sweep scenarios/plan-2016-2020.toml --lever fiscal_rd_zone --scale 0.5,1,2,4 -n 2000

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -286,6 +287,45 @@ RunFile read_run_file(const std::string& path, bool recompute) {
     }
   }
   return rf;
+}
+
+std::optional<std::vector<double>> read_series_draws(const RunFile& run, std::size_t i, std::size_t r,
+                                                     std::size_t y) {
+  h5::silence_errors();
+  const h5::Where w{run.path};
+  const ResultShape& shape = run.shape;
+  if (i >= shape.num_indicators() || r >= shape.num_regions() || y >= shape.num_years())
+    throw std::out_of_range(run.path + ": no series (" + std::to_string(i) + ", " + std::to_string(r) + ", " +
+                            std::to_string(y) + ") in the run's shape");
+  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
+  Hid file = h5::checked(H5Fopen(run.path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose, w, H5I_INVALID_HID, "",
+                         "cannot open");
+  // One row along the last (draw) axis of a dataset, at `start` over the leading axes.
+  auto read_row = [&](const char* path, std::vector<hsize_t> start) {
+    Hid d = h5::open_dataset(file.get(), path, w);
+    const auto dims = h5::dataset_dims(d.get());
+    if (dims.size() != start.size() + 1) h5::fail(run.path, path, "unexpected rank");
+    const hsize_t n = dims.back();
+    std::vector<hsize_t> count(start.size(), 1);
+    start.push_back(0);
+    count.push_back(n);
+    std::vector<double> out(static_cast<std::size_t>(n));
+    Hid fspace(H5Dget_space(d.get()), H5Sclose);
+    Hid mspace(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    if (n > 0 && (H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0 ||
+                  H5Dread(d.get(), H5T_NATIVE_DOUBLE, mspace.get(), fspace.get(), H5P_DEFAULT, out.data()) < 0))
+      h5::fail(run.path, path, "cannot read a row");
+    return out;
+  };
+  if (h5::exists(file.get(), "trajectories") && h5::exists(file.get(), "trajectories/values"))
+    return read_row("/trajectories/values", {i, r, y});
+  for (std::size_t t = 0; t < run.targets.size(); ++t) {
+    const Target& tg = run.targets[t];
+    if (tg.indicator == shape.indicators[i] && tg.region == shape.regions[r] && tg.year == shape.years[y])
+      return read_row("/targets/draws", {t});
+  }
+  return std::nullopt;
 }
 
 }  // namespace innosim

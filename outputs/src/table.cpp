@@ -66,42 +66,6 @@ std::string row_unit(const TargetRow& row, const TableContext& ctx) {
   return n != nullptr ? n->unit : std::string();
 }
 
-// ---------------------------------------------------------------- numbers for people
-
-enum class UnitKind { percent, count, per_10k, other };
-
-UnitKind unit_kind(std::string_view unit) {
-  if (unit == "%" || unit == "percent") return UnitKind::percent;
-  if (unit.find("10k") != std::string_view::npos || unit.find("10 000") != std::string_view::npos ||
-      unit.find("10,000") != std::string_view::npos || unit.find("万") != std::string_view::npos) {
-    return UnitKind::per_10k;
-  }
-  if (unit == "count" || unit == "counts" || unit == "number" || unit == "persons" ||
-      unit == "people" || unit.find("count") != std::string_view::npos) {
-    return UnitKind::count;
-  }
-  return UnitKind::other;
-}
-
-// A value as a planner reads it: precision by unit and magnitude.
-std::string human(double x, std::string_view unit) {
-  if (std::isnan(x)) return "n/a";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  const double a = std::fabs(x);
-  switch (unit_kind(unit)) {
-    case UnitKind::percent:
-      return a < 10 ? fmt::format("{:.2f}", x) : fmt::format("{:.1f}", x);
-    case UnitKind::count:
-      return a >= 100 ? fmt::format("{:.0f}", x) : fmt::format("{:.1f}", x);
-    case UnitKind::per_10k:
-      return fmt::format("{:.2f}", x);
-    case UnitKind::other:
-      break;
-  }
-  if (a >= 1e6 || (a > 0 && a < 1)) return fmt::format("{:.3g}", x);
-  return compact_number(x);
-}
-
 // ---------------------------------------------------------------- text
 
 const char* verdict_color(const std::string& verdict) {
@@ -137,9 +101,9 @@ std::string format_text(const TargetTable& table, const TableContext& ctx) {
         fit_width(name, kMaxIndicatorColumn),
         unit,
         std::to_string(t.year),
-        human(row.median, unit),
-        human(row.q05, unit) + " – " + human(row.q95, unit),
-        std::string(t.sense == Sense::at_least ? "≥ " : "≤ ") + human(t.value, unit),
+        human_number(row.median, unit),
+        human_number(row.q05, unit) + " – " + human_number(row.q95, unit),
+        std::string(t.sense == Sense::at_least ? "≥ " : "≤ ") + human_number(t.value, unit),
         percent(row.p_met) + " ± " + percent(row.p_met_se),
         row.verdict,
     });

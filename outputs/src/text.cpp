@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace innosim {
@@ -154,6 +155,69 @@ std::string compact_number(double x) {
 std::string percent(double share, int decimals) {
   if (std::isnan(share)) return "n/a";
   return fmt::format("{:.{}f}%", 100.0 * share, decimals);
+}
+
+// ---------------------------------------------------------------- numbers for people
+
+namespace {
+
+enum class UnitKind { percent, count, per_10k, other };
+
+UnitKind unit_kind(std::string_view unit) {
+  if (unit == "%" || unit == "percent") return UnitKind::percent;
+  if (unit.find("10k") != std::string_view::npos || unit.find("10 000") != std::string_view::npos ||
+      unit.find("10,000") != std::string_view::npos || unit.find("万") != std::string_view::npos) {
+    return UnitKind::per_10k;
+  }
+  if (unit == "count" || unit == "counts" || unit == "number" || unit == "persons" ||
+      unit == "people" || unit.find("count") != std::string_view::npos) {
+    return UnitKind::count;
+  }
+  return UnitKind::other;
+}
+
+}  // namespace
+
+std::string human_number(double x, std::string_view unit) {
+  if (std::isnan(x)) return "n/a";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  const double a = std::fabs(x);
+  switch (unit_kind(unit)) {
+    case UnitKind::percent:
+      return a < 10 ? fmt::format("{:.2f}", x) : fmt::format("{:.1f}", x);
+    case UnitKind::count:
+      return a >= 100 ? fmt::format("{:.0f}", x) : fmt::format("{:.1f}", x);
+    case UnitKind::per_10k:
+      return fmt::format("{:.2f}", x);
+    case UnitKind::other:
+      break;
+  }
+  if (a >= 1e6 || (a > 0 && a < 1)) return fmt::format("{:.3g}", x);
+  return compact_number(x);
+}
+
+// ---------------------------------------------------------------- columns
+
+std::string aligned_columns(const std::vector<std::vector<std::string>>& rows, const std::vector<Align>& align) {
+  std::vector<std::size_t> width(align.size(), 0);
+  for (const auto& r : rows)
+    for (std::size_t c = 0; c < align.size() && c < r.size(); ++c) width[c] = std::max(width[c], display_width(r[c]));
+  std::string out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::string line;
+    for (std::size_t c = 0; c < align.size(); ++c) {
+      if (c) line += "  ";
+      line += pad(c < rows[i].size() ? rows[i][c] : std::string(), width[c], align[c]);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+    if (i == 0) {
+      std::size_t total = 0;
+      for (std::size_t c = 0; c < width.size(); ++c) total += width[c] + (c ? 2 : 0);
+      out += std::string(total, '-') + "\n";
+    }
+  }
+  return out;
 }
 
 }  // namespace innosim

@@ -16,60 +16,9 @@
 #include <thread>
 #include <vector>
 
-namespace fs = std::filesystem;
+#include "e2e_helpers.hpp"
 
-namespace {
-
-struct Out {
-  int code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-// One folder under the system temp dir for this test run, removed at exit.
-fs::path temp_dir() {
-  struct Dir {
-    fs::path path = fs::temp_directory_path() / ("innosim-e2e-" + std::to_string(::getpid()));
-    Dir() { fs::create_directories(path); }
-    ~Dir() {
-      std::error_code ec;
-      fs::remove_all(path, ec);
-    }
-  };
-  static const Dir dir;
-  return dir.path;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
-
-// Runs `innosim <args>` through the shell (with `env`, VAR=value settings,
-// and without INNOSIM_TOOLS_DIR unless `env` sets it); captures stdout and stderr.
-Out innosim(const std::string& args, const std::string& env = "", const std::string& binary = INNOSIM_BINARY) {
-  const fs::path o = temp_dir() / "stdout", e = temp_dir() / "stderr";
-  const std::string cmd =
-      "env -u INNOSIM_TOOLS_DIR " + env + " " + binary + " " + args + " >" + o.string() + " 2>" + e.string();
-  const int rc = std::system(cmd.c_str());
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(o), slurp(e)};
-}
-
-std::string data(const std::string& name) { return std::string(INNOSIM_TEST_DATA) + "/e2e/" + name; }
-
-bool leftovers(const fs::path& dir, const std::string& stem) {
-  for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.path().filename().string().rfind(stem, 0) == 0) return true;
-  return false;
-}
-
-int python(const std::string& code) {
-  const std::string cmd = std::string(INNOSIM_PYTHON) + " -c '" + code + "'";
-  const int rc = std::system(cmd.c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-}  // namespace
+using namespace e2e;
 
 TEST_CASE("run writes the file and check prints the same table from it", "[e2e]") {
   const fs::path h5 = temp_dir() / "exp.h5";
@@ -175,25 +124,6 @@ TEST_CASE("run with an output path in a new folder creates the folder", "[e2e]")
 }
 
 // ---------- innosim sweep ----------
-
-namespace {
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (const char c : s) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("sweep: P(met) rises with the extra_growth lever and the file holds the printed table", "[e2e][sweep]") {
   const fs::path h5 = temp_dir() / "sweep.h5", csv = temp_dir() / "sweep.csv";

@@ -21,7 +21,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Quantile p of v[0..n) (numpy "linear"); reorders v. n > 0.
+}  // namespace
+
 double quantile_linear(std::vector<double>& v, std::size_t n, double p) {
   const double h = static_cast<double>(n - 1) * p;
   if (h >= static_cast<double>(n - 1)) {
@@ -41,8 +42,6 @@ double quantile_linear(std::vector<double>& v, std::size_t n, double p) {
   const double d = b - a;
   return g >= 0.5 ? b - d * (1.0 - g) : a + d * g;
 }
-
-}  // namespace
 
 std::string verdict_for(double p_met, double on_track, double at_risk) {
   if (p_met >= on_track) return "on track";

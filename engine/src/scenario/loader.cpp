@@ -3,8 +3,6 @@
 // into a Scenario (detail/scenario_reader.hpp), collecting every problem.
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "scenario/detail/extends.hpp"
 #include "scenario/detail/scenario_reader.hpp"
@@ -12,24 +10,10 @@
 
 namespace innosim {
 
-namespace {
-
 namespace fs = std::filesystem;
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw ScenarioError(std::vector<Problem>{
-        Problem{SourceLoc{path, 0, 0}, "", "cannot read the scenario file (no such file or not readable)"}});
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
-}  // namespace
-
 Scenario load_scenario(const std::string& path) {
-  const std::string text = read_text(path);
+  const std::string text = detail::read_input_file(path, "scenario file");
   const fs::path dir = fs::path(path).parent_path();
   return load_scenario_text(text, path, dir.empty() ? "." : dir.string());
 }

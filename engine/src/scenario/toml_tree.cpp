@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <utility>
 #include <toml++/toml.h>
 
@@ -101,6 +103,16 @@ std::optional<Node> parse_toml(const std::string& text, const std::string& file,
   }
   root.loc = {file, 0, 0};
   return root;
+}
+
+std::string read_input_file(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw ScenarioError(std::vector<Problem>{
+        Problem{SourceLoc{path, 0, 0}, "", fmt::format("cannot read the {} (no such file or not readable)", what)}});
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
 }
 
 std::string fmt_num(double x) {

@@ -12,6 +12,11 @@
 
 namespace innosim {
 
+// Quantile p of v[0..n) as numpy's default (method "linear"): sorted x,
+// h = (n-1)p, x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
+// Reorders v; n > 0 and v[0..n) free of NaN.
+double quantile_linear(std::vector<double>& v, std::size_t n, double p);
+
 std::string verdict_for(double p_met, double on_track, double at_risk);
 
 // Summarises one target from the per-draw values at its year. NaN entries

@@ -51,6 +51,10 @@ struct Entry {
 std::optional<Node> parse_toml(const std::string& text, const std::string& file,
                                std::vector<Problem>& problems);
 
+// The whole text of an input file; a file that cannot be read is one
+// ScenarioError "cannot read the <what> (no such file or not readable)".
+std::string read_input_file(const std::string& path, std::string_view what);
+
 // ---- Saying what was found ----
 
 // Shortest of %g and the round-trip form that gives the number back exactly.

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -83,5 +84,12 @@ struct RunFile {
 // missing or malformed object. With `recompute`, the target table is
 // recomputed from /targets/draws (what `check` prints).
 RunFile read_run_file(const std::string& path, bool recompute = true);
+
+// Every draw's value of one series (indicator i, region r, report year y of
+// run.shape), NaN for dropped draws, when the file stores them: from
+// /trajectories/values (runs with --trajectories), or from /targets/draws
+// when a target is that series. nullopt when the file has only the
+// summaries. Throws std::runtime_error naming the object on a read failure.
+std::optional<std::vector<double>> read_series_draws(const RunFile& run, std::size_t i, std::size_t r, std::size_t y);
 
 }  // namespace innosim

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace innosim {
 
@@ -38,7 +39,16 @@ std::string exact_number(double x);
 // 1 below 100, none above (2.50, 49.0, 3967).
 std::string compact_number(double x);
 
+// A value as a planner reads it, precision by unit and magnitude: "%" with
+// 2 decimals below 10, counts whole from 100, per-10k values with 2
+// decimals, other units in 3 significant digits from a million (2.91e+11).
+std::string human_number(double x, std::string_view unit);
+
 // A share in percent with `decimals` decimals ("98.8%"); "n/a" for NaN.
 std::string percent(double share, int decimals = 1);
+
+// Rows of cells as aligned text: the first row is the header, followed by a
+// rule; columns two spaces apart, each padded by display width.
+std::string aligned_columns(const std::vector<std::vector<std::string>>& rows, const std::vector<Align>& align);
 
 }  // namespace innosim
