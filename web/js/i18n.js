@@ -50,7 +50,7 @@ export const STRINGS = {
     zone: "试验区",
     per_year: "/年",
     units: {
-      yuan: "亿元/年", share: "%", probability: "%", switch: "", count: "个/年", rate: "%/年",
+      yuan: "亿元/年", share: "%", probability: "%", switch: "", count: "个/年", rate: "%/年", "1": "",
       "%": "%", "per 10k people": "件/万人", "% per year": "%/年",
     },
   },
@@ -102,7 +102,7 @@ export const STRINGS = {
     zone: "zone",
     per_year: "/yr",
     units: {
-      yuan: "100 million yuan/yr", share: "%", probability: "%", switch: "", count: "per year", rate: "%/yr",
+      yuan: "100 million yuan/yr", share: "%", probability: "%", switch: "", count: "per year", rate: "%/yr", "1": "",
       "%": "%", "per 10k people": "per 10k people", "% per year": "%/yr",
     },
   },

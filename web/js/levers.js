@@ -70,7 +70,8 @@ function numberControl(lang, lever, control, value, onInput, id) {
     if (number.value.trim() === "") return;
     const shown = Number(number.value);
     if (!Number.isFinite(shown)) return;
-    if (shown >= 0 && shown <= Number(range.max)) range.value = String(shown);
+    if (shown > Number(range.max)) range.max = String(shown);  // the slider follows a typed value beyond its range
+    if (shown >= 0) range.value = String(shown);
     onInput(fromShown(lever.unit, shown));
   };
   number.addEventListener("input", typed);
