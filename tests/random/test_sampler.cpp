@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "innosim/random/sampler.hpp"
+#include "innosim/random/sobol.hpp"
 #include "innosim/random/streams.hpp"
 
 using innosim::Distribution;
@@ -344,4 +345,38 @@ TEST_CASE("Monte Carlo theta is the quantile of the documented uniforms", "[samp
     CAPTURE(s.parameters[j].id, worst[j]);
     CHECK(worst[j] < 2e-12);
   }
+}
+
+TEST_CASE("transform maps given uniforms exactly as draw maps its own", "[sampler]") {
+  // Monte Carlo draws use uniform01(seed, draw, parameters, 0, k) per dimension.
+  const Scenario s = scenario_of(SamplerKind::monte_carlo,
+                                 {param("a", Kind::triangular, {0, 1, 4}), param("b", Kind::fixed, {2.5}),
+                                  param("c", Kind::lognormal, {3, 0.4}), param("d", Kind::pert, {1, 2, 6})});
+  const Sampler sampler(s, 17, 0);
+  REQUIRE(sampler.dimensions() == 3);
+  CHECK(sampler.dimension_parameter(0) == 0);
+  CHECK(sampler.dimension_parameter(1) == 2);
+  CHECK(sampler.dimension_parameter(2) == 3);
+  for (std::uint64_t draw : {0u, 5u, 999u}) {
+    std::vector<double> drawn(4), mapped(4), u(3);
+    sampler.draw(draw, 1, drawn);
+    for (std::uint32_t k = 0; k < 3; ++k) u[k] = innosim::uniform01(17, draw, innosim::Stream::parameters, 0, k);
+    sampler.transform(u, mapped);
+    CHECK(mapped == drawn);
+  }
+  std::vector<double> theta(4), wrong(2);
+  CHECK_THROWS_AS(sampler.transform(wrong, theta), std::invalid_argument);
+}
+
+TEST_CASE("a Sobol sequence gives the same point by random access and by stepping", "[sampler][sobol]") {
+  const innosim::SobolSequence seq(5, 3, innosim::Stream::sampler_shift);
+  std::vector<std::uint64_t> state(5);
+  seq.seek(0, state);
+  for (std::uint64_t i = 1; i < 300; ++i) {
+    seq.step(i, state);
+    std::vector<double> direct(5);
+    seq.point(i, direct);
+    for (std::size_t k = 0; k < 5; ++k) REQUIRE(seq.unit(state, k) == direct[k]);
+  }
+  CHECK_THROWS_AS(innosim::SobolSequence(4000, 1, innosim::Stream::sampler_shift), std::invalid_argument);
 }

@@ -155,3 +155,101 @@ TEST_CASE("an invalid draw is reported by its index, or dropped and counted", "[
   CHECK(dropped.table.rows[0].draws == dropped.info.draws_valid);
   CHECK(std::isnan(sink2.target_values(0)[dropped.info.dropped_draws.front()]));
 }
+
+namespace {
+
+// A design over the exp_growth parameters: every draw has the growth rate
+// 0.05, and draws come in pairs sharing one draw's yearly random inputs.
+class PairedSource : public ParameterSource {
+ public:
+  explicit PairedSource(const Scenario& s) : n_(s.parameters.size()), base_(n_) {
+    for (std::size_t j = 0; j < n_; ++j) base_[j] = s.parameters[j].dist.p[0];
+    base_[*s.parameter_index("growth")] = 0.05;
+  }
+  std::size_t num_parameters() const override { return n_; }
+  void draw(std::uint64_t, std::size_t count, std::span<double> theta) const override {
+    for (std::size_t i = 0; i < count; ++i) std::copy(base_.begin(), base_.end(), theta.begin() + i * n_);
+  }
+  std::uint64_t noise_draw(std::uint64_t draw) const override { return draw / 2; }
+
+ private:
+  std::size_t n_;
+  std::vector<double> base_;
+};
+
+// Counts, per draw parity, the valid draws whose zone output at the end is
+// above 150 (integer counts: an order-free merge).
+class CountAbove : public DrawAccumulator {
+ public:
+  struct Counts : Part {
+    std::uint64_t above[2] = {0, 0}, seen[2] = {0, 0};
+    void add(std::uint64_t draw, std::span<const double> out) override {
+      const std::size_t parity = draw % 2;
+      ++seen[parity];
+      if (out[out.size() - 1] > 150.0) ++above[parity];  // the last row's last entry: zone, 2020
+    }
+  };
+  std::unique_ptr<Part> make_part() const override { return std::make_unique<Counts>(); }
+  void merge(const Part& part) override {
+    const auto& c = dynamic_cast<const Counts&>(part);
+    for (int k = 0; k < 2; ++k) {
+      total.above[k] += c.above[k];
+      total.seen[k] += c.seen[k];
+    }
+  }
+  Counts total;
+};
+
+}  // namespace
+
+TEST_CASE("a parameter source gives the draws' parameters and can let draws share their noise", "[run][source]") {
+  Scenario s = exp_scenario(test::lognormal(0.05, 0.3), 0.05, 190.0);
+  ExpGrowth model(s);
+  const PairedSource source(s);
+  const auto threads = GENERATE(1u, 3u);
+  MemorySink sink(s.targets.size());
+  RunOptions opt;
+  opt.draws = 1000;
+  opt.seed = 5;
+  opt.threads = threads;
+  opt.block_tiles = 1;
+  const RunOutcome r = run_monte_carlo(model, s, source, opt, sink);
+  REQUIRE_FALSE(r.failed());
+  const std::vector<double> v = sink.target_values(0);
+  // The same parameters and the same noise: draws 2j and 2j+1 agree bit for
+  // bit, and pairs differ from each other (the shocks differ).
+  for (std::size_t j = 0; j < 500; ++j) REQUIRE(v[2 * j] == v[2 * j + 1]);
+  CHECK(v[0] != v[2]);
+  // Draw 2j has draw j's shocks: zone = 150 exp(5 * 0.05 + 0.05 * sum of z).
+  double sum_z = 0;
+  for (std::uint32_t y = 0; y < 5; ++y) sum_z += normal_quantile(uniform01(5, 3, Stream::yearly, y, 0));
+  CHECK(v[6] == Approx(150.0 * std::exp(0.25 + 0.05 * sum_z)).epsilon(1e-5));
+}
+
+TEST_CASE("a draw accumulator sees every valid draw once, the same for any thread count", "[run][accumulator]") {
+  const Scenario s = exp_scenario(test::lognormal(0.05, 0.3), 0.02, 190.0);
+  auto count = [&](unsigned threads) {
+    ExpGrowth model(s);
+    Sampler sampler(s, 9, 3000);
+    MemorySink sink(s.targets.size());
+    CountAbove acc;
+    RunOptions opt;
+    opt.draws = 3000;
+    opt.seed = 9;
+    opt.threads = threads;
+    opt.block_tiles = 1;
+    opt.accumulators = {&acc};
+    const RunOutcome r = run_monte_carlo(model, s, sampler, opt, sink);
+    REQUIRE_FALSE(r.failed());
+    std::uint64_t above = 0;
+    for (double x : sink.target_values(0)) above += x > 150.0;
+    CHECK(acc.total.above[0] + acc.total.above[1] == above);
+    return acc.total;
+  };
+  const CountAbove::Counts one = count(1), many = count(4);
+  CHECK(one.seen[0] == 1500);
+  CHECK(one.seen[1] == 1500);
+  CHECK(many.seen[0] == one.seen[0]);
+  CHECK(many.above[0] == one.above[0]);
+  CHECK(many.above[1] == one.above[1]);
+}

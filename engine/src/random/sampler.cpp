@@ -7,9 +7,9 @@
 //                   pi_k a keyed permutation of [0, draws): a Feistel network
 //                   on [0, 2^m) (2^m >= draws) with cycle walking, its round
 //                   keys derived from random_u64(seed, 0, sampler_shift, 1, k)
-//   Sobol           draw i is point i+1 of boost::random::sobol (Joe-Kuo
-//                   directions; the all-zero point 0 is skipped), digit by
-//                   digit x_k in [0, 2^64), shifted by
+//   Sobol           draw i is point i of SobolSequence(dims, seed,
+//                   sampler_shift) (sobol.hpp): point i+1 of
+//                   boost::random::sobol (Joe-Kuo directions), shifted by
 //                   s_k = random_u64(seed, 0, sampler_shift, 0, k) modulo 2^64
 //                   (a Cranley-Patterson shift at 64-bit resolution), and
 //                   mapped like uniform01: (top 52 bits + 1/2) 2^-52
@@ -34,7 +34,6 @@
 #include <Eigen/Core>
 
 #include <boost/math/distributions/beta.hpp>
-#include <boost/random/sobol.hpp>
 
 #include <fmt/format.h>
 
@@ -48,6 +47,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "innosim/random/sobol.hpp"
 #include "innosim/random/streams.hpp"
 
 namespace innosim {
@@ -62,9 +62,6 @@ constexpr double u_min = 0x1p-53;
 constexpr double u_max = 1.0 - 0x1p-53;
 
 double open01(double u) { return std::clamp(u, u_min, u_max); }
-
-// Same map as uniform01: the midpoint of x's cell among 2^52.
-double to_unit(std::uint64_t x) { return (static_cast<double>(x >> 12) + 0.5) * 0x1p-52; }
 
 // SplitMix64 finaliser (Stafford variant 13): a bijective 64-bit mixer.
 std::uint64_t mix64(std::uint64_t x) {
@@ -267,13 +264,14 @@ struct Sampler::Impl {
   std::vector<std::optional<QuantileTable>> dim_table;  // beta / PERT / truncnormal
   std::vector<Block> blocks;
 
-  std::vector<Feistel> lhs;                // per dimension
-  std::vector<std::uint64_t> sobol_dir;    // [bit r * dims + k]
-  std::vector<std::uint64_t> sobol_shift;  // per dimension
+  std::vector<Feistel> lhs;              // per dimension
+  std::optional<SobolSequence> sobol;    // Sobol sampler with dimensions
 
   void build_copula(const Scenario& scenario);
-  void build_sobol();
-  void fill_uniforms(std::uint64_t draw, double* u, std::uint64_t* sobol_state) const;
+  void fill_uniforms(std::uint64_t draw, double* u, std::span<const std::uint64_t> sobol_state) const;
+  // theta (all parameters) from the uniforms u of every dimension; u and z
+  // are scratch of dim_param.size() entries, overwritten.
+  void map_to_theta(double* u, double* z, double* theta) const;
 };
 
 void Sampler::Impl::build_copula(const Scenario& scenario) {
@@ -373,31 +371,10 @@ void Sampler::Impl::build_copula(const Scenario& scenario) {
   if (!problems.empty()) throw ScenarioError(std::move(problems));
 }
 
-void Sampler::Impl::build_sobol() {
-  const std::size_t n_dims = dim_param.size();
-  if (n_dims > boost::random::default_sobol_table::max_dimension)  // Boost's table limit (3667)
-    throw std::invalid_argument(fmt::format(
-        "Sobol sampler supports at most {} uncertain parameters, the scenario has {}",
-        static_cast<unsigned>(boost::random::default_sobol_table::max_dimension), n_dims));
-  // Direction numbers v_r from Boost's Joe-Kuo table: Boost's element n is
-  // the Sobol point with Gray code g(n+1), so element 2^(r+1) - 2 (Gray code
-  // 2^r) is v_r itself.
-  boost::random::sobol engine(n_dims);
-  sobol_dir.resize(64 * n_dims);
-  for (unsigned r = 0; r < 64; ++r) {
-    const std::uint64_t n = (r == 63) ? ~std::uint64_t{1} : (std::uint64_t{2} << r) - 2;
-    engine.seed(n);
-    for (std::size_t k = 0; k < n_dims; ++k) sobol_dir[r * n_dims + k] = engine();
-  }
-  sobol_shift.resize(n_dims);
-  for (std::size_t k = 0; k < n_dims; ++k)
-    sobol_shift[k] = random_u64(seed, 0, Stream::sampler_shift, 0, static_cast<std::uint32_t>(k));
-}
-
 // Uniforms of one draw before the copula. For Sobol, `sobol_state` holds the
 // unshifted point of `draw` on entry (the caller steps it).
 void Sampler::Impl::fill_uniforms(std::uint64_t draw, double* u,
-                                  std::uint64_t* sobol_state) const {
+                                  std::span<const std::uint64_t> sobol_state) const {
   const std::size_t n_dims = dim_param.size();
   switch (kind) {
     case SamplerKind::monte_carlo:
@@ -415,7 +392,7 @@ void Sampler::Impl::fill_uniforms(std::uint64_t draw, double* u,
       break;
     }
     case SamplerKind::sobol:
-      for (std::size_t k = 0; k < n_dims; ++k) u[k] = to_unit(sobol_state[k] + sobol_shift[k]);
+      for (std::size_t k = 0; k < n_dims; ++k) u[k] = sobol->unit(sobol_state, k);
       break;
   }
 }
@@ -463,7 +440,7 @@ Sampler::Sampler(const Scenario& scenario, std::uint64_t seed, std::size_t draws
       }
     }
   } else if (m.kind == SamplerKind::sobol && n_dims > 0) {
-    m.build_sobol();
+    m.sobol.emplace(n_dims, seed, Stream::sampler_shift);  // throws beyond Boost's 3667 dimensions
   }
 }
 
@@ -473,6 +450,41 @@ Sampler& Sampler::operator=(Sampler&&) noexcept = default;
 
 std::size_t Sampler::num_parameters() const { return impl_->num_parameters; }
 std::size_t Sampler::dimensions() const { return impl_->dim_param.size(); }
+std::size_t Sampler::dimension_parameter(std::size_t k) const { return impl_->dim_param.at(k); }
+
+// Gaussian copula, block by block (z = Phi^-1(u), z' = L z, u' = Phi(z')),
+// then each dimension's quantile.
+void Sampler::Impl::map_to_theta(double* u, double* z, double* out) const {
+  const std::size_t n_dims = dim_param.size();
+  for (const Block& b : blocks) {
+    const std::size_t n_block = b.dims.size();
+    for (std::size_t r = 0; r < n_block; ++r) z[b.dims[r]] = normal_quantile(u[b.dims[r]]);
+    // In place from the last row up: row r of L z needs z[0..r] only.
+    for (std::size_t r = n_block; r-- > 0;) {
+      double s = 0.0;
+      const double* row = &b.chol[r * n_block];
+      for (std::size_t c = 0; c <= r; ++c) s += row[c] * z[b.dims[c]];
+      z[b.dims[r]] = s;
+      u[b.dims[r]] = open01(normal_cdf(s));
+    }
+  }
+
+  std::copy(fixed_theta.begin(), fixed_theta.end(), out);
+  for (std::size_t k = 0; k < n_dims; ++k) {
+    const Distribution& dist = dim_dist[k];
+    double v;
+    if (dim_gauss[k]) {
+      // Normal and lognormal are affine / exp of z' itself: skip Phi^-1(Phi(z')).
+      v = dist.kind == Distribution::Kind::normal ? dist.p[0] + dist.p[1] * z[k]
+                                                  : dist.p[0] * std::exp(dist.p[1] * z[k]);
+    } else if (dim_table[k]) {
+      v = (*dim_table[k])(u[k]);
+    } else {
+      v = dist.quantile(u[k]);
+    }
+    out[dim_param[k]] = v;
+  }
+}
 
 void Sampler::draw(std::uint64_t first, std::size_t count, std::span<double> theta) const {
   const Impl& m = *impl_;
@@ -489,57 +501,29 @@ void Sampler::draw(std::uint64_t first, std::size_t count, std::span<double> the
 
   Scratch<double, 128> u(n_dims);
   Scratch<double, 128> z(n_dims);
-  Scratch<std::uint64_t, 128> sobol(m.kind == SamplerKind::sobol ? n_dims : 0);
-
-  if (m.kind == SamplerKind::sobol) {
-    // Point `first`: XOR of the directions selected by the Gray code of first+1.
-    for (std::size_t k = 0; k < n_dims; ++k) sobol[k] = 0;
-    std::uint64_t g = (first + 1) ^ ((first + 1) >> 1);
-    for (unsigned r = 0; g != 0; ++r, g >>= 1)
-      if (g & 1)
-        for (std::size_t k = 0; k < n_dims; ++k) sobol[k] ^= m.sobol_dir[r * n_dims + k];
-  }
+  Scratch<std::uint64_t, 128> sobol(m.sobol ? n_dims : 0);
+  const std::span<std::uint64_t> sobol_state(sobol.data(), m.sobol ? n_dims : 0);
+  if (m.sobol) m.sobol->seek(first, sobol_state);
 
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint64_t draw = first + i;
-    if (m.kind == SamplerKind::sobol && i > 0) {
-      // Gray-code step from point draw-1 to draw: flip direction ctz(draw+1).
-      const auto r = static_cast<unsigned>(std::countr_zero(draw + 1));
-      for (std::size_t k = 0; k < n_dims; ++k) sobol[k] ^= m.sobol_dir[r * n_dims + k];
-    }
-    m.fill_uniforms(draw, u.data(), sobol.data());
-
-    // Gaussian copula, block by block: z = Phi^-1(u), z' = L z, u' = Phi(z').
-    for (const Block& b : m.blocks) {
-      const std::size_t n_block = b.dims.size();
-      for (std::size_t r = 0; r < n_block; ++r) z[b.dims[r]] = normal_quantile(u[b.dims[r]]);
-      // In place from the last row up: row r of L z needs z[0..r] only.
-      for (std::size_t r = n_block; r-- > 0;) {
-        double s = 0.0;
-        const double* row = &b.chol[r * n_block];
-        for (std::size_t c = 0; c <= r; ++c) s += row[c] * z[b.dims[c]];
-        z[b.dims[r]] = s;
-        u[b.dims[r]] = open01(normal_cdf(s));
-      }
-    }
-
-    double* out = theta.data() + i * n_params;
-    std::copy(m.fixed_theta.begin(), m.fixed_theta.end(), out);
-    for (std::size_t k = 0; k < n_dims; ++k) {
-      const Distribution& dist = m.dim_dist[k];
-      double v;
-      if (m.dim_gauss[k]) {
-        // Normal and lognormal are affine / exp of z' itself: skip Phi^-1(Phi(z')).
-        v = dist.kind == Distribution::Kind::normal ? dist.p[0] + dist.p[1] * z[k]
-                                                    : dist.p[0] * std::exp(dist.p[1] * z[k]);
-      } else if (m.dim_table[k]) {
-        v = (*m.dim_table[k])(u[k]);
-      } else {
-        v = dist.quantile(u[k]);
-      }
-      out[m.dim_param[k]] = v;
-    }
+    if (m.sobol && i > 0) m.sobol->step(draw, sobol_state);
+    m.fill_uniforms(draw, u.data(), sobol_state);
+    m.map_to_theta(u.data(), z.data(), theta.data() + i * n_params);
   }
+}
+
+void Sampler::transform(std::span<const double> u, std::span<double> theta) const {
+  const Impl& m = *impl_;
+  const std::size_t n_dims = m.dim_param.size();
+  if (u.size() != n_dims || theta.size() != m.num_parameters)
+    throw std::invalid_argument(fmt::format(
+        "Sampler::transform: {} uniforms and {} parameter values given, {} and {} expected", u.size(),
+        theta.size(), n_dims, m.num_parameters));
+  Scratch<double, 128> uu(n_dims);
+  Scratch<double, 128> z(n_dims);
+  for (std::size_t k = 0; k < n_dims; ++k) uu[k] = open01(u[k]);
+  m.map_to_theta(uu.data(), z.data(), theta.data());
 }
 
 }  // namespace innosim

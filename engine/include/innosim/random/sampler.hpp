@@ -18,28 +18,37 @@
 #include <span>
 #include <vector>
 
+#include "innosim/random/parameter_source.hpp"
 #include "innosim/scenario/scenario.hpp"
 
 namespace innosim {
 
-class Sampler {
+class Sampler : public ParameterSource {
  public:
   // `draws` is the run's draw count (Latin hypercube strata). Validates the
   // correlation blocks (positive definite) and throws ScenarioError naming
   // the block if not.
   Sampler(const Scenario& scenario, std::uint64_t seed, std::size_t draws);
-  ~Sampler();
+  ~Sampler() override;
   Sampler(Sampler&&) noexcept;
   Sampler& operator=(Sampler&&) noexcept;
 
-  std::size_t num_parameters() const;  // == scenario.parameters.size()
-  std::size_t dimensions() const;      // uncertain (non-fixed) parameters
+  std::size_t num_parameters() const override;  // == scenario.parameters.size()
+  std::size_t dimensions() const;               // uncertain (non-fixed) parameters
+  // The parameter (index into theta) that dimension k drives, in scenario order.
+  std::size_t dimension_parameter(std::size_t k) const;
 
   // Fills theta (size num_parameters(), scenario parameter order) for draws
   // first .. first+count-1: theta[(i-first)*num_parameters() + j].
   // Sequential access within a block is fast (Sobol is generated
   // incrementally), random access is exact.
-  void draw(std::uint64_t first, std::size_t count, std::span<double> theta) const;
+  void draw(std::uint64_t first, std::size_t count, std::span<double> theta) const override;
+
+  // θ from given independent uniforms u (one per dimension, each in (0,1)),
+  // through the Gaussian copula and the quantiles, exactly as draw() maps
+  // its own uniforms: for designs (sensitivity analysis) that choose the
+  // uniforms themselves. `theta` has num_parameters() entries.
+  void transform(std::span<const double> u, std::span<double> theta) const;
 
  private:
   struct Impl;

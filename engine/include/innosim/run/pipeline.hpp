@@ -7,13 +7,15 @@
 // task_arena of `threads` threads:
 //   1. issue_block     (serial, in order): the next block of draws;
 //   2. simulate_block  (parallel): each thread with its own simulator and
-//      buffers samples the block's parameters, draws its uniforms, runs every
-//      draw and sums each tile's moments;
+//      buffers takes the block's parameters from the ParameterSource, draws
+//      its uniforms, runs every draw, feeds each valid draw to the thread's
+//      part of every DrawAccumulator and sums each tile's moments;
 //   3. consume_block   (serial, in block order): merges tile moments (fixed
 //      order), counts invalid draws and hands the block's per-draw values to
 //      the sink;
-// then finish merges the per-thread quantile sketches (integer counts: exact
-// and order-free) and builds the summary and the target table. Every random
+// then finish merges the per-thread quantile sketches and accumulator parts
+// (integer counts: exact and order-free) and builds the summary and the
+// target table. Every random
 // number is a pure function of (seed, draw, stream, year, slot), so the
 // results are bit-identical for any thread count and block size.
 
@@ -29,7 +31,7 @@
 #include <oneapi/tbb/parallel_pipeline.h>
 
 #include "innosim/model/model.hpp"
-#include "innosim/random/sampler.hpp"
+#include "innosim/random/parameter_source.hpp"
 #include "innosim/run/aggregate.hpp"
 #include "innosim/run/draw_sink.hpp"
 #include "innosim/run/results.hpp"
@@ -44,7 +46,7 @@ template <Model M>
 class MonteCarloPipeline {
  public:
   // Sizes the run; throws ScenarioError for a target the model cannot check.
-  MonteCarloPipeline(const M& model, const Scenario& scenario, const Sampler& sampler,
+  MonteCarloPipeline(const M& model, const Scenario& scenario, const ParameterSource& source,
                      const RunOptions& options, DrawSink& sink);
   MonteCarloPipeline(const MonteCarloPipeline&) = delete;
   MonteCarloPipeline& operator=(const MonteCarloPipeline&) = delete;
@@ -73,6 +75,7 @@ class MonteCarloPipeline {
     std::optional<DrawSimulator<M>> sim;
     std::vector<double> out;  // one draw's output, [n_steps + 1][outputs_per_year]
     QuantileSketch sketch;
+    std::vector<std::unique_ptr<DrawAccumulator::Part>> parts;  // one per opt_.accumulators
   };
 
   void make_blocks();
@@ -86,7 +89,7 @@ class MonteCarloPipeline {
 
   const M& model_;
   const Scenario& scenario_;
-  const Sampler& sampler_;
+  const ParameterSource& source_;
   const RunOptions& opt_;
   DrawSink& sink_;
 

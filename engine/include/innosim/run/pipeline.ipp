@@ -15,18 +15,18 @@
 namespace innosim {
 
 template <Model M>
-MonteCarloPipeline<M>::MonteCarloPipeline(const M& model, const Scenario& scenario, const Sampler& sampler,
+MonteCarloPipeline<M>::MonteCarloPipeline(const M& model, const Scenario& scenario, const ParameterSource& source,
                                           const RunOptions& options, DrawSink& sink)
     : model_(model),
       scenario_(scenario),
-      sampler_(sampler),
+      source_(source),
       opt_(options),
       sink_(sink),
       shape_(make_shape(scenario, model.indicators())),
       target_offsets_(target_offsets(scenario, model.indicators())),
       locals_([this] { return make_local(); }),
       joint_(scenario.targets) {
-  n_params_ = sampler.num_parameters();
+  n_params_ = source.num_parameters();
   n_targets_ = target_offsets_.size();
   n_series_ = shape_.size();
   n_indicators_ = shape_.num_indicators();
@@ -73,6 +73,7 @@ typename MonteCarloPipeline<M>::Local MonteCarloPipeline<M>::make_local() const 
   l.sim.emplace(model_, opt_.integrator, start_, end_);
   l.out.resize(l.sim->output_size());
   l.sketch = QuantileSketch(n_series_);
+  for (const DrawAccumulator* a : opt_.accumulators) l.parts.push_back(a->make_part());
   return l;
 }
 
@@ -124,7 +125,7 @@ typename MonteCarloPipeline<M>::Block* MonteCarloPipeline<M>::issue_block(oneapi
 template <Model M>
 void MonteCarloPipeline<M>::simulate_block(Block& b) {
   Local& l = locals_.local();
-  sampler_.draw(b.first, b.count, std::span<double>(b.theta.data(), b.count * n_params_));
+  source_.draw(b.first, b.count, std::span<double>(b.theta.data(), b.count * n_params_));
   b.bad.clear();
   for (std::size_t tile = 0; tile * kTileDraws < b.count; ++tile) {
     const std::size_t d0 = tile * kTileDraws;
@@ -145,9 +146,10 @@ template <Model M>
 bool MonteCarloPipeline<M>::simulate_draw(Local& l, Block& b, std::size_t d, double* series_row) {
   const std::uint64_t draw = b.first + d;
   const std::size_t draw_uniforms = n_steps_ * n_uniforms_;
+  const std::uint64_t noise_draw = source_.noise_draw(draw);
   double* u = b.unif.data() + d * draw_uniforms;
   for (std::size_t y = 0; y < n_steps_; ++y)
-    fill_uniform01(opt_.seed, draw, Stream::yearly, static_cast<std::uint32_t>(y),
+    fill_uniform01(opt_.seed, noise_draw, Stream::yearly, static_cast<std::uint32_t>(y),
                    std::span<double>(u + y * n_uniforms_, n_uniforms_));
   const DrawStatus st = l.sim->run(std::span<const double>(b.theta.data() + d * n_params_, n_params_),
                                    std::span<const double>(u, draw_uniforms), l.out);
@@ -161,6 +163,7 @@ bool MonteCarloPipeline<M>::simulate_draw(Local& l, Block& b, std::size_t d, dou
     return false;
   }
   b.valid[d] = 1;
+  for (const auto& part : l.parts) part->add(draw, l.out);
   for (std::size_t t = 0; t < n_targets_; ++t) tv[t] = l.out[target_offsets_[t]];
   const std::size_t n_rz = n_regions_and_zone_;
   for (std::size_t i = 0; i < n_indicators_; ++i)
@@ -221,7 +224,10 @@ RunOutcome MonteCarloPipeline<M>::finish(double seconds) {
   if (result.cancelled || result.failed()) return result;
 
   QuantileSketch sketch(n_series_);
-  for (const Local& l : locals_) sketch.merge(l.sketch);
+  for (const Local& l : locals_) {
+    sketch.merge(l.sketch);
+    for (std::size_t a = 0; a < opt_.accumulators.size(); ++a) opt_.accumulators[a]->merge(*l.parts[a]);
+  }
   result.summary = make_summary(total_, sketch, {0.05, 0.25, 0.5, 0.75, 0.95});
 
   result.table.on_track = scenario_.run.on_track;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <vector>
 
+#include "innosim/run/draw_accumulator.hpp"
 #include "innosim/run/results.hpp"
 #include "innosim/run/simulate.hpp"
 #include "innosim/scenario/scenario.hpp"
@@ -25,6 +26,9 @@ struct RunOptions {
   IntegratorSettings integrator;
   std::function<void(std::size_t done, std::size_t total)> progress;  // called from one thread
   const std::atomic<bool>* cancel = nullptr;
+  // Per-draw statistics fed every valid draw's whole output in the parallel
+  // stage and merged after a successful run (draw_accumulator.hpp); not owned.
+  std::vector<DrawAccumulator*> accumulators;
 };
 
 struct InvalidDraw {

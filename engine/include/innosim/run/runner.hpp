@@ -6,7 +6,7 @@
 //   pipeline.hpp     MonteCarloPipeline, the stages (bodies in pipeline.ipp)
 
 #include "innosim/model/model.hpp"
-#include "innosim/random/sampler.hpp"
+#include "innosim/random/parameter_source.hpp"
 #include "innosim/run/draw_sink.hpp"
 #include "innosim/run/pipeline.hpp"
 #include "innosim/run/run_options.hpp"
@@ -15,13 +15,14 @@
 
 namespace innosim {
 
-// Runs opt.draws draws of `model` with parameters from `sampler`, hands every
-// draw's values to `sink` in draw order and returns the summary and the
-// target table. Bit-identical for any thread count and block size.
+// Runs opt.draws draws of `model` with parameters from `source` (the
+// scenario's Sampler, or a design), hands every draw's values to `sink` in
+// draw order and returns the summary and the target table. Bit-identical for
+// any thread count and block size.
 template <Model M>
-RunOutcome run_monte_carlo(const M& model, const Scenario& scenario, const Sampler& sampler,
+RunOutcome run_monte_carlo(const M& model, const Scenario& scenario, const ParameterSource& source,
                            const RunOptions& opt, DrawSink& sink) {
-  return MonteCarloPipeline<M>(model, scenario, sampler, opt, sink).run();
+  return MonteCarloPipeline<M>(model, scenario, source, opt, sink).run();
 }
 
 }  // namespace innosim

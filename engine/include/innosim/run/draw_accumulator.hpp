@@ -1,0 +1,40 @@
+#pragma once
+// A statistic of every valid draw's whole output (all years, indicators and
+// regions), computed where the draw is simulated: in the pipeline's
+// parallel stage, one Part per worker thread, merged after the last draw.
+// Statistics that need each draw's values jointly across regions or
+// indicators (ranks of a composite index, say) belong here; the pipeline's
+// own summaries see one series at a time.
+//
+// Which thread simulates which draw, and the order in which parts are
+// merged, vary from run to run: a Part must keep only statistics whose merge
+// is exact and order-free — integer counts — so that results stay
+// bit-identical for any thread count. The counts are also what a sharded
+// run adds across shards.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+namespace innosim {
+
+class DrawAccumulator {
+ public:
+  // One worker thread's share of the draws.
+  class Part {
+   public:
+    virtual ~Part() = default;
+    // One valid draw. `out` is [years + 1][indicator][region, then zone], as
+    // DrawSimulator writes it: row 0 is horizon.start, row y is start + y.
+    virtual void add(std::uint64_t draw, std::span<const double> out) = 0;
+  };
+
+  virtual ~DrawAccumulator() = default;
+  // A fresh, empty part (called once per worker thread).
+  virtual std::unique_ptr<Part> make_part() const = 0;
+  // Adds a part's counts to this accumulator's; called once per part after
+  // the run (not after a failed or cancelled one), in no particular order.
+  virtual void merge(const Part& part) = 0;
+};
+
+}  // namespace innosim
