@@ -6,8 +6,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <system_error>
+
+#include <CLI/CLI.hpp>
 
 #include "innosim/outputs/table.hpp"
 #include "innosim/random/sampler.hpp"
@@ -16,6 +19,29 @@
 #include "innosim/scenario/scenario.hpp"
 
 namespace innosim::app {
+
+// The options of every command that runs a scenario at several points
+// (sweep, design, solve): draws, seed, threads, output, table format, quiet.
+struct PointsArgs {
+  std::optional<std::size_t> draws;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;
+  std::string output;
+  std::string format = "text";
+  bool quiet = false;
+};
+
+// Adds them to `cmd`; `file` says what the output file is and its default
+// suffix ("HDF5 sweep file", "-sweep.h5").
+inline void add_points_options(CLI::App* cmd, PointsArgs& a, const std::string& file, const std::string& suffix) {
+  cmd->add_option("-n,--draws", a.draws, "Monte Carlo draws per point (default: the scenario's [run] draws)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", a.seed, "Master seed, the same for every point (default: the scenario's)");
+  cmd->add_option("--threads", a.threads, "Worker threads (default: all cores)");
+  cmd->add_option("-o,--output", a.output, file + " (default: the scenario file's name with " + suffix + ")");
+  cmd->add_option("--format", a.format, "Table format")->check(CLI::IsMember({"text", "csv", "json"}));
+  cmd->add_flag("-q,--quiet", a.quiet, "No progress bar or timing line");
+}
 
 // The values CLI11 admits for --format.
 inline TableFormat parse_format(const std::string& f) {

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -17,19 +16,17 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "innosim/util/did_you_mean.hpp"
 #include "innosim/models/registry.hpp"
 #include "innosim/outputs/sweep_table.hpp"
 #include "innosim/outputs/sweep_writer.hpp"
-#include "innosim/run/runner.hpp"
 #include "innosim/version.hpp"
+#include "levers.hpp"
 #include "options.hpp"
+#include "points.hpp"
 #include "progress.hpp"
-#include "signals.hpp"
 
 namespace innosim::app {
 
@@ -39,12 +36,7 @@ struct SweepArgs {
   std::string scenario;
   std::string lever;
   std::string scale = "0.5,1,2,4";
-  std::optional<std::size_t> draws;
-  std::optional<std::uint64_t> seed;
-  unsigned threads = 0;
-  std::string output;
-  std::string format = "text";
-  bool quiet = false;
+  PointsArgs run;
 };
 
 // "0.5,1,2,4" -> factors; nullopt (and a message) if any entry is not a finite number >= 0.
@@ -66,32 +58,6 @@ std::optional<std::vector<double>> parse_scales(const std::string& text, std::st
   return out;
 }
 
-// The lever's zone total in `year`: its zone path, or the sum over regions.
-double lever_zone_total(const Lever& l, int year, std::size_t regions) {
-  if (!l.per_region()) return l.at(year);
-  double sum = 0;
-  for (std::size_t r = 0; r < regions; ++r) sum += l.at(year, r);
-  return sum;
-}
-
-// The message for a lever the scenario lacks or that cannot be scaled; empty if it can be swept.
-std::string lever_problem(const Scenario& s, const SweepArgs& a, const Lever* lever) {
-  if (lever == nullptr) {
-    std::vector<std::string> ids;
-    for (const auto& l : s.levers) ids.push_back(l.id);
-    std::string msg = fmt::format("innosim: {}: no lever '{}'", a.scenario, a.lever);
-    if (auto m = did_you_mean(a.lever, ids); !m.empty()) msg += " — did you mean '" + m + "'?";
-    msg += ids.empty() ? " (the scenario has no levers)" : fmt::format(" (levers: {})", fmt::join(ids, ", "));
-    return msg;
-  }
-  if (lever->unit == "share" || lever->unit == "probability" || lever->unit == "switch")
-    return fmt::format(
-        "innosim: lever '{}' has unit '{}'; scaling a {} is meaningless, so it cannot be swept "
-        "(sweep a lever in yuan, count or rate, or write what-if scenarios and use `innosim compare`)",
-        lever->id, lever->unit, lever->unit);
-  return {};
-}
-
 int sweep(const SweepArgs& a) {
   Scenario s = load_scenario(a.scenario);
   std::string why;
@@ -100,77 +66,39 @@ int sweep(const SweepArgs& a) {
     std::cerr << "innosim: " << why << "\n";
     return kExitBadInput;
   }
-  const Lever* lever = s.lever(a.lever);
-  if (const std::string problem = lever_problem(s, a, lever); !problem.empty()) {
+  if (const std::string problem = lever_problem(s, a.scenario, a.lever); !problem.empty()) {
     std::cerr << problem << "\n";
     return kExitBadInput;
   }
-  const std::size_t draws = a.draws.value_or(s.run.draws);
-  const std::uint64_t seed = a.seed.value_or(s.run.seed);
-  // Every scaled scenario is built and validated before anything is computed.
+  const Lever& lever = *s.lever(a.lever);
+  const std::size_t draws = a.run.draws.value_or(s.run.draws);
+  const std::uint64_t seed = a.run.seed.value_or(s.run.seed);
+  // The sampler and every scaled scenario are checked before anything is computed.
+  const Sampler sampler = visit_model(s, [&](const auto& model) { return checked_sampler(model, s, seed, draws); });
   std::vector<Scenario> variants;
   SweepData data;
-  data.lever = lever->id;
+  data.lever = lever.id;
   for (const double k : *scales) {
     Scenario sk = s;
-    for (Lever& l : sk.levers) {
-      if (l.id != lever->id) continue;
-      if (l.zone)
-        for (double& x : l.zone->values) x *= k;
-      for (YearSeries& ys : l.by_region)
-        for (double& x : ys.values) x *= k;
-      data.lever_value.push_back(lever_zone_total(l, sk.horizon.end, sk.regions.size()));
-    }
+    scale_lever(sk, lever.id, k);
     data.scale.push_back(k);
-    visit_model(sk, [&](const auto& model) -> int {
-      (void)checked_sampler(model, sk, seed, draws);
-      return kExitOk;
-    });
+    data.lever_value.push_back(lever_zone_total(*sk.lever(lever.id), sk.horizon.end, sk.regions.size()));
+    check_variant(sk);
     variants.push_back(std::move(sk));
   }
 
-  const std::string out = output_path(a.output, a.scenario, "-sweep.h5");
-  Progress progress(!a.quiet && isatty(STDERR_FILENO));
-  const auto t0 = std::chrono::steady_clock::now();
-  ResultShape shape;
-  const std::size_t V = variants.size();
-  for (std::size_t v = 0; v < V; ++v) {
-    const Scenario& sk = variants[v];
-    const int rc = visit_model(sk, [&](const auto& model) -> int {
-      Sampler sampler(sk, seed, draws);
-      // The same seed at every point: common random numbers.
-      RunOptions opt = scenario_run_options(sk, draws, seed);
-      opt.threads = a.threads;
-      opt.cancel = &g_cancel;
-      if (progress.enabled())
-        opt.progress = [&](std::size_t d, std::size_t n) { progress.update(v * n + d, V * n); };
-      MemorySink sink(sk.targets.size());
-      RunOutcome r = run_monte_carlo(model, sk, sampler, opt, sink);
-      if (r.cancelled) {
-        progress.finish();
-        std::cerr << "innosim: interrupted; no output written\n";
-        return kExitInterrupted;
-      }
-      if (r.failed()) {
-        progress.finish();
-        std::cerr << fmt::format(
-            "innosim: the sweep failed at factor {}: {} invalid draw{} (run.invalid_draws = \"fail\")\n"
-            "set [run] invalid_draws = \"drop\" to drop and count such draws; no output written\n",
-            data.scale[v], r.failures.size(), r.failures.size() == 1 ? "" : "s");
-        return kExitFailed;
-      }
-      shape = r.shape;
-      data.tables.push_back(std::move(r.table));
-      return kExitOk;
-    });
-    if (rc != kExitOk) return rc;
-  }
-  progress.finish();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const std::string out = output_path(a.run.output, a.scenario, "-sweep.h5");
+  Progress progress(!a.run.quiet && isatty(STDERR_FILENO));
+  const PointsOutcome r = run_points(variants, sampler, {draws, seed, a.run.threads, false, &progress});
+  if (!r.ok())
+    return report_points_failure(r, fmt::format("the sweep failed at factor {}", data.scale[r.failed_point]));
+  for (const PointResult& p : r.points) data.tables.push_back(p.table);
   SweepHeader header{kVersion, kGitSha, seed, sampler_name(s.run.sampler), draws, s.model};
-  write_sweep_file(out, s, shape, header, data);
-  std::cout << format_sweep_table(s, *lever, data, parse_format(a.format));
-  if (!a.quiet) std::cerr << fmt::format("innosim: {} points x {} draws in {:.2f} s -> {}\n", V, draws, seconds, out);
+  write_sweep_file(out, s, r.shape, header, data);
+  std::cout << format_sweep_table(s, lever, data, parse_format(a.run.format));
+  if (!a.run.quiet)
+    std::cerr << fmt::format("innosim: {} points x {} draws in {:.2f} s -> {}\n", variants.size(), draws, r.seconds,
+                             out);
   return kExitOk;
 }
 
@@ -182,13 +110,7 @@ Command add_sweep_command(CLI::App& app) {
   cmd->add_option("scenario", a->scenario, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--lever", a->lever, "Lever id to scale (its whole path, zone or every region)")->required();
   cmd->add_option("--scale", a->scale, "Comma-separated factors, e.g. 0.5,1,2,4")->capture_default_str();
-  cmd->add_option("-n,--draws", a->draws, "Monte Carlo draws per point (default: the scenario's [run] draws)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", a->seed, "Master seed, the same for every point (default: the scenario's)");
-  cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
-  cmd->add_option("-o,--output", a->output, "HDF5 sweep file (default: the scenario file's name with -sweep.h5)");
-  cmd->add_option("--format", a->format, "Table format")->check(CLI::IsMember({"text", "csv", "json"}));
-  cmd->add_flag("-q,--quiet", a->quiet, "No progress bar or timing line");
+  add_points_options(cmd, a->run, "HDF5 sweep file", "-sweep.h5");
   return {cmd, [a] { return sweep(*a); }};
 }
 

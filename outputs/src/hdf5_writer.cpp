@@ -10,9 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
@@ -35,15 +33,6 @@ namespace {
 constexpr hsize_t kMaxChunkDraws = 16384;
 constexpr std::size_t kStagingBudgetBytes = 32u << 20;  // per dataset
 constexpr hsize_t kMinChunkDraws = 64;
-
-std::string utc_now_iso8601() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // One per-draw dataset [lead..., N] with its staging buffer [rows][chunk_n].
 template <class T>
@@ -279,34 +268,17 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
   const hid_t root = m.file.get();
 
   // Root attributes known before the run (the rest come with finish()).
-  h5::write_attr_string(root, "file_type", detail::kFileType, w);
-  h5::write_attr<std::int32_t>(root, "format_version", detail::kFormatVersion, w);
-  h5::write_attr_string(root, "engine_version", header.engine_version, w);
-  h5::write_attr_string(root, "git_sha", header.git_sha, w);
-  h5::write_attr_string(root, "created_utc", utc_now_iso8601(), w);
-  h5::write_attr_string(root, "scenario_name", scenario.name, w);
-  h5::write_attr_string(root, "model", header.model.empty() ? scenario.model : header.model, w);
-  h5::write_attr<std::uint64_t>(root, "seed", header.seed, w);
-  h5::write_attr_string(root, "sampler", header.sampler, w);
+  detail::write_identity(root, scenario,
+                         {detail::kFileType, detail::kFormatVersion, header.engine_version, header.git_sha,
+                          header.model, header.seed, header.sampler, true},
+                         w);
   h5::write_attr<std::uint64_t>(root, "draws_requested", header.draws, w);
   h5::write_attr<std::uint64_t>(root, "randoms_per_year", header.randoms_per_year, w);
   h5::write_attr<std::int32_t>(root, "horizon_start", scenario.horizon.start, w);
   h5::write_attr<std::int32_t>(root, "horizon_end", scenario.horizon.end, w);
 
   // /scenario
-  {
-    Hid g = h5::create_group(root, "scenario", w);
-    std::vector<std::string> texts, paths;
-    for (const auto& [path, text] : scenario.files) {
-      paths.push_back(path);
-      texts.push_back(text);
-    }
-    h5::write_strings(g.get(), "files", texts, w);
-    h5::write_strings(g.get(), "file_paths", paths, w);
-    h5::write_string_scalar(g.get(), "resolved", scenario.resolved_text(), w);
-    h5::write_attr<double>(g.get(), "on_track", scenario.run.on_track, w);
-    h5::write_attr<double>(g.get(), "at_risk", scenario.run.at_risk, w);
-  }
+  detail::write_scenario_group(root, scenario, w);
 
   // /meta
   {
@@ -322,18 +294,8 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
   // /parameters
   {
     m.g_parameters = h5::create_group(root, "parameters", w);
-    std::vector<std::string> id, unit, source, dist;
-    for (const auto& p : scenario.parameters) {
-      id.push_back(p.id);
-      unit.push_back(p.unit);
-      source.push_back(p.source);
-      dist.push_back(p.dist.describe());
-    }
     const hid_t g = m.g_parameters.get();
-    h5::write_strings(g, "id", id, w);
-    h5::write_strings(g, "unit", unit, w);
-    h5::write_strings(g, "source", source, w);
-    h5::write_strings(g, "distribution", dist, w);
+    detail::write_parameter_names(g, scenario, w);
     m.theta.create(g, "draws", {static_cast<hsize_t>(m.num_params)}, N, {1}, 0, nan,
                    m.num_params, {}, w);
   }

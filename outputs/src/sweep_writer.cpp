@@ -1,17 +1,13 @@
 // HDF5 sweep-file writer (schema: docs/hdf5-schema.md, "Sweep files").
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "detail/h5.hpp"
 #include "detail/meta.hpp"
-#include "detail/publish.hpp"
 #include "detail/run_file.hpp"
+#include "detail/whole_file.hpp"
 #include "innosim/outputs/sweep_writer.hpp"
 
 namespace innosim {
@@ -36,14 +32,10 @@ void write_layout(hid_t root, const Scenario& s, const ResultShape& shape, const
       throw std::runtime_error(w.file + ": sweep data: a target table has " + std::to_string(tab.rows.size()) +
                                " rows, the scenario " + std::to_string(T) + " targets");
 
-  h5::write_attr_string(root, "file_type", kSweepFileType, w);
-  h5::write_attr<std::int32_t>(root, "format_version", kSweepFormatVersion, w);
-  h5::write_attr_string(root, "engine_version", header.engine_version, w);
-  h5::write_attr_string(root, "git_sha", header.git_sha, w);
-  h5::write_attr_string(root, "scenario_name", s.name, w);
-  h5::write_attr_string(root, "model", header.model.empty() ? s.model : header.model, w);
-  h5::write_attr<std::uint64_t>(root, "seed", header.seed, w);
-  h5::write_attr_string(root, "sampler", header.sampler, w);
+  detail::write_identity(root, s,
+                         {kSweepFileType, kSweepFormatVersion, header.engine_version, header.git_sha, header.model,
+                          header.seed, header.sampler, false},
+                         w);
   h5::write_attr<std::uint64_t>(root, "draws", header.draws, w);
   h5::write_attr_string(root, "lever", lever->id, w);
   h5::write_attr_string(root, "lever_unit", lever->unit, w);
@@ -88,30 +80,9 @@ void write_layout(hid_t root, const Scenario& s, const ResultShape& shape, const
 
 void write_sweep_file(const std::string& path, const Scenario& scenario, const ResultShape& shape,
                       const SweepHeader& header, const SweepData& data) {
-  h5::silence_errors();
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-  const h5::Where w{path};
-  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
-  const hid_t fid = H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-  if (fid < 0) h5::fail(path, "/", "cannot create temporary file " + temp);
-  Hid file(fid, H5Fclose);
-  try {
-    write_layout(file.get(), scenario, shape, header, data, w);
-    if (!file.reset()) h5::fail(path, "/", "cannot close " + temp);
-  } catch (...) {
-    file.reset();
-    std::error_code ec;
-    std::filesystem::remove(temp, ec);
-    throw;
-  }
-  try {
-    detail::publish_file(temp, path);
-  } catch (...) {
-    std::error_code ec;
-    std::filesystem::remove(temp, ec);
-    throw;
-  }
+  detail::write_whole_file(path, [&](hid_t root, const h5::Where& w) {
+    write_layout(root, scenario, shape, header, data, w);
+  });
 }
 
 }  // namespace innosim

@@ -49,6 +49,19 @@ std::string verdict_for(double p_met, double on_track, double at_risk) {
   return "off track";  // also for NaN (no valid draws)
 }
 
+std::vector<std::string> target_ids(const std::vector<Target>& targets) {
+  std::vector<std::string> ids;
+  for (const Target& t : targets) {
+    std::string id = t.indicator;
+    if (t.region != "zone") id.append("@").append(t.region);
+    ids.push_back(std::move(id));
+  }
+  std::vector<std::string> out = ids;
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (std::count(ids.begin(), ids.end(), ids[i]) > 1) out[i].append(":").append(std::to_string(targets[i].year));
+  return out;
+}
+
 TargetRow summarize_target(const Target& target, std::vector<double>& values, double on_track,
                            double at_risk) {
   // Move the valid values to the front; NaN marks a dropped draw.

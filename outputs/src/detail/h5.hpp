@@ -240,15 +240,21 @@ inline std::string read_attr_string(hid_t loc, const std::string& name, const Wh
 
 // ---------- whole datasets ----------
 
+// `chunk`, when given, is the chunk shape (one entry per dimension, each at
+// most the dimension); otherwise the dataset is contiguous.
 template <class T>
 void write_array(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
-                 const T* data, const Where& w) {
+                 const T* data, const Where& w, const std::vector<hsize_t>& chunk = {}) {
   Hid space = simple_space(dims);
-  Hid d = checked(H5Dcreate2(loc, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
-                             H5P_DEFAULT, H5P_DEFAULT),
-                  H5Dclose, w, loc, name, "cannot create dataset");
   hsize_t n = 1;
   for (hsize_t x : dims) n *= x;
+  Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  if (!chunk.empty() && n > 0)
+    check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), w, loc, name,
+          "cannot set chunking");
+  Hid d = checked(H5Dcreate2(loc, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
+                             dcpl.get(), H5P_DEFAULT),
+                  H5Dclose, w, loc, name, "cannot create dataset");
   if (n > 0) {
     check(H5Dwrite(d.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), w, loc, name,
           "cannot write dataset");

@@ -2,7 +2,9 @@
 // The /meta group (region and indicator names and units) and the target
 // definitions that run files and sweep files share (docs/hdf5-schema.md). Internal to innosim::outputs.
 
+#include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,59 @@
 #include "innosim/scenario/scenario.hpp"
 
 namespace innosim::detail {
+
+// The time now, ISO 8601 in UTC ("2026-12-01T09:30:00Z").
+inline std::string utc_now_iso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// The root attributes that say what a file is and what made it.
+struct FileIdentity {
+  const char* file_type;  // "innosim-run", "innosim-sweep", ...
+  int format_version;
+  const std::string& engine_version;
+  const std::string& git_sha;
+  const std::string& model;  // empty: the scenario's
+  std::uint64_t seed;
+  const std::string& sampler;
+  bool created_utc;  // also the time of writing
+};
+
+// file_type, format_version, engine_version, git_sha, [created_utc],
+// scenario_name, model, seed, sampler.
+inline void write_identity(hid_t root, const Scenario& s, const FileIdentity& id, const h5::Where& w) {
+  h5::write_attr_string(root, "file_type", id.file_type, w);
+  h5::write_attr<std::int32_t>(root, "format_version", id.format_version, w);
+  h5::write_attr_string(root, "engine_version", id.engine_version, w);
+  h5::write_attr_string(root, "git_sha", id.git_sha, w);
+  if (id.created_utc) h5::write_attr_string(root, "created_utc", utc_now_iso8601(), w);
+  h5::write_attr_string(root, "scenario_name", s.name, w);
+  h5::write_attr_string(root, "model", id.model.empty() ? s.model : id.model, w);
+  h5::write_attr<std::uint64_t>(root, "seed", id.seed, w);
+  h5::write_attr_string(root, "sampler", id.sampler, w);
+}
+
+// The /scenario group: the verbatim text of the scenario file and of each
+// file it extends, their paths, the resolved scenario, and the verdict
+// thresholds as attributes.
+inline void write_scenario_group(hid_t root, const Scenario& s, const h5::Where& w) {
+  h5::Hid g = h5::create_group(root, "scenario", w);
+  std::vector<std::string> texts, paths;
+  for (const auto& [path, text] : s.files) {
+    paths.push_back(path);
+    texts.push_back(text);
+  }
+  h5::write_strings(g.get(), "files", texts, w);
+  h5::write_strings(g.get(), "file_paths", paths, w);
+  h5::write_string_scalar(g.get(), "resolved", s.resolved_text(), w);
+  h5::write_attr<double>(g.get(), "on_track", s.run.on_track, w);
+  h5::write_attr<double>(g.get(), "at_risk", s.run.at_risk, w);
+}
 
 // A region's display name; the zone has fixed names, an unknown id keeps
 // its id in English and no Chinese name.
@@ -47,6 +102,22 @@ inline void write_meta_names(hid_t meta, const Scenario& s, const ResultShape& s
   h5::write_strings(gi.get(), "name_en", en, w);
   h5::write_strings(gi.get(), "name_zh", zh, w);
   h5::write_strings(gi.get(), "unit", shape.units, w);
+}
+
+// Writes parameters/{id,unit,source,distribution} (strings, scenario
+// parameter order) under `parameters`.
+inline void write_parameter_names(hid_t parameters, const Scenario& s, const h5::Where& w) {
+  std::vector<std::string> id, unit, source, dist;
+  for (const auto& p : s.parameters) {
+    id.push_back(p.id);
+    unit.push_back(p.unit);
+    source.push_back(p.source);
+    dist.push_back(p.dist.describe());
+  }
+  h5::write_strings(parameters, "id", id, w);
+  h5::write_strings(parameters, "unit", unit, w);
+  h5::write_strings(parameters, "source", source, w);
+  h5::write_strings(parameters, "distribution", dist, w);
 }
 
 // Writes the target definitions targets/{indicator,region,kind,sense,note}

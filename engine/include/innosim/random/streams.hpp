@@ -15,6 +15,7 @@ enum class Stream : std::uint32_t {
   parameters = 1,     // Monte Carlo sampler, parameter dimension = slot
   yearly = 2,         // the model's per-year random inputs, slot = input index
   sampler_shift = 3,  // Sobol random shift / LHS permutation keys (draw index 0)
+  design = 4,         // Latin hypercube designs over levers (draw index = lever)
 };
 
 // Uniform in the open interval (0,1): (k + 1/2) 2^-52, k the top 52 bits of

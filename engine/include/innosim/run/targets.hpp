@@ -19,6 +19,12 @@ double quantile_linear(std::vector<double>& v, std::size_t n, double p);
 
 std::string verdict_for(double p_met, double on_track, double at_risk);
 
+// Short names for the targets, as commands take them (`--target ID`): the
+// indicator id for a zone target, "indicator@region" for a region's; when
+// two targets share those, ":year" follows ("rd_intensity@yinchuan:2018").
+// Unique, in the order of `targets`.
+std::vector<std::string> target_ids(const std::vector<Target>& targets);
+
 // Summarises one target from the per-draw values at its year. NaN entries
 // (dropped draws) are ignored. `values` is reordered in place.
 TargetRow summarize_target(const Target& target, std::vector<double>& values, double on_track,
