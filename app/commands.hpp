@@ -23,5 +23,6 @@ Command add_report_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app);
 Command add_serve_command(CLI::App& app);
 Command add_design_command(CLI::App& app);
+Command add_solve_command(CLI::App& app);
 
 }  // namespace innosim::app

@@ -1,4 +1,5 @@
-// innosim compare: P(met) and medians of several runs side by side.
+// innosim compare: P(met) and medians of several runs side by side, then how
+// each run differs from the first — paired when they share their draws.
 //
 //   innosim compare plan-2016-2020.h5 baseline.h5 double.h5
 
@@ -10,18 +11,56 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "innosim/outputs/compare_table.hpp"
+#include "innosim/outputs/difference_table.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
+#include "innosim/outputs/paired_runs.hpp"
+#include "innosim/run/differences.hpp"
 
 namespace innosim::app {
 
+namespace {
+
+bool same_target(const Target& a, const Target& b) {
+  return a.indicator == b.indicator && a.region == b.region && a.year == b.year && a.sense == b.sense;
+}
+
+// How `run` differs from `base`, target by target of `base`.
+RunDifferences differences(const RunFile& base, const RunFile& run) {
+  RunDifferences d;
+  d.paired = same_draws(base, run, d.why);
+  for (std::size_t t = 0; t < base.targets.size(); ++t) {
+    std::size_t u = run.targets.size();
+    for (std::size_t k = 0; k < run.targets.size(); ++k)
+      if (same_target(base.targets[t], run.targets[k])) u = k;
+    if (u == run.targets.size()) {
+      d.rows.emplace_back();
+      continue;
+    }
+    const std::vector<double> a = read_target_draws(base.path, t), b = read_target_draws(run.path, u);
+    d.rows.push_back(d.paired ? paired_difference(base.targets[t], a, b, base.header.seed)
+                              : unpaired_difference(base.targets[t], a, b, base.header.seed));
+  }
+  return d;
+}
+
+}  // namespace
+
 Command add_compare_command(CLI::App& app) {
   auto files = std::make_shared<std::vector<std::string>>();
-  auto* cmd = app.add_subcommand("compare", "P(met) and medians of several runs side by side");
-  cmd->add_option("files", *files, "Run files (HDF5)")->required()->check(CLI::ExistingFile);
+  auto* cmd = app.add_subcommand(
+      "compare", "P(met) and medians of several runs side by side, and each run's difference from the first");
+  cmd->footer(
+      "Runs with the same seed, draw count, sampler and parameter draws (common random numbers) are compared\n"
+      "draw by draw: the standard error of a difference is then that of the per-draw differences, usually far\n"
+      "smaller than either run's own. Other runs are said to be unpaired and use each run's error.");
+  cmd->add_option("files", *files, "Run files (HDF5); the first is the base")->required()->check(CLI::ExistingFile);
   return {cmd, [files] {
             std::vector<RunFile> runs;
             for (const auto& p : *files) runs.push_back(read_run_file(p, true));
             std::cout << format_compare_table(runs);
+            std::vector<RunDifferences> diffs;
+            for (std::size_t k = 1; k < runs.size(); ++k) diffs.push_back(differences(runs.front(), runs[k]));
+            std::cout << format_difference_table(runs, diffs);
             return kExitOk;
           }};
 }

@@ -9,6 +9,7 @@
 //   innosim sweep scenarios/plan-2016-2020.toml --lever fiscal_rd_zone --scale 0.5,1,2,4 -n 2000
 //   innosim serve                                           the what-if page on http://127.0.0.1:8080/
 //   innosim design scenarios/plan-2016-2020.toml --lever fiscal_rd_zone=0.5:4 --lever own_fiscal_st=1:2
+//   innosim solve scenarios/plan-2016-2020.toml --target intermediaries --probability 0.8 --lever fiscal_rd_zone
 //
 // Exit codes (exit_codes.hpp): 0 success; 1 the run failed (invalid draw,
 // I/O); 2 bad input; 130 interrupted (Ctrl-C; no output file is left behind).
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands = {add_run_command(cli),    add_validate_command(cli),
                                          add_check_command(cli),  add_compare_command(cli),
                                          add_report_command(cli), add_sweep_command(cli),
-                                         add_serve_command(cli),  add_design_command(cli)};
+                                         add_serve_command(cli),  add_design_command(cli),
+                                         add_solve_command(cli)};
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

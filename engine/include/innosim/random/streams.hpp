@@ -16,6 +16,7 @@ enum class Stream : std::uint32_t {
   yearly = 2,         // the model's per-year random inputs, slot = input index
   sampler_shift = 3,  // Sobol random shift / LHS permutation keys (draw index 0)
   design = 4,         // Latin hypercube designs over levers (draw index = lever)
+  bootstrap = 5,      // bootstrap resamples of run comparisons (draw index = replicate)
 };
 
 // Uniform in the open interval (0,1): (k + 1/2) 2^-52, k the top 52 bits of

@@ -1,0 +1,23 @@
+#pragma once
+// Whether two run files hold the same draws (common random numbers), and
+// every draw's value of one target, for `innosim compare`'s differences.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "innosim/outputs/hdf5_writer.hpp"  // RunFile
+
+namespace innosim {
+
+// True when `a` and `b` have the same seed, sampler and draw count and
+// bit-identical parameter draws (/parameters/draws), so that draw i of one
+// and draw i of the other share every random number. Otherwise false, with
+// `why` saying the first thing that differs ("seeds differ: 11 and 12").
+// Reads the parameter draws in blocks (memory does not grow with draws).
+bool same_draws(const RunFile& a, const RunFile& b, std::string& why);
+
+// Row t of /targets/draws: every draw's value of target t (NaN = dropped).
+std::vector<double> read_target_draws(const std::string& path, std::size_t t);
+
+}  // namespace innosim

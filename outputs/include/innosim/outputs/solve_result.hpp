@@ -1,0 +1,60 @@
+#pragma once
+// What it takes (`innosim solve`): the smallest factor on one lever (or on
+// several levers scaled together) that brings P(met) of a target to p, its
+// Monte Carlo uncertainty and the P(met) curve walked to find it — as a table
+// (text, CSV, JSON) and a small HDF5 file (docs/hdf5-schema.md, "Solve files").
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "innosim/outputs/table.hpp"  // TableFormat
+#include "innosim/scenario/scenario.hpp"
+
+namespace innosim {
+
+struct SolveHeader {
+  std::string engine_version;
+  std::string git_sha;
+  std::uint64_t seed = 0;
+  std::string sampler;
+  std::size_t draws = 0;  // per point
+  std::string model;
+};
+
+struct SolveLever {
+  std::string id;
+  double base = 0;  // unscaled zone total in the horizon's end year, in the lever's unit
+};
+
+// One point of the curve: the factor and the target's statistics there.
+struct SolvePoint {
+  double scale = 0;
+  double p_met = 0, p_met_se = 0, median = 0, q05 = 0, q95 = 0;
+};
+
+struct SolveResult {
+  std::string target_id;
+  std::size_t target = 0;   // index into the scenario's targets
+  double probability = 0;   // p asked for
+  std::vector<SolveLever> levers;
+  double lo = 0, hi = 0;    // the factor's range searched
+  bool reachable = false;   // P(met) >= p somewhere in [lo, hi]
+  double scale = 0;         // the answer; when not reachable, the factor with the highest P(met) seen
+  double p_at_scale = 0;    // P(met) there
+  double scale_lo = 0, scale_hi = 0;  // the answer for p - se and p + se (NaN: not within [lo, hi])
+  double p_met_se = 0;      // se = sqrt(p(1-p)/draws), the Monte Carlo error of P(met) at p
+  double tolerance = 0;     // bisection stops when brackets are this narrow (in factor)
+  std::vector<SolvePoint> curve;  // every point evaluated, by factor
+  double seconds = 0;
+};
+
+std::string format_solve_table(const Scenario& scenario, const SolveHeader& header, const SolveResult& r,
+                               TableFormat format);
+
+// Writes `path` (temporary name, renamed on success; nothing left on failure).
+void write_solve_file(const std::string& path, const Scenario& scenario, const SolveHeader& header,
+                      const SolveResult& r);
+
+}  // namespace innosim

@@ -1,0 +1,212 @@
+// The table and the HDF5 file of `innosim solve`.
+
+#include "innosim/outputs/solve_result.hpp"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "detail/h5.hpp"
+#include "detail/labels.hpp"
+#include "detail/meta.hpp"
+#include "detail/whole_file.hpp"
+#include "innosim/outputs/text.hpp"
+
+namespace innosim {
+
+namespace h5 = detail::h5;
+using h5::Hid;
+
+namespace {
+
+constexpr const char* kSolveFileType = "innosim-solve";
+constexpr int kSolveFormatVersion = 1;
+
+// A lever's amount at factor k: "5.740 亿元/yr (574000000 yuan)" or "0.0287 rate".
+std::string amount(const Lever& l, double base, double k) {
+  const double x = k * base;
+  if (l.unit == "yuan") return fmt::format("{:.3f} 亿元/yr ({:.0f} yuan)", x / 1e8, x);
+  return fmt::format("{:.4g} {}", x, l.unit);
+}
+
+std::string factor(double k) { return std::isnan(k) ? std::string("n/a") : fmt::format("{:.4g}", k); }
+
+std::string format_text(const Scenario& s, const SolveHeader& h, const SolveResult& r) {
+  const Target& tg = s.targets[r.target];
+  std::string out = fmt::format(
+      "What it takes: P({} {} {} in {}) >= {} — scenario '{}', {} draws per point, seed {} at every point\n",
+      detail::target_label(s.indicators, tg), tg.sense == Sense::at_least ? ">=" : "<=", compact_number(tg.value),
+      tg.year, percent(r.probability), s.name, h.draws, h.seed);
+  out += fmt::format("{} scaled by one factor k in [{}, {}] (their whole paths; k = 1 is the scenario):\n",
+                     r.levers.size() == 1 ? "lever" : "levers, all", factor(r.lo), factor(r.hi));
+  double yuan_base = 0;
+  for (const SolveLever& l : r.levers) {
+    const Lever& lever = *s.lever(l.id);
+    out += fmt::format("  {} ({}): x1 = {} in {}\n", l.id, lever.unit, amount(lever, l.base, 1.0), s.horizon.end);
+    if (lever.unit == "yuan") yuan_base += l.base;
+  }
+  out += "\n";
+  if (r.reachable) {
+    out += fmt::format("answer: k = {}  (1 s.e.: {} .. {})\n", factor(r.scale), factor(r.scale_lo),
+                       std::isnan(r.scale_hi) ? fmt::format("above {}", factor(r.hi)) : factor(r.scale_hi));
+    for (const SolveLever& l : r.levers)
+      out += fmt::format("  {}: {} in {}\n", l.id, amount(*s.lever(l.id), l.base, r.scale), s.horizon.end);
+    if (r.levers.size() > 1 && yuan_base > 0)
+      out += fmt::format("  together: {:.3f} 亿元/yr in {}\n", r.scale * yuan_base / 1e8, s.horizon.end);
+    if (r.scale == r.lo) out += fmt::format("  (already met at the bottom of the range, k = {})\n", factor(r.lo));
+  } else {
+    out += fmt::format("not reachable within [{}, {}]: the best value found is P(met) = {} at k = {}\n",
+                       factor(r.lo), factor(r.hi), percent(r.p_at_scale), factor(r.scale));
+  }
+  out += fmt::format("\ncurve walked:\n{}{}{}{}\n", pad("k", 10, Align::right), pad("P(met)", 10, Align::right),
+                     pad("± 1 s.e.", 10, Align::right), pad("median", 12, Align::right));
+  for (const SolvePoint& p : r.curve)
+    out += fmt::format("{}{}{}{}\n", pad(factor(p.scale), 10, Align::right), pad(percent(p.p_met), 10, Align::right),
+                       pad(percent(p.p_met_se), 10, Align::right), pad(compact_number(p.median), 12, Align::right));
+  out += fmt::format(
+      "k is found by bisection on P(met) estimated with the same draws at every k (common random numbers), to "
+      "within {} in k; the 1 s.e. range is where the estimate crosses p ∓ {} (one standard error of P(met) at p).\n",
+      factor(r.tolerance), percent(r.p_met_se, 2));
+  return out;
+}
+
+std::string format_csv(const SolveResult& r) {
+  std::string out = "kind,scale";
+  for (const SolveLever& l : r.levers) out += fmt::format(",{}_value", csv_field(l.id));
+  out += ",p_met,p_met_se,median,q05,q95\n";
+  auto row = [&](const std::string& kind, double k, const SolvePoint* p) {
+    out += fmt::format("{},{}", kind, exact_number(k));
+    for (const SolveLever& l : r.levers) out += fmt::format(",{}", exact_number(k * l.base));
+    if (p != nullptr)
+      out += fmt::format(",{},{},{},{},{}\n", exact_number(p->p_met), exact_number(p->p_met_se),
+                         exact_number(p->median), exact_number(p->q05), exact_number(p->q95));
+    else
+      out += ",,,,,\n";
+  };
+  if (r.reachable) {
+    row("answer", r.scale, nullptr);
+    row("answer_lo", r.scale_lo, nullptr);
+    row("answer_hi", r.scale_hi, nullptr);
+  } else {
+    row("best", r.scale, nullptr);
+  }
+  for (const SolvePoint& p : r.curve) row("curve", p.scale, &p);
+  return out;
+}
+
+std::string format_json(const Scenario& s, const SolveHeader& h, const SolveResult& r) {
+  std::string levers;
+  for (std::size_t l = 0; l < r.levers.size(); ++l)
+    levers += fmt::format("{}{{\"id\": {}, \"unit\": {}, \"base_value\": {}, \"value\": {}}}", l ? ", " : "",
+                          json_string(r.levers[l].id), json_string(s.lever(r.levers[l].id)->unit),
+                          json_number(r.levers[l].base), json_number(r.scale * r.levers[l].base));
+  std::string curve;
+  for (std::size_t i = 0; i < r.curve.size(); ++i) {
+    const SolvePoint& p = r.curve[i];
+    curve += fmt::format("{}\n    {{\"scale\": {}, \"p_met\": {}, \"p_met_se\": {}, \"median\": {}, \"q05\": {}, "
+                         "\"q95\": {}}}",
+                         i ? "," : "", json_number(p.scale), json_number(p.p_met), json_number(p.p_met_se),
+                         json_number(p.median), json_number(p.q05), json_number(p.q95));
+  }
+  return fmt::format(
+      "{{\n  \"scenario\": {},\n  \"target\": {},\n  \"probability\": {},\n  \"draws\": {},\n  \"seed\": {},\n"
+      "  \"lo\": {},\n  \"hi\": {},\n  \"reachable\": {},\n  \"scale\": {},\n  \"p_met_at_scale\": {},\n"
+      "  \"scale_lo\": {},\n  \"scale_hi\": {},\n  \"levers\": [{}],\n  \"curve\": [{}\n  ]\n}}\n",
+      json_string(s.name), json_string(r.target_id), json_number(r.probability), h.draws, h.seed,
+      json_number(r.lo), json_number(r.hi), r.reachable ? "true" : "false", json_number(r.scale),
+      json_number(r.p_at_scale), json_number(r.scale_lo), json_number(r.scale_hi), levers, curve);
+}
+
+}  // namespace
+
+std::string format_solve_table(const Scenario& s, const SolveHeader& h, const SolveResult& r, TableFormat format) {
+  switch (format) {
+    case TableFormat::csv: return format_csv(r);
+    case TableFormat::json: return format_json(s, h, r);
+    case TableFormat::text: break;
+  }
+  return format_text(s, h, r);
+}
+
+void write_solve_file(const std::string& path, const Scenario& s, const SolveHeader& h, const SolveResult& r) {
+  detail::write_whole_file(path, [&](hid_t root, const h5::Where& w) {
+    detail::write_identity(root, s,
+                           {kSolveFileType, kSolveFormatVersion, h.engine_version, h.git_sha, h.model, h.seed,
+                            h.sampler, true},
+                           w);
+    h5::write_attr<std::uint64_t>(root, "draws", h.draws, w);
+    h5::write_attr<std::int32_t>(root, "horizon_start", s.horizon.start, w);
+    h5::write_attr<std::int32_t>(root, "horizon_end", s.horizon.end, w);
+    h5::write_attr<double>(root, "seconds", r.seconds, w);
+    {
+      Hid g = h5::create_group(root, "target", w);
+      const Target& tg = s.targets[r.target];
+      h5::write_attr_string(g.get(), "id", r.target_id, w);
+      h5::write_attr_string(g.get(), "indicator", tg.indicator, w);
+      h5::write_attr_string(g.get(), "region", tg.region, w);
+      h5::write_attr<std::int32_t>(g.get(), "year", tg.year, w);
+      h5::write_attr<double>(g.get(), "value", tg.value, w);
+      h5::write_attr_string(g.get(), "sense", sense_name(tg.sense), w);
+      h5::write_attr_string(g.get(), "kind", tg.binding ? "binding" : "expected", w);
+      const IndicatorNames* n = s.indicator(tg.indicator);
+      h5::write_attr_string(g.get(), "name_en", n && !n->name_en.empty() ? n->name_en : tg.indicator, w);
+      h5::write_attr_string(g.get(), "name_zh", n ? n->name_zh : std::string(), w);
+      h5::write_attr_string(g.get(), "unit", n ? n->unit : std::string(), w);
+    }
+    {
+      Hid g = h5::create_group(root, "levers", w);
+      std::vector<std::string> id, unit, en, zh;
+      std::vector<double> base, value;
+      for (const SolveLever& l : r.levers) {
+        const Lever& lever = *s.lever(l.id);
+        id.push_back(l.id);
+        unit.push_back(lever.unit);
+        en.push_back(lever.name_en.empty() ? l.id : lever.name_en);
+        zh.push_back(lever.name_zh);
+        base.push_back(l.base);
+        value.push_back(r.scale * l.base);
+      }
+      h5::write_strings(g.get(), "id", id, w);
+      h5::write_strings(g.get(), "unit", unit, w);
+      h5::write_strings(g.get(), "name_en", en, w);
+      h5::write_strings(g.get(), "name_zh", zh, w);
+      h5::write_vector(g.get(), "base_value", base, w);
+      h5::write_vector(g.get(), "value", value, w);
+    }
+    {
+      Hid g = h5::create_group(root, "answer", w);
+      h5::write_attr<double>(g.get(), "probability", r.probability, w);
+      h5::write_attr<std::int32_t>(g.get(), "reachable", r.reachable ? 1 : 0, w);
+      h5::write_attr<double>(g.get(), "scale", r.scale, w);
+      h5::write_attr<double>(g.get(), "p_met", r.p_at_scale, w);
+      h5::write_attr<double>(g.get(), "scale_lo", r.scale_lo, w);
+      h5::write_attr<double>(g.get(), "scale_hi", r.scale_hi, w);
+      h5::write_attr<double>(g.get(), "p_met_se", r.p_met_se, w);
+      h5::write_attr<double>(g.get(), "lo", r.lo, w);
+      h5::write_attr<double>(g.get(), "hi", r.hi, w);
+      h5::write_attr<double>(g.get(), "tolerance", r.tolerance, w);
+    }
+    {
+      Hid g = h5::create_group(root, "curve", w);
+      std::vector<double> k, p, se, med, q05, q95;
+      for (const SolvePoint& c : r.curve) {
+        k.push_back(c.scale);
+        p.push_back(c.p_met);
+        se.push_back(c.p_met_se);
+        med.push_back(c.median);
+        q05.push_back(c.q05);
+        q95.push_back(c.q95);
+      }
+      h5::write_vector(g.get(), "scale", k, w);
+      h5::write_vector(g.get(), "p_met", p, w);
+      h5::write_vector(g.get(), "p_met_se", se, w);
+      h5::write_vector(g.get(), "median", med, w);
+      h5::write_vector(g.get(), "q05", q05, w);
+      h5::write_vector(g.get(), "q95", q95, w);
+    }
+  });
+}
+
+}  // namespace innosim
