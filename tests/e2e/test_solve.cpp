@@ -5,9 +5,9 @@
 #include <cmath>
 #include <string>
 
-#include "cli.hpp"
+#include "e2e_helpers.hpp"
 
-using namespace innosim_e2e;
+using namespace e2e;
 
 namespace {
 
