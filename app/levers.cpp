@@ -10,10 +10,11 @@
 
 namespace innosim::app {
 
-double lever_zone_total(const Lever& l, int year, std::size_t regions) {
+double lever_zone_total(const Lever& l, int year, const std::vector<Region>& regions) {
   if (!l.per_region()) return l.at(year);
   double sum = 0;
-  for (std::size_t r = 0; r < regions; ++r) sum += l.at(year, r);
+  for (std::size_t r = 0; r < regions.size(); ++r)
+    if (regions[r].in_zone) sum += l.at(year, r);
   return sum;
 }
 
@@ -75,7 +76,7 @@ std::optional<LeverAxis> make_axis(const Scenario& s, const std::string& scenari
   LeverAxis axis;
   axis.id = id;
   axis.lever = s.lever(id);
-  axis.base = lever_zone_total(*axis.lever, s.horizon.end, s.regions.size());
+  axis.base = lever_zone_total(*axis.lever, s.horizon.end, s.regions);
   const auto colon = range.find(':');
   const std::string lo_text = range.substr(0, colon), hi_text = colon == std::string::npos ? "" : range.substr(colon + 1);
   const auto lo = parse_bound(lo_text), hi = colon == std::string::npos ? std::nullopt : parse_bound(hi_text);

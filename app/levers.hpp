@@ -24,8 +24,8 @@ struct LeverAxis {
   bool amounts = false;          // the range was given as amounts (yuan levers only)
 };
 
-// The lever's zone total in `year`: its zone path, or the sum over regions.
-double lever_zone_total(const Lever& l, int year, std::size_t regions);
+// The lever's zone total in `year`: its zone path, or the sum over the zone's regions.
+double lever_zone_total(const Lever& l, int year, const std::vector<Region>& regions);
 
 // Multiplies lever `id`'s whole path in `s` by k.
 void scale_lever(Scenario& s, const std::string& id, double k);

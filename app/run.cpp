@@ -77,14 +77,14 @@ int replay_draw(const M& model, const Scenario& s, const Sampler& sampler, std::
   for (std::size_t p = 0; p < theta.size(); ++p)
     std::cout << fmt::format("  {:<48} {:.6g}\n", s.parameters[p].id, theta[p]);
   const auto& ind = model.indicators();
-  const std::size_t R1 = model.num_regions() + 1;
+  const std::size_t per_indicator = model.num_regions() + model.num_aggregates(), zone = model.num_regions();
   std::cout << "\nzone indicators by year:\n" << fmt::format("  {:<30}", "indicator");
   for (int y = s.horizon.start; y <= s.horizon.end; ++y) std::cout << fmt::format("{:>12}", y);
   std::cout << "\n";
   for (std::size_t i = 0; i < ind.size(); ++i) {
     std::cout << fmt::format("  {:<30}", ind[i].id);
     for (std::size_t y = 0; y <= sim.years(); ++y)
-      std::cout << fmt::format("{:>12.5g}", out[y * ind.size() * R1 + i * R1 + R1 - 1]);
+      std::cout << fmt::format("{:>12.5g}", out[(y * ind.size() + i) * per_indicator + zone]);
     std::cout << "\n";
   }
   return st == DrawStatus::ok ? kExitOk : kExitFailed;

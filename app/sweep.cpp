@@ -82,7 +82,7 @@ int sweep(const SweepArgs& a) {
     Scenario sk = s;
     scale_lever(sk, lever.id, k);
     data.scale.push_back(k);
-    data.lever_value.push_back(lever_zone_total(*sk.lever(lever.id), sk.horizon.end, sk.regions.size()));
+    data.lever_value.push_back(lever_zone_total(*sk.lever(lever.id), sk.horizon.end, sk.regions));
     check_variant(sk);
     variants.push_back(std::move(sk));
   }

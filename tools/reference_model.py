@@ -335,9 +335,14 @@ class FourPlusOneReference:
         self.stages = int(opt["patent_exam_stages"])
         self.min_growth = float(opt["contribution_min_growth"])
         self.lev = Levers(sc, self.regions, self.start, self.end)
-        # Regions in the zone, and the aggregates (the zone; every region belongs to it here).
-        self.in_zone = np.ones(self.R, bool)
+        # Regions in the zone ([[regions]] in_zone, default true), and the aggregates after the
+        # regions: the zone, then the whole territory ([territory]) when declared.
+        self.in_zone = np.array([bool(r.get("in_zone", True)) for r in sc["regions"]])
         self.aggregates = [self.in_zone.copy()]
+        self.aggregate_ids = ["zone"]
+        if "territory" in sc:
+            self.aggregates.append(np.ones(self.R, bool))
+            self.aggregate_ids.append(sc["territory"]["id"])
         # Spillover weights W_rs ([model_matrices.spillover], rows keyed by region id, zero diagonal).
         mat = sc.get("model_matrices", {}).get("spillover")
         if mat is None:
@@ -439,8 +444,8 @@ class FourPlusOneReference:
         self.rho0 = tax_price(lev("corporate_tax_rate", start), lev("high_tech_tax_rate", start), self.low_tax,
                               lev("super_deduction_rate", start), lev("super_deduction_claimed_share", start))
         gamma_e0 = self.gamma_e * (1.0 + self.reg_uplift * sw_reg0)
-        cert0 = (self.c0 * (1.0 + self.hte_uplift * lev("hte_cultivation_programme", start))
-                 * (1.0 + self.reform_uplift * lev("hte_certification_reform", start)))
+        # The zone's programmes act on its regions only (below); national measures on every region.
+        cert0 = self.c0 * (1.0 + self.reform_uplift * lev("hte_certification_reform", start))
         self.z0 = ndtri(self.p0)
 
         wb_, wg_, wo_ = p("rd_business_weight"), p("rd_government_weight"), p("rd_other_weight")
@@ -491,6 +496,7 @@ class FourPlusOneReference:
         self.inv_firms0 = 1.0 / (m0 + h0)
         self.e_base = np.maximum(0.0, (self.x_e + gamma_e0 + p("entrepreneur_trend_growth")) * e0
                                  - self.beta_maker * self.makers - self.beta_inc * self.incubators)
+        cert0 = cert0 * (1.0 + self.hte_uplift * lev("hte_cultivation_programme", start) * self.in_zone[:, None])
         self.m_base = np.maximum(0.0, (self.x_m + cert0 + self.g_m) * m0 - gamma_e0 * e0 - self.recert * h0)
         self.h_base = np.maximum(0.0, (self.x_h + self.recert + self.g_h) * h0 - cert0 * m0)
         self.i0 = p("intermediaries_start") * i_s
@@ -575,11 +581,12 @@ class FourPlusOneReference:
         sw_reg = lev("tech_sme_registration", cy)
         sw_sme = lev("sme_doubling_programme", cy)
         self.gamma_e_year = self.gamma_e * (1.0 + self.reg_uplift * sw_reg)
-        self.m_inflow = self.m_base * (1.0 + self.reg_uplift * sw_reg) + self.sme_prog * self.m0_share * sw_sme
+        self.m_inflow = (self.m_base * (1.0 + self.reg_uplift * sw_reg)
+                         + self.sme_prog * self.m0_share * sw_sme * self.in_zone[:, None])
         self.inter_funded = np.maximum(0.0, pot * use["intermediaries"] * d) / self.inter_cost
         # Certification: the share of tech SMEs above the threshold in force, subsidised R&D counting.
-        cert_c = (self.c0 * (1.0 + self.hte_uplift * lev("hte_cultivation_programme", cy))
-                  * (1.0 + self.reform_uplift * lev("hte_certification_reform", cy)) / self.p0)
+        cert_c = (self.c0 * (1.0 + self.reform_uplift * lev("hte_certification_reform", cy)) / self.p0
+                  * (1.0 + self.hte_uplift * lev("hte_cultivation_programme", cy) * self.in_zone[:, None]))
         z_common = self.z0 + (np.log(price * g[T_INT])
                               - np.log(lev("hte_rd_threshold", cy) / lev("hte_rd_threshold", start))) / self.sigma_i
         sme_rd = self.r_m * x[M]
@@ -640,7 +647,7 @@ class FourPlusOneReference:
     def _select_little_giants(self, x: np.ndarray, cy: int) -> None:
         """Exactly the year's selection, split by the room cap*M - L (largest remainder)."""
         free = np.maximum(0.0, self.lg_cap * x[M] - self.little_giants)
-        room = np.floor(free) if self.integer_events else free
+        room = np.where(self.in_zone[:, None], np.floor(free) if self.integer_events else free, 0.0)
         total = seqsum(room)
         selected = max(0.0, self.lev("little_giants_selected_per_year", cy))
         ok = (total > 0) & (selected > 0)
@@ -899,9 +906,9 @@ def main(argv=None) -> int:
         print(f"reference_model: {e}", file=sys.stderr)
         return 2
     model = FourPlusOneReference(sc, rtol=a.rtol, method=a.method)
-    if meta["regions"][:-1] != model.regions:
-        print(f"reference_model: the run's regions {meta['regions'][:-1]} differ from the scenario's "
-              f"{model.regions}", file=sys.stderr)
+    if meta["regions"] != model.regions + model.aggregate_ids:
+        print(f"reference_model: the run's regions {meta['regions']} differ from the scenario's "
+              f"{model.regions + model.aggregate_ids}", file=sys.stderr)
         return 2
     N = draws.shape[1]
     batch = a.batch if a.batch > 0 else max(N, 1)

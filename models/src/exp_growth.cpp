@@ -8,7 +8,9 @@ namespace innosim {
 ExpGrowth::ExpGrowth(const Scenario& scenario)
     : indicators_{{"output", "count", true}},
       regions_(scenario.regions.size()),
+      aggregates_(scenario.aggregate_ids().size()),
       num_parameters_(scenario.parameters.size()) {
+  for (std::size_t r = 0; r < regions_ && r < kMaxRegions; ++r) in_zone_[r] = scenario.regions[r].in_zone;
   ModelBinding b(scenario);
   if (regions_ > kMaxRegions || regions_ == 0)
     b.problem(scenario.where, "regions",
@@ -37,14 +39,18 @@ void ExpGrowth::rhs(const Workspace& ws, const State& x, State& dxdt, double /*t
   for (std::size_t r = 0; r < kMaxRegions; ++r) dxdt[r] = ws.growth * x[r];
 }
 
+// Each region's output, then the zone's (the regions in it) and, when the
+// scenario declares a territory, the sum over every region.
 void ExpGrowth::observe(const Workspace& /*ws*/, int /*year*/, const State& x,
                         std::span<double> out) const {
-  double zone = 0;
+  double zone = 0, all = 0;
   for (std::size_t r = 0; r < regions_; ++r) {
     out[r] = x[r];
-    zone += x[r];
+    if (in_zone_[r]) zone += x[r];
+    all += x[r];
   }
   out[regions_] = zone;
+  if (aggregates_ > 1) out[regions_ + 1] = all;
 }
 
 }  // namespace innosim

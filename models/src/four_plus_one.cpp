@@ -316,13 +316,14 @@ void FourPlusOne::check_regions(ModelBinding& b) {
     b.problem(s.where, "regions",
               "the 4+1 model supports at most " + std::to_string(kMaxRegions) + " regions, got " +
                   std::to_string(n_regions_) + " (raise FourPlusOne::kMaxRegions and rebuild)");
-  // Every region is in the zone; the zone is the one aggregate.
+  // The aggregates: the zone (its regions), then the territory (every region) when declared.
   in_zone_.fill(false);
   for (auto& m : member_) m.fill(false);
-  n_aggregates_ = 1;
+  n_aggregates_ = s.aggregate_ids().size();
   for (std::size_t r = 0; r < std::min(n_regions_, kMaxRegions); ++r) {
-    in_zone_[r] = true;
-    member_[0][r] = true;
+    in_zone_[r] = s.regions[r].in_zone;
+    member_[0][r] = in_zone_[r];
+    member_[1][r] = true;
   }
 }
 
@@ -681,9 +682,10 @@ void FourPlusOne::init_regions(Workspace& ws, const Shares& shares, State& x) co
       tax_price(lever(l.corporate_tax_rate, start_), lever(l.high_tech_tax_rate, start_), p.low_tax_rd_share,
                 lever(l.super_deduction_rate, start_), lever(l.super_deduction_claimed_share, start_));
   const double gamma_e0 = p.entrepreneur_graduation_rate * (1.0 + p.sme_registration_uplift * sw_reg0);
-  const double cert0 = p.hte_certification_rate *
-                       (1.0 + p.hte_programme_uplift * lever(l.hte_cultivation_programme, start_)) *
-                       (1.0 + p.hte_reform_uplift * lever(l.hte_certification_reform, start_));
+  // The zone's programmes act on its regions only; national measures on every region.
+  const double cert_national0 = p.hte_certification_rate *
+                                (1.0 + p.hte_reform_uplift * lever(l.hte_certification_reform, start_));
+  const double sw_hte0 = lever(l.hte_cultivation_programme, start_);
   ws.z0 = normal_quantile(p.sme_share_above_threshold);
   ws.inv_eligible0 = 1.0 / p.sme_share_above_threshold;
 
@@ -737,6 +739,7 @@ void FourPlusOne::init_regions(Workspace& ws, const Shares& shares, State& x) co
     ws.e_base[r] = std::max(0.0, (p.entrepreneur_exit_rate + gamma_e0 + p.entrepreneur_trend_growth) * e0 -
                                      p.entities_per_maker_space * ws.maker_spaces[r] -
                                      p.entities_per_incubator * ws.incubators[r]);
+    const double cert0 = cert_national0 * (1.0 + p.hte_programme_uplift * sw_hte0 * in_zone_[r]);
     ws.m_base[r] = std::max(
         0.0, (p.sme_exit_rate + cert0 + p.sme_trend_growth) * m0 - gamma_e0 * e0 - ws.recert_rate * h0);
     ws.h_base[r] = std::max(0.0, (p.hte_exit_rate + ws.recert_rate + p.hte_trend_growth) * h0 - cert0 * m0);
@@ -848,8 +851,8 @@ void FourPlusOne::year_start(Workspace& ws, int year, State& x, std::span<const 
   // Certification: the start-year rate, scaled by the programmes and by the share of tech SMEs
   // whose R&D reaches the threshold (docs/model.md section 3).
   const double cert_c = p.hte_certification_rate *
-                        (1.0 + p.hte_programme_uplift * lever(l.hte_cultivation_programme, cy)) *
                         (1.0 + p.hte_reform_uplift * lever(l.hte_certification_reform, cy)) * ws.inv_eligible0;
+  const double sw_hte = lever(l.hte_cultivation_programme, cy);
   const double intensity_trend = x[global(kIntensityTrend)];
   const double z_common = ws.z0 + (std::log(price_factor * intensity_trend) -
                                    std::log(lever(l.hte_rd_threshold, cy) / lever(l.hte_rd_threshold, start_))) /
@@ -876,13 +879,14 @@ void FourPlusOne::year_start(Workspace& ws, int year, State& x, std::span<const 
     ws.bstar_coef[r] = ws.b_inc0[r] * ws.inv_y0[r] * price_factor;
     ws.mu_subsidy[r] = p.subsidy_additionality * subsidy * d;
     ws.m_inflow[r] = ws.m_base[r] * (1.0 + p.sme_registration_uplift * sw_reg) +
-                     p.sme_programme_inflow * ws.sme_share[r] * sw_sme;
+                     p.sme_programme_inflow * ws.sme_share[r] * sw_sme * in_zone_[r];
     ws.inter_funded[r] = std::max(0.0, pot * use_int * d) / p.intermediary_unit_cost;
     // Subsidised R&D counts toward the certification threshold.
     const double m = x[at(kSmes, r)];
     const double sme_rd = p.rd_per_new_sme * m;
     const double lift = sme_rd > 0 ? std::max(0.0, p.sme_subsidy_share * subsidy) / sme_rd : 0.0;
-    ws.cert_rate[r] = cert_c * normal_cdf(z_common + std::log1p(lift) / p.sme_rd_intensity_dispersion);
+    ws.cert_rate[r] = cert_c * (1.0 + p.hte_programme_uplift * sw_hte * in_zone_[r]) *
+                      normal_cdf(z_common + std::log1p(lift) / p.sme_rd_intensity_dispersion);
     // Patents: the base rate at the year start, and the saturating subsidy response.
     const double keff = x[at(kRdCapital, r)] + sk[static_cast<Eigen::Index>(r)];
     ws.keff_year[r] = keff;
@@ -941,8 +945,8 @@ void FourPlusOne::year_start(Workspace& ws, int year, State& x, std::span<const 
   select_little_giants(ws, x, cy);
 }
 
-// Little giants: exactly the year's selection (the lever), split across regions in proportion
-// to the room each has (cap M_r - L_r, whole firms) by the largest-remainder rule; fewer only
+// Little giants: exactly the year's selection (the lever), split across the zone's regions in
+// proportion to the room each has (cap M_r - L_r, whole firms) by the largest-remainder rule; fewer only
 // when the whole zone has less room. Expected (fractional) shares with integer events off.
 void FourPlusOne::select_little_giants(Workspace& ws, const State& x, int cy) const {
   const std::size_t R = n_regions_;
@@ -950,6 +954,7 @@ void FourPlusOne::select_little_giants(Workspace& ws, const State& x, int cy) co
   RegionArray room{};
   double total_room = 0;
   for (std::size_t r = 0; r < R; ++r) {
+    if (!in_zone_[r]) continue;  // selected from the zone's tech SMEs
     const double free = std::max(0.0, p.little_giant_max_share_of_smes * x[at(kSmes, r)] - ws.little_giants[r]);
     room[r] = integer_events_ ? std::floor(free) : free;
     total_room += room[r];

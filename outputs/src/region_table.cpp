@@ -19,8 +19,14 @@ std::size_t level_index(const std::vector<double>& levels, double p) {
   return best;
 }
 
+// A region's name; the aggregates after the regions: "zone", and the
+// territory's name (or id).
 std::string region_name(const Scenario& s, const ResultShape& shape, std::size_t reg) {
-  if (reg + 1 == shape.num_regions()) return "zone";
+  if (reg >= s.regions.size()) {
+    const std::string& id = shape.regions[reg];
+    if (s.territory && s.territory->id == id && !s.territory->name_en.empty()) return s.territory->name_en;
+    return id;
+  }
   const Region& r = s.regions[reg];
   return !r.name_en.empty() ? r.name_en : !r.name_zh.empty() ? r.name_zh : r.id;
 }

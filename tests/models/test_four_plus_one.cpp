@@ -25,6 +25,10 @@ namespace {
 
 const std::string kScenarios = std::string(INNOSIM_SOURCE_DIR) + "/scenarios";
 
+// The shipped scenarios' region axis: the five 4+1 bodies, Guyuan (outside the
+// zone), then the zone and Ningxia as a whole.
+constexpr std::size_t kBodies = 5, kRegions = 6, kZone = 6, kTerritory = 7;
+
 // A scenario extending a shipped one, with `extra` TOML on top.
 Scenario derived(const std::string& parent, const std::string& extra) {
   const std::string text = "[scenario]\nextends = \"" + parent + "\"\nname = \"test\"\n" + extra;
@@ -55,7 +59,7 @@ std::string fixed(const std::string& id, double v) {
 
 std::string fixed_by_region(const std::string& id, double v) {
   std::string t = "[parameters." + id + "]\n";
-  for (const char* r : {"yinchuan", "shizuishan", "wuzhong", "zhongwei", "ningdong"})
+  for (const char* r : {"yinchuan", "shizuishan", "wuzhong", "zhongwei", "ningdong", "guyuan"})
     t += std::string("by_region.") + r + " = { dist = \"fixed\", value = " + num(v) + " }\n";
   return t;
 }
@@ -86,7 +90,7 @@ Trajectory drive(const M& m, const Scenario& s, const std::vector<double>& theta
   namespace ode = boost::numeric::odeint;
   Trajectory tr;
   M::State x{};
-  const std::size_t per_year = m.indicators().size() * (m.num_regions() + 1);
+  const std::size_t per_year = m.indicators().size() * m.outputs_per_indicator();
   std::vector<double> out(per_year);
   m.init(tr.ws, theta, x);
   m.observe(tr.ws, s.horizon.start, x, out);
@@ -155,7 +159,8 @@ TEST_CASE("shipped scenarios load and construct the model", "[models][four_plus_
     const Scenario s = load_scenario(kScenarios + "/" + f);
     CHECK(s.model == "four_plus_one");
     const M m(s);
-    CHECK(m.num_regions() == 5);
+    CHECK(m.num_regions() == kRegions);
+    CHECK(m.num_aggregates() == 2);
     CHECK(m.indicators().size() == M::kNumIndicators);
     CHECK(s.targets.size() == 19);
     // Every parameter carries a unit and a source.
@@ -197,7 +202,7 @@ TEST_CASE("baseline reproduces the plan's 2015 values at t = 2015", "[models][fo
   sampler.draw(0, 64, theta);
   M::Workspace ws;
   M::State x{};
-  const std::size_t W = m.outputs_per_indicator(), Z = 5;
+  const std::size_t W = m.outputs_per_indicator(), Z = kZone;
   std::vector<double> out(M::kNumIndicators * W);
   const std::size_t np = m.num_parameters();
   auto par = [&](std::size_t d, const char* id) { return theta[d * np + *s.parameter_index(id)]; };
@@ -232,7 +237,7 @@ TEST_CASE("baseline reproduces the plan's 2015 values at t = 2015", "[models][fo
     for (std::size_t k = 0; k < M::kPlatformTypes; ++k) types += ind(m, out, M::Indicator(M::kKeyLabs + k), Z);
     CHECK(types == 135);
     for (std::size_t i = 0; i < M::kNumIndicators; ++i)
-      for (std::size_t r = 0; r <= Z; ++r) CHECK(std::isfinite(out[i * W + r]));
+      for (std::size_t r = 0; r < W; ++r) CHECK(std::isfinite(out[i * W + r]));
   }
 }
 
@@ -261,7 +266,7 @@ TEST_CASE("the start year's invention grants follow from the steady pre-start pi
       m.init(ws, th, x);
       const double ga = th[i_ga], k = ws.stage_rate;
       double zone_apps = 0;
-      for (std::size_t r = 0; r < 5; ++r) {
+      for (std::size_t r = 0; r < kRegions; ++r) {
         // Steady growth: dQ_0/dt = A - k Q_0 = g_A Q_0 at the end of the start year.
         const double a_end = (ga + k) * x[M::at(M::kExamStage0, r)];
         std::vector<double> q(stages + 2, 0.0);  // stages, then the grants and applications counters
@@ -279,7 +284,7 @@ TEST_CASE("the start year's invention grants follow from the steady pre-start pi
           CHECK(q[j] == Approx(x[M::at(M::kExamStage0 + j, r)]).epsilon(1e-8));
         CHECK(q[stages] == Approx(ws.grants_base[r]).epsilon(1e-8));
         CHECK(q[stages + 1] == Approx(ws.applications0[r]).epsilon(1e-8));
-        zone_apps += q[stages + 1];
+        if (r < kBodies) zone_apps += q[stages + 1];
         // No subsidy-induced applications before the start.
         CHECK(x[M::at(M::kSubsidisedStage0, r)] == 0.0);
       }
@@ -312,7 +317,7 @@ TEST_CASE("GDP grows exponentially when shocks and the R&D term are off", "[mode
   const auto theta = median_theta(s);
   const auto tr = drive(m, s, theta, uniforms(m, 5, 0));
   const double infl = theta[*s.parameter_index("gdp_deflator_growth")];
-  for (std::size_t r = 0; r < 5; ++r) {
+  for (std::size_t r = 0; r < kRegions; ++r) {
     const double g = theta[*s.parameter_index("gdp_growth_real", s.regions[r].id)] + infl;
     const double y0 = tr.states[0][M::at(M::kGdp, r)];
     for (std::size_t k = 1; k <= 5; ++k)
@@ -359,8 +364,8 @@ values = [0.0]
   const Scenario s = derived("baseline.toml", extra);
   const M m(s);
   const auto tr = drive(m, s, median_theta(s), uniforms(m, 5, 0));
-  const double alloc[] = {0.40, 0.18, 0.15, 0.12, 0.15};
-  for (std::size_t r = 0; r < 5; ++r) {
+  const double alloc[] = {0.40, 0.18, 0.15, 0.12, 0.15, 0.0};
+  for (std::size_t r = 0; r < kRegions; ++r) {
     const double b0 = tr.states[0][M::at(M::kIncumbentRd, r)];
     // The whole subsidy, less the absorptive-capacity discount (1e-12 relative here).
     const double bstar = b0 + 1.0 * 1.0e8 * alloc[r];
@@ -398,8 +403,8 @@ matrix = [[1.0, 0.0], [0.0, 1.0]]
     const auto theta = median_theta(s);
     const auto tr = drive(m, s, theta, uniforms(m, 5, 0));
     const double k = n / lag;
-    const double alloc[] = {0.40, 0.18, 0.15, 0.12, 0.15};  // baseline allocation; 5 % to patents
-    for (std::size_t r = 0; r < 5; ++r) {
+    const double alloc[] = {0.40, 0.18, 0.15, 0.12, 0.15, 0.0};  // baseline allocation; 5 % to patents
+    for (std::size_t r = 0; r < kRegions; ++r) {
       const double a0 = tr.states[0][M::at(M::kExamStage0, r)] * k;  // steady state: Q = A0/k
       const double ceiling = s_max * a0;
       const double da = ceiling * (1.0 - std::exp(-nu * fund * alloc[r] * 0.05 / ceiling));
@@ -463,7 +468,7 @@ TEST_CASE("no negative stocks or non-finite indicators over many random draws", 
       // Small counts stay integers under integer events.
       for (M::Indicator i : {M::kPlatforms, M::kIncubators, M::kTeams, M::kLittleGiants, M::kMakerSpaces})
         for (std::size_t y = 0; y <= 5; ++y)
-          for (std::size_t r = 0; r <= 5; ++r) {
+          for (std::size_t r = 0; r < W; ++r) {
             const double v = out[y * sim.outputs_per_year() + i * W + r];
             if (v != std::floor(v)) ++non_integer;
           }
@@ -473,45 +478,54 @@ TEST_CASE("no negative stocks or non-finite indicators over many random draws", 
   }
 }
 
-TEST_CASE("zone values are sums of regions, or ratios of sums", "[models][four_plus_one]") {
+TEST_CASE("zone and region-wide values are sums of their regions, or ratios of sums", "[models][four_plus_one]") {
+  // The zone sums the five bodies; Ningxia as a whole sums all six regions (Guyuan outside the zone).
   const Scenario s = load_scenario(kScenarios + "/plan-2016-2020.toml");
   const M m(s);
+  REQUIRE(m.outputs_per_indicator() == kRegions + 2);
+  for (std::size_t r = 0; r < kRegions; ++r) CHECK(m.in_zone(r) == (r < kBodies));
   Sampler sampler(s, 9, 16);
   std::vector<double> theta(16 * m.num_parameters());
   sampler.draw(0, 16, theta);
-  const std::size_t W = m.outputs_per_indicator(), Z = 5;
+  const std::size_t W = m.outputs_per_indicator();
   for (std::size_t d = 0; d < 16; ++d) {
     const std::vector<double> th(theta.begin() + long(d * m.num_parameters()),
                                  theta.begin() + long((d + 1) * m.num_parameters()));
     const auto tr = drive(m, s, th, uniforms(m, 5, d), 1e-8, 1e-10);
     for (std::size_t yr = 0; yr <= 5; ++yr) {
       const auto& out = tr.out[yr];
-      for (std::size_t i = 0; i < M::kNumIndicators; ++i) {
-        if (!m.indicators()[i].stock) continue;
-        double sum = 0;
-        for (std::size_t r = 0; r < Z; ++r) sum += out[i * W + r];
-        CHECK(out[i * W + Z] == Approx(sum).epsilon(1e-12));
+      for (const auto& [agg, members] : {std::pair{kZone, kBodies}, std::pair{kTerritory, kRegions}}) {
+        INFO("year " << 2015 + yr << ", aggregate " << agg);
+        for (std::size_t i = 0; i < M::kNumIndicators; ++i) {
+          if (!m.indicators()[i].stock) continue;
+          double sum = 0;
+          for (std::size_t r = 0; r < members; ++r) sum += out[i * W + r];
+          CHECK(out[i * W + agg] == Approx(sum).epsilon(1e-12));
+        }
+        // Ratios of sums, from the regions' own flows and stocks.
+        double rd = 0, y = 0, v = 0, pop_prev = 0, va = 0, iva = 0;
+        for (std::size_t r = 0; r < members; ++r) {
+          rd += ind(m, out, M::kRdExpenditure, r);
+          y += ind(m, out, M::kGdpInd, r);
+          v += ind(m, out, M::kValidInventionPatents, r);
+          pop_prev += 1e4 * ind(m, out, M::kValidInventionPatents, r) / ind(m, out, M::kPatentsPer10k, r);
+          const double iva_r = th[*s.parameter_index("industrial_va_share", s.regions[r].id)] * ind(m, out, M::kGdpInd, r);
+          iva += iva_r;
+          va += ind(m, out, M::kHighTechVaShare, r) / 100.0 * iva_r;
+        }
+        CHECK(ind(m, out, M::kRdIntensity, agg) == Approx(100 * rd / y).epsilon(1e-12));
+        CHECK(ind(m, out, M::kPatentsPer10k, agg) == Approx(1e4 * v / pop_prev).epsilon(1e-12));
+        CHECK(ind(m, out, M::kHighTechVaShare, agg) == Approx(100 * va / iva).epsilon(1e-12));
       }
-      // Ratios of sums, from the regions' own flows and stocks.
-      double rd = 0, y = 0, v = 0, pop_prev = 0;
-      for (std::size_t r = 0; r < Z; ++r) {
-        rd += ind(m, out, M::kRdExpenditure, r);
-        y += ind(m, out, M::kGdpInd, r);
-        v += ind(m, out, M::kValidInventionPatents, r);
-        pop_prev += 1e4 * ind(m, out, M::kValidInventionPatents, r) / ind(m, out, M::kPatentsPer10k, r);
-      }
-      CHECK(ind(m, out, M::kRdIntensity, Z) == Approx(100 * rd / y).epsilon(1e-12));
-      CHECK(ind(m, out, M::kPatentsPer10k, Z) == Approx(1e4 * v / pop_prev).epsilon(1e-12));
+      // Guyuan counts in Ningxia, not in the zone.
+      CHECK(ind(m, out, M::kGdpInd, kTerritory) ==
+            Approx(ind(m, out, M::kGdpInd, kZone) + ind(m, out, M::kGdpInd, kBodies)).epsilon(1e-12));
       if (yr == 0) continue;
-      // Annual R&D is the integral of the flows over the calendar year.
+      // Annual GDP is the integral of the rate over the calendar year.
       const auto& x = tr.states[yr];
-      double brd = 0, gdp = 0;
-      for (std::size_t r = 0; r < Z; ++r) {
-        brd += x[M::at(M::kBusinessRdYear, r)];
-        gdp += x[M::at(M::kGdpYear, r)];
-      }
-      CHECK(y == Approx(gdp).epsilon(1e-12));
-      CHECK(brd < rd);
+      double gdp = 0;
+      for (std::size_t r = 0; r < kBodies; ++r) gdp += x[M::at(M::kGdpYear, r)];
+      CHECK(ind(m, out, M::kGdpInd, kZone) == Approx(gdp).epsilon(1e-12));
     }
   }
 }
@@ -549,7 +563,7 @@ values = [0.06]
   (void)s0;
   const M m(s);
   const auto tr = drive(m, s, median_theta(s), uniforms(m, 5, 0));
-  for (std::size_t r = 0; r < 5; ++r) {
+  for (std::size_t r = 0; r < kRegions; ++r) {
     auto total = [&](const M::State& x) {
       return x[M::at(M::kEntrepreneurs, r)] + x[M::at(M::kSmes, r)] + x[M::at(M::kHighTech, r)];
     };
@@ -592,7 +606,7 @@ TEST_CASE("more fiscal R&D money never lowers expected R&D intensity when mu >= 
   std::vector<double> op(sp.output_size()), od(sd.output_size());
   double mean_p = 0, mean_d = 0;
   std::size_t lower = 0;
-  const std::size_t at2020 = 5 * sp.outputs_per_year() + M::kRdIntensity * mp.outputs_per_indicator() + 5;
+  const std::size_t at2020 = 5 * sp.outputs_per_year() + M::kRdIntensity * mp.outputs_per_indicator() + kZone;
   for (std::size_t d = 0; d < n; ++d) {
     const auto th = std::span<const double>(theta).subspan(d * mp.num_parameters(), mp.num_parameters());
     const auto u = uniforms(mp, 5, d);  // the same draws for both scenarios
@@ -639,8 +653,8 @@ TEST_CASE("the spillover matrix must have a zero diagonal and non-negative weigh
           "[models][four_plus_one]") {
   // A child replaces the rows it gives (the others are inherited from baseline.toml).
   const Scenario s = derived("plan-2016-2020.toml",
-                             "[model_matrices.spillover]\nyinchuan = [0.1, 0.5, 0.37, 0.32, 0.32]\n"
-                             "wuzhong = [1.24, 0.5, 0.0, -0.3, 0.32]\n");
+                             "[model_matrices.spillover]\nyinchuan = [0.1, 0.5, 0.37, 0.32, 0.32, 0.22]\n"
+                             "wuzhong = [1.24, 0.5, 0.0, -0.3, 0.32, 0.22]\n");
   try {
     const M m(s);
     FAIL("expected a ScenarioError");
@@ -685,17 +699,18 @@ TEST_CASE("fiscal S&T spending grows by the statutory rule, not flat in yuan", "
   const auto tb = drive(mb, base, theta, uniforms(mb, 5, 0));
   const auto tp = drive(mp, plan, theta, uniforms(mp, 5, 0));
   const double infl = theta[*base.parameter_index("gdp_deflator_growth")];
-  for (std::size_t r = 0; r < 5; ++r) {
+  for (std::size_t r = 0; r < kRegions; ++r) {
     const double g = theta[*base.parameter_index("gdp_growth_real", base.regions[r].id)] + infl;
     const double f0 = ind(mb, tb.out[0], M::kFiscalStSpending, r);
+    const double push = r < kBodies ? 0.03 : 0.0;  // the bodies' push; Guyuan is outside the zone
     for (std::size_t k = 1; k <= 5; ++k) {
       CHECK(ind(mb, tb.out[k], M::kFiscalStSpending, r) == Approx(f0 * std::exp((g + 0.02) * double(k))));
-      CHECK(ind(mp, tp.out[k], M::kFiscalStSpending, r) == Approx(f0 * std::exp((g + 0.05) * double(k))));
+      CHECK(ind(mp, tp.out[k], M::kFiscalStSpending, r) == Approx(f0 * std::exp((g + 0.02 + push) * double(k))));
     }
   }
   // With growth at least that of GDP, the baseline's R&D intensity no longer falls.
   for (std::size_t k = 1; k <= 5; ++k)
-    CHECK(ind(mb, tb.out[k], M::kRdIntensity, 5) > ind(mb, tb.out[k - 1], M::kRdIntensity, 5));
+    CHECK(ind(mb, tb.out[k], M::kRdIntensity, kZone) > ind(mb, tb.out[k - 1], M::kRdIntensity, kZone));
 }
 
 TEST_CASE("little giants: exactly the number selected each year, in whole firms", "[models][four_plus_one]") {
@@ -711,8 +726,9 @@ TEST_CASE("little giants: exactly the number selected each year, in whole firms"
                                  theta.begin() + long((d + 1) * m.num_parameters()));
     const auto tr = drive(m, s, th, uniforms(m, 5, d), 1e-8, 1e-10);
     for (std::size_t k = 1; k <= 5; ++k) {
-      CHECK(ind(m, tr.out[k], M::kLittleGiants, 5) - ind(m, tr.out[k - 1], M::kLittleGiants, 5) == 20.0);
-      for (std::size_t r = 0; r < 5; ++r) {
+      CHECK(ind(m, tr.out[k], M::kLittleGiants, kZone) - ind(m, tr.out[k - 1], M::kLittleGiants, kZone) == 20.0);
+      CHECK(ind(m, tr.out[k], M::kLittleGiants, kBodies) == 0.0);  // selected in the zone only
+      for (std::size_t r = 0; r < kRegions; ++r) {
         const double lg = ind(m, tr.out[k], M::kLittleGiants, r);
         CHECK(lg == std::floor(lg));
       }
@@ -724,7 +740,7 @@ TEST_CASE("little giants: exactly the number selected each year, in whole firms"
   const auto tr = drive(mt, tight, median_theta(tight), uniforms(mt, 5, 3), 1e-8, 1e-10);
   for (std::size_t r = 0; r < 5; ++r)
     CHECK(ind(mt, tr.out[5], M::kLittleGiants, r) <= 0.05 * tr.states[4][M::at(M::kSmes, r)] + 1e-9);
-  CHECK(ind(mt, tr.out[5], M::kLittleGiants, 5) < 100.0);
+  CHECK(ind(mt, tr.out[5], M::kLittleGiants, kZone) < 100.0);
 }
 
 TEST_CASE("certification needs R&D at the threshold: a lower threshold and subsidised R&D raise it",
@@ -740,8 +756,8 @@ TEST_CASE("certification needs R&D at the threshold: a lower threshold and subsi
   const auto tr = drive(mr, reform, theta, uniforms(mr, 5, 0));
   const auto tn = drive(mn, no_reform, theta, uniforms(mn, 5, 0));
   // The January 2016 reform (6 % -> 5 % for small firms) certifies more firms ...
-  for (std::size_t r = 0; r < 5; ++r) CHECK(tr.ws.cert_rate[r] > tn.ws.cert_rate[r]);
-  CHECK(ind(mr, tr.out[5], M::kHighTechEnterprises, 5) > ind(mn, tn.out[5], M::kHighTechEnterprises, 5));
+  for (std::size_t r = 0; r < kRegions; ++r) CHECK(tr.ws.cert_rate[r] > tn.ws.cert_rate[r]);
+  CHECK(ind(mr, tr.out[5], M::kHighTechEnterprises, kZone) > ind(mn, tn.out[5], M::kHighTechEnterprises, kZone));
   // ... by the share of SMEs it lifts over the bar: P(z0 + ln(6/5)/sigma) / P(z0).
   const double p0 = theta[*reform.parameter_index("sme_share_above_threshold")];
   const double sigma = theta[*reform.parameter_index("sme_rd_intensity_dispersion")];
@@ -753,7 +769,7 @@ TEST_CASE("certification needs R&D at the threshold: a lower threshold and subsi
   const M mp(plan), me(ent);
   const auto tp = drive(mp, plan, theta, uniforms(mp, 5, 0));
   const auto te = drive(me, ent, theta, uniforms(me, 5, 0));
-  for (std::size_t r = 0; r < 5; ++r) CHECK(te.ws.cert_rate[r] > tp.ws.cert_rate[r]);
+  for (std::size_t r = 0; r < kBodies; ++r) CHECK(te.ws.cert_rate[r] > tp.ws.cert_rate[r]);
 }
 
 // The shipped what-ifs against the plan on the same parameter draws and random numbers
@@ -762,27 +778,27 @@ TEST_CASE("what-if: money moved into incubators does not raise R&D intensity", "
   const Scenario plan = load_scenario(kScenarios + "/plan-2016-2020.toml");
   const Scenario inc = load_scenario(kScenarios + "/whatif-incubators-and-maker-spaces.toml");
   const Scenario dbl = load_scenario(kScenarios + "/whatif-double-fiscal-rd.toml");
-  const auto p = sampled(plan, M::kRdIntensity, 5, 2020, 200);
-  const auto w = sampled(inc, M::kRdIntensity, 5, 2020, 200);
-  const auto d = sampled(dbl, M::kRdIntensity, 5, 2020, 200);
+  const auto p = sampled(plan, M::kRdIntensity, kZone, 2020, 200);
+  const auto w = sampled(inc, M::kRdIntensity, kZone, 2020, 200);
+  const auto d = sampled(dbl, M::kRdIntensity, kZone, 2020, 200);
   const double gain = mean(w) - mean(p), new_money = mean(d) - mean(p);
   INFO("incubators " << gain << " pp, 200 million more " << new_money << " pp");
   CHECK(gain < 0.0);
   CHECK(new_money > 0.02);
   // More incubators, more start-ups.
-  CHECK(mean(sampled(inc, M::kIncubators, 5, 2020, 200)) > mean(sampled(plan, M::kIncubators, 5, 2020, 200)) + 10);
+  CHECK(mean(sampled(inc, M::kIncubators, kZone, 2020, 200)) > mean(sampled(plan, M::kIncubators, kZone, 2020, 200)) + 10);
 }
 
 TEST_CASE("what-if: all money to enterprise subsidies does not lower the high-tech enterprise count",
           "[models][four_plus_one][whatif]") {
   const Scenario plan = load_scenario(kScenarios + "/plan-2016-2020.toml");
   const Scenario ent = load_scenario(kScenarios + "/whatif-all-to-enterprise-subsidies.toml");
-  const auto p = sampled(plan, M::kHighTechEnterprises, 5, 2020, 200);
-  const auto e = sampled(ent, M::kHighTechEnterprises, 5, 2020, 200);
+  const auto p = sampled(plan, M::kHighTechEnterprises, kZone, 2020, 200);
+  const auto e = sampled(ent, M::kHighTechEnterprises, kZone, 2020, 200);
   INFO("plan " << mean(p) << ", all to enterprises " << mean(e));
   CHECK(mean(e) >= mean(p));
   // Its R&D intensity is higher too (all of it is R&D, with the firms' own response).
-  CHECK(mean(sampled(ent, M::kRdIntensity, 5, 2020, 200)) > mean(sampled(plan, M::kRdIntensity, 5, 2020, 200)));
+  CHECK(mean(sampled(ent, M::kRdIntensity, kZone, 2020, 200)) > mean(sampled(plan, M::kRdIntensity, kZone, 2020, 200)));
 }
 
 TEST_CASE("what-if: two regional splits give different zone results", "[models][four_plus_one][whatif]") {
@@ -792,8 +808,8 @@ TEST_CASE("what-if: two regional splits give different zone results", "[models][
   const Scenario split = load_scenario(kScenarios + "/whatif-different-split.toml");
   for (M::Indicator i : {M::kPlatforms, M::kIntermediariesInd, M::kRdIntensity}) {
     INFO("indicator " << i);
-    const auto p = sampled(plan, i, 5, 2020, 200);
-    const auto q = sampled(split, i, 5, 2020, 200);
+    const auto p = sampled(plan, i, kZone, 2020, 200);
+    const auto q = sampled(split, i, kZone, 2020, 200);
     CHECK(mean(q) < mean(p));
   }
 }
@@ -814,10 +830,10 @@ TEST_CASE("what-if: the patent-subsidy effect saturates", "[models][four_plus_on
   };
   const Scenario none = with_patent_share(0.0), one = with_patent_share(1.0 / 32), four = with_patent_share(4.0 / 32),
                  all = with_patent_share(1.0);
-  const auto a0 = sampled(none, M::kInventionApplications, 5, 2020, 100);
-  const double g1 = mean(sampled(one, M::kInventionApplications, 5, 2020, 100)) - mean(a0);
-  const double g4 = mean(sampled(four, M::kInventionApplications, 5, 2020, 100)) - mean(a0);
-  const double g32 = mean(sampled(all, M::kInventionApplications, 5, 2020, 100)) - mean(a0);
+  const auto a0 = sampled(none, M::kInventionApplications, kZone, 2020, 100);
+  const double g1 = mean(sampled(one, M::kInventionApplications, kZone, 2020, 100)) - mean(a0);
+  const double g4 = mean(sampled(four, M::kInventionApplications, kZone, 2020, 100)) - mean(a0);
+  const double g32 = mean(sampled(all, M::kInventionApplications, kZone, 2020, 100)) - mean(a0);
   INFO("extra applications in 2020 at x1, x4, x32: " << g1 << " " << g4 << " " << g32);
   CHECK(g1 > 0);
   CHECK(g4 > g1);

@@ -253,3 +253,30 @@ TEST_CASE("a draw accumulator sees every valid draw once, the same for any threa
   CHECK(many.above[0] == one.above[0]);
   CHECK(many.above[1] == one.above[1]);
 }
+
+TEST_CASE("aggregates: the zone sums its regions, the territory every region", "[run][aggregates]") {
+  // A third region outside the zone, and the territory; targets on each aggregate.
+  Scenario s = exp_scenario(test::lognormal(0.05, 0.3), 0.02, 190.0);
+  s.regions.push_back({"west", "West", "西", false});
+  s.territory = Territory{"all", "All", "全", {}};
+  s.parameters.insert(s.parameters.begin() + 3, test::param("initial[west]", test::fixed(25.0)));
+  Target t = s.targets[0];
+  t.region = "all";
+  t.value = 190.0 * 175.0 / 150.0;
+  s.targets.push_back(t);
+  ExpGrowth model(s);
+  REQUIRE(model.num_aggregates() == 2);
+  const Result r = run(s, 600, 2, 1);
+  REQUIRE_FALSE(r.outcome.failed());
+  const ResultShape& shape = r.outcome.shape;
+  CHECK(shape.regions == std::vector<std::string>{"north", "south", "west", "zone", "all"});
+  for (std::size_t y = 0; y < shape.num_years(); ++y) {
+    const auto mean = [&](std::size_t reg) { return r.outcome.summary.mean[shape.index(0, reg, y)]; };
+    CHECK(mean(3) == Approx(mean(0) + mean(1)).epsilon(1e-12));
+    CHECK(mean(4) == Approx(mean(0) + mean(1) + mean(2)).epsilon(1e-12));
+  }
+  // Per draw: the territory target is the zone target times 175/150 (one common growth path).
+  for (std::size_t d = 0; d < r.targets[0].size(); ++d)
+    CHECK(r.targets[2][d] == Approx(r.targets[0][d] * 175.0 / 150.0).epsilon(1e-12));
+  CHECK(r.outcome.table.rows[2].p_met == r.outcome.table.rows[0].p_met);
+}

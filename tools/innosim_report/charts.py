@@ -140,8 +140,8 @@ def _draw_fan(ax, run, i, r, lang, scale, compact=False):
 
 
 def fan_zone(run, i, lang):
-    """Fan chart of indicator i for the zone (the last region entry)."""
-    r = len(run.region_ids) - 1
+    """Fan chart of indicator i for the zone."""
+    r = run.zone_index
     ind = run.indicator_names[lang][i]
     reg = run.region_names[lang][r]
     scale = UnitScale(run.units[i], lang, run.quantiles[i, r].ravel().tolist()
@@ -168,21 +168,23 @@ def fan_zone(run, i, lang):
 
 
 def fan_regions(run, i, lang):
-    """Small multiples: one fan per region (zone excluded), own y scale each."""
-    nreg = len(run.region_ids) - 1
+    """Small multiples: one fan per region, then the whole territory when the run has one (the
+    zone has its own chart), own y scale each."""
+    entries = run.region_entries + ([run.territory_index] if run.territory_index is not None else [])
+    nreg = len(entries)
     ind = run.indicator_names[lang][i]
-    scale = UnitScale(run.units[i], lang, run.quantiles[i, :nreg].ravel().tolist())
+    scale = UnitScale(run.units[i], lang, run.quantiles[i, entries].ravel().tolist())
     ncols = 3
     nrows = max(1, math.ceil((nreg + 1) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=style.SLIDE, squeeze=False)
     fig.subplots_adjust(left=0.07, right=0.98, top=0.87, bottom=0.14, hspace=0.45, wspace=0.28)
     series = {}
-    for r in range(nreg):
-        ax = axes[r // ncols][r % ncols]
+    for k, r in enumerate(entries):
+        ax = axes[k // ncols][k % ncols]
         series[run.region_ids[r]] = _draw_fan(ax, run, i, r, lang, scale, compact=True)
         ax.set_title(run.region_names[lang][r], fontsize=18, loc="left")
         ax.tick_params(labelsize=14)
-        if r % ncols == 0:
+        if k % ncols == 0:
             ax.set_ylabel(scale.axis_label(), fontsize=15)
     # Legend in the first free panel: one set of entries (kind, not values).
     for k in range(nreg, nrows * ncols):
@@ -210,7 +212,7 @@ def fan_regions(run, i, lang):
     _suptitle(fig, title)
     fig.text(0.5, 0.06, t(lang, "year"), ha="center", va="center", fontsize=17)
     _footer(fig, run, lang)
-    names = run.region_names[lang][:nreg]
+    names = [run.region_names[lang][r] for r in entries]
     cap = (f"{ind}：{'、'.join(names)}的中位数与 50%、90% 预测区间（各图纵轴比例不同）。"
            if lang == "zh" else
            f"{ind} by region ({', '.join(names)}): median, 50 % and 90 % bands "
@@ -435,7 +437,7 @@ def all_charts(runs, lang):
             mine += attainment(run, lang)
         for i in range(len(run.indicator_ids)):
             mine.append(fan_zone(run, i, lang))
-            if len(run.region_ids) > 1:
+            if len(run.region_entries) > 1:
                 mine.append(fan_regions(run, i, lang))
         if multi:
             for c in mine:

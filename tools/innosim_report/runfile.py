@@ -72,6 +72,23 @@ class Run:
     at_risk: float
     joint: dict
     optional_groups: dict = field(default_factory=dict)  # name -> present?
+    # What each region entry is: "region", "zone" or "territory" (/meta/regions/kind;
+    # files without it have the regions, then the zone last).
+    region_kinds: list = field(default_factory=list)
+
+    @property
+    def zone_index(self):
+        return self.region_kinds.index("zone")
+
+    @property
+    def region_entries(self):
+        """Indices of the regions proper (no aggregates), in order."""
+        return [r for r, k in enumerate(self.region_kinds) if k == "region"]
+
+    @property
+    def territory_index(self):
+        """Index of the whole territory's entry, or None when the run has none."""
+        return self.region_kinds.index("territory") if "territory" in self.region_kinds else None
 
     @property
     def scenario_name(self):
@@ -140,6 +157,20 @@ def _read_meta(f, path):
     return region_ids, region_names, indicator_ids, indicator_names, units
 
 
+def _region_kinds(f, path, region_ids):
+    """Kind of each region entry: /meta/regions/kind, or (older files) the zone last."""
+    if "meta/regions/kind" in f:
+        kinds = _strings(f, "meta/regions/kind", path)
+        if len(kinds) != len(region_ids) or kinds.count("zone") != 1 or \
+                any(k not in ("region", "zone", "territory") for k in kinds):
+            raise RunFileError(f"{path}: /meta/regions/kind must give 'region', 'zone' or 'territory' "
+                               f"for each region entry, with one 'zone'; got {kinds}")
+        return kinds
+    if not region_ids or region_ids[-1] != "zone":
+        raise RunFileError(f"{path}: the last entry of /meta/regions/id must be 'zone'")
+    return ["region"] * (len(region_ids) - 1) + ["zone"]
+
+
 def _need(f, name, path):
     if name not in f:
         raise RunFileError(f"{path}: missing /{name} (see docs/hdf5-schema.md)")
@@ -179,8 +210,7 @@ def load_run(path):
         if quantiles.shape != shape:
             raise RunFileError(f"{path}: /summary/quantiles has shape {quantiles.shape}, "
                                f"expected [I, R, Y, Q] = {shape}")
-        if not region_ids or region_ids[-1] != "zone":
-            raise RunFileError(f"{path}: the last entry of /meta/regions/id must be 'zone'")
+        region_kinds = _region_kinds(f, path, region_ids)
 
         sc = _need(f, "scenario", path)
         on_track = float(sc.attrs.get("on_track", 0.8))
@@ -210,7 +240,8 @@ def load_run(path):
                region_ids=region_ids, region_names=region_names, indicator_ids=indicator_ids,
                indicator_names=indicator_names, units=units, years=years,
                quantile_levels=qlevels, quantiles=quantiles, mean=mean, targets=targets,
-               on_track=on_track, at_risk=at_risk, joint=joint, optional_groups=optional)
+               on_track=on_track, at_risk=at_risk, joint=joint, optional_groups=optional,
+               region_kinds=region_kinds)
 
 
 def load_runs(paths):

@@ -12,7 +12,7 @@ ResultShape make_shape(const Scenario& scenario, const std::vector<IndicatorInfo
     s.units.push_back(n && !n->unit.empty() ? n->unit : ind.unit);
   }
   for (const auto& r : scenario.regions) s.regions.push_back(r.id);
-  s.regions.emplace_back("zone");
+  for (const auto& a : scenario.aggregate_ids()) s.regions.push_back(a);
   s.years = scenario.horizon.report_years;
   if (s.years.empty())
     for (int y = scenario.horizon.start; y <= scenario.horizon.end; ++y) s.years.push_back(y);
@@ -23,29 +23,26 @@ std::vector<std::size_t> target_offsets(const Scenario& scenario,
                                         const std::vector<IndicatorInfo>& indicators) {
   std::vector<std::size_t> out;
   std::vector<Problem> problems;
-  const std::size_t n_regions_and_zone = scenario.regions.size() + 1;
-  const std::size_t per_year = indicators.size() * n_regions_and_zone;
+  const std::size_t outputs_per_indicator = scenario.regions.size() + scenario.aggregate_ids().size();
+  const std::size_t per_year = indicators.size() * outputs_per_indicator;
   for (std::size_t t = 0; t < scenario.targets.size(); ++t) {
     const Target& tg = scenario.targets[t];
     const std::string key = "targets[" + std::to_string(t) + "]";
     std::size_t i = indicators.size();
     for (std::size_t k = 0; k < indicators.size(); ++k)
       if (indicators[k].id == tg.indicator) i = k;
-    std::size_t r = n_regions_and_zone - 1;
-    if (tg.region != "zone") {
-      const auto ri = scenario.region_index(tg.region);
-      r = ri ? *ri : n_regions_and_zone;
-    }
+    const auto r = scenario.output_index(tg.region);
     if (i == indicators.size())
       problems.push_back({tg.where, key + ".indicator", "the model computes no indicator '" + tg.indicator + "'"});
-    else if (r == n_regions_and_zone)
+    else if (!r)
       problems.push_back({tg.where, key + ".region", "unknown region '" + tg.region + "'"});
     else if (tg.year <= scenario.horizon.start || tg.year > scenario.horizon.end)
       problems.push_back({tg.where, key + ".year",
                           "expected a year in (" + std::to_string(scenario.horizon.start) + ", " +
                               std::to_string(scenario.horizon.end) + "], got " + std::to_string(tg.year)});
     else
-      out.push_back(static_cast<std::size_t>(tg.year - scenario.horizon.start) * per_year + i * n_regions_and_zone + r);
+      out.push_back(static_cast<std::size_t>(tg.year - scenario.horizon.start) * per_year +
+                    i * outputs_per_indicator + *r);
   }
   if (!problems.empty()) throw ScenarioError(std::move(problems));
   return out;

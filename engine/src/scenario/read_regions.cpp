@@ -1,4 +1,5 @@
-// [[regions]] and [indicators]: the regions in order, and the names and units of indicators.
+// [[regions]], [territory] and [indicators]: the regions in order (in the zone or not), the
+// territory they make up, and the names and units of indicators.
 
 #include <fmt/format.h>
 
@@ -26,7 +27,7 @@ void ScenarioReader::read_regions(const Node& root) {
       regions_ok_ = false;
       continue;
     }
-    check_keys(r, path, {"id", "name_en", "name_zh"});
+    check_keys(r, path, {"id", "name_en", "name_zh", "in_zone"});
     Region region;
     auto id = string_at(r, "id", path + ".id", "a region id (letters, digits, _)", true);
     if (!id) {
@@ -55,8 +56,42 @@ void ScenarioReader::read_regions(const Node& root) {
     region.id = *id;
     if (auto v = string_at(r, "name_en", path + ".name_en", "a string", false)) region.name_en = *v;
     if (auto v = string_at(r, "name_zh", path + ".name_zh", "a string", false)) region.name_zh = *v;
+    if (auto v = bool_at(r, "in_zone", path + ".in_zone", "true or false (whether the region is in the zone)",
+                         false))
+      region.in_zone = *v;
     s_.regions.push_back(std::move(region));
   }
+  if (!s_.regions.empty() &&
+      std::none_of(s_.regions.begin(), s_.regions.end(), [](const Region& r) { return r.in_zone; }))
+    add(a->loc, "regions", "expected at least one region in the zone (every region has in_zone = false)");
+}
+
+void ScenarioReader::read_territory(const Node& root) {
+  const Node* t = table_at(root, "territory", "territory");
+  if (!t) return;
+  check_keys(*t, "territory", {"id", "name_en", "name_zh"});
+  auto id = string_at(*t, "id", "territory.id", "an id for the whole territory (letters, digits, _)", true);
+  if (!id) return;
+  const SourceLoc& at = t->get("id")->loc;
+  if (!is_identifier(*id)) {
+    add(at, "territory.id", fmt::format("expected an id (letters, digits, _), got \"{}\"", *id));
+    return;
+  }
+  if (*id == "zone") {
+    add(at, "territory.id", "expected an id other than \"zone\" (the sum over the zone's regions), got \"zone\"");
+    return;
+  }
+  if (s_.region_index(*id)) {
+    add(at, "territory.id",
+        fmt::format("expected an id other than the regions' (the territory sums them all), got \"{}\"", *id));
+    return;
+  }
+  Territory out;
+  out.id = *id;
+  out.where = t->loc;
+  if (auto v = string_at(*t, "name_en", "territory.name_en", "a string", false)) out.name_en = *v;
+  if (auto v = string_at(*t, "name_zh", "territory.name_zh", "a string", false)) out.name_zh = *v;
+  s_.territory = std::move(out);
 }
 
 void ScenarioReader::read_indicators(const Node& root) {

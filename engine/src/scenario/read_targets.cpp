@@ -17,8 +17,8 @@ void ScenarioReader::read_targets(const Node& root) {
   }
   std::vector<std::string> indicator_ids;
   for (const IndicatorNames& n : s_.indicators) indicator_ids.push_back(n.id);
-  std::vector<std::string> region_choices = region_ids();
-  region_choices.insert(region_choices.begin(), "zone");
+  std::vector<std::string> region_choices = s_.aggregate_ids();
+  for (const std::string& id : region_ids()) region_choices.push_back(id);
   for (std::size_t k = 0; k < a->items.size(); ++k) {
     const Node& t = a->items[k];
     const std::string path = fmt::format("targets[{}]", k);
@@ -43,12 +43,12 @@ void ScenarioReader::read_targets(const Node& root) {
     } else {
       ok = false;
     }
-    if (auto v = string_at(t, "region", path + ".region", "\"zone\" or a region id", false)) {
+    if (auto v = string_at(t, "region", path + ".region", "\"zone\", the territory or a region id", false)) {
       if (regions_ok_ &&
           std::find(region_choices.begin(), region_choices.end(), *v) == region_choices.end()) {
         add(t.get("region")->loc, path + ".region",
-            fmt::format("unknown region '{}'{} (expected \"zone\" or one of: {})", *v,
-                        did_you_mean_hint(*v, region_choices), join(region_ids())));
+            fmt::format("unknown region '{}'{} (expected one of: {})", *v,
+                        did_you_mean_hint(*v, region_choices), join(region_choices)));
         ok = false;
       }
       target.region = *v;

@@ -89,6 +89,20 @@ std::optional<std::size_t> Scenario::region_index(std::string_view id) const {
   return std::nullopt;
 }
 
+std::vector<std::string> Scenario::aggregate_ids() const {
+  std::vector<std::string> ids{"zone"};
+  if (territory) ids.push_back(territory->id);
+  return ids;
+}
+
+std::optional<std::size_t> Scenario::output_index(std::string_view id) const {
+  if (auto r = region_index(id)) return r;
+  const auto agg = aggregate_ids();
+  for (std::size_t a = 0; a < agg.size(); ++a)
+    if (agg[a] == id) return regions.size() + a;
+  return std::nullopt;
+}
+
 const IndicatorNames* Scenario::indicator(std::string_view id) const {
   for (const IndicatorNames& n : indicators)
     if (n.id == id) return &n;
@@ -207,6 +221,13 @@ std::string Scenario::resolved_text() const {
     w.value("id", quote(r.id), p + ".id");
     if (!r.name_en.empty()) w.value("name_en", quote(r.name_en), p + ".name_en");
     if (!r.name_zh.empty()) w.value("name_zh", quote(r.name_zh), p + ".name_zh");
+    w.value("in_zone", r.in_zone ? "true" : "false", p + ".in_zone");
+  }
+  if (territory) {
+    w.section("[territory]");
+    w.value("id", quote(territory->id), "territory.id");
+    if (!territory->name_en.empty()) w.value("name_en", quote(territory->name_en), "territory.name_en");
+    if (!territory->name_zh.empty()) w.value("name_zh", quote(territory->name_zh), "territory.name_zh");
   }
 
   for (const IndicatorNames& n : indicators) {

@@ -42,13 +42,14 @@ const std::vector<std::string>& all_distribution_keys() {
 void ScenarioReader::run(const Node& root) {
   record_locations(root, "", s_.locs);
   check_keys(root, "",
-             {"scenario", "horizon", "run", "verdict", "regions", "indicators", "levers", "parameters",
-              "correlations", "targets", "model_options", "model_matrices"});
+             {"scenario", "horizon", "run", "verdict", "regions", "territory", "indicators", "levers",
+              "parameters", "correlations", "targets", "model_options", "model_matrices"});
   read_scenario(root);
   read_horizon(root);
   read_run(root);
   read_verdict(root);
   read_regions(root);
+  read_territory(root);
   read_indicators(root);
   read_levers(root);
   read_parameters(root);

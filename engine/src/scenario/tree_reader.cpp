@@ -63,6 +63,17 @@ std::optional<std::string> TreeReader::string_at(const Node& table, std::string_
   return n->s;
 }
 
+std::optional<bool> TreeReader::bool_at(const Node& table, std::string_view key, const std::string& path,
+                                        std::string_view expect, bool required) {
+  const Node* n = present(table, key, path, expect, required);
+  if (!n) return std::nullopt;
+  if (n->t != Node::T::boolean) {
+    add(n->loc, path, fmt::format("expected {}, got {}", expect, got(*n)));
+    return std::nullopt;
+  }
+  return n->b;
+}
+
 std::optional<std::string> TreeReader::choice_at(const Node& table, std::string_view key,
                                                  const std::string& path,
                                                  const std::vector<std::string>& choices, bool required) {

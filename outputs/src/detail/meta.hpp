@@ -68,28 +68,44 @@ inline void write_scenario_group(hid_t root, const Scenario& s, const h5::Where&
   h5::write_attr<double>(g.get(), "at_risk", s.run.at_risk, w);
 }
 
-// A region's display name; the zone has fixed names, an unknown id keeps
-// its id in English and no Chinese name.
+// A region's display name; the zone has fixed names, the territory those the
+// scenario gives it, an unknown id keeps its id in English and no Chinese name.
 inline std::string region_name(const Scenario& s, const std::string& id, bool english) {
   if (id == kZoneId) return english ? kZoneNameEn : kZoneNameZh;
+  if (s.territory && s.territory->id == id) {
+    const std::string& n = english ? s.territory->name_en : s.territory->name_zh;
+    return !n.empty() || !english ? n : id;
+  }
   for (const auto& r : s.regions)
     if (r.id == id) return english ? r.name_en : r.name_zh;
   return english ? id : std::string();
 }
 
-// Writes meta/regions/{id,name_en,name_zh} and
+// What an entry of the region axis is: "region", "zone" or "territory".
+inline std::string region_kind(const Scenario& s, const std::string& id) {
+  if (s.region_index(id)) return kRegionKind;
+  return id == kZoneId ? kZoneKind : kTerritoryKind;
+}
+
+// Writes meta/regions/{id,name_en,name_zh,kind,in_zone} and
 // meta/indicators/{id,name_en,name_zh,unit} under `meta`.
 inline void write_meta_names(hid_t meta, const Scenario& s, const ResultShape& shape, const h5::Where& w) {
   {
     h5::Hid gr = h5::create_group(meta, "regions", w);
-    std::vector<std::string> en, zh;
+    std::vector<std::string> en, zh, kind;
+    std::vector<std::uint8_t> in_zone;
     for (const auto& id : shape.regions) {
       en.push_back(region_name(s, id, true));
       zh.push_back(region_name(s, id, false));
+      kind.push_back(region_kind(s, id));
+      const auto r = s.region_index(id);
+      in_zone.push_back(r ? std::uint8_t{s.regions[*r].in_zone} : std::uint8_t{id == kZoneId});
     }
     h5::write_strings(gr.get(), "id", shape.regions, w);
     h5::write_strings(gr.get(), "name_en", en, w);
     h5::write_strings(gr.get(), "name_zh", zh, w);
+    h5::write_strings(gr.get(), "kind", kind, w);
+    h5::write_vector(gr.get(), "in_zone", in_zone, w);
   }
   h5::Hid gi = h5::create_group(meta, "indicators", w);
   std::vector<std::string> en, zh;

@@ -8,5 +8,9 @@ inline constexpr int kFormatVersion = 1;
 inline constexpr const char* kZoneId = "zone";
 inline constexpr const char* kZoneNameEn = "zone total";
 inline constexpr const char* kZoneNameZh = "区域合计";
+// /meta/regions/kind of each entry of the region axis.
+inline constexpr const char* kRegionKind = "region";
+inline constexpr const char* kZoneKind = "zone";
+inline constexpr const char* kTerritoryKind = "territory";
 
 }  // namespace innosim::detail

@@ -14,7 +14,11 @@
 //     m.observe(ws, year+1, x, out[year+1])
 //
 // `out` for one year is laid out [indicator][region], with regions in
-// scenario order followed by the zone (index num_regions()).
+// scenario order followed by the aggregates (num_aggregates() of them,
+// Scenario::aggregate_ids(): the zone at index num_regions(), then the whole
+// territory when the scenario declares one). The model computes them: a sum,
+// or a ratio of sums, over the regions in the zone (Region::in_zone) and over
+// all regions.
 
 #include <array>
 #include <concepts>
@@ -39,6 +43,7 @@ concept Model = requires(const M& m, typename M::Workspace& ws, typename M::Stat
   typename M::Workspace;  // per-draw mutable data (yearly constants); default-constructible
   { m.indicators() } -> std::convertible_to<const std::vector<IndicatorInfo>&>;
   { m.num_regions() } -> std::convertible_to<std::size_t>;
+  { m.num_aggregates() } -> std::convertible_to<std::size_t>;  // outputs after the regions
   { m.num_parameters() } -> std::convertible_to<std::size_t>;     // length of theta
   { m.randoms_per_year() } -> std::convertible_to<std::size_t>;   // length of u_year
   { m.init(ws, in, x) };

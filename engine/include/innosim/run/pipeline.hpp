@@ -97,7 +97,7 @@ class MonteCarloPipeline {
   ResultShape shape_;
   std::vector<std::size_t> target_offsets_;  // of each target into a draw's output
   std::size_t n_params_ = 0, n_targets_ = 0;
-  std::size_t n_indicators_ = 0, n_regions_and_zone_ = 0, n_report_years_ = 0;
+  std::size_t n_indicators_ = 0, n_regions_and_aggregates_ = 0, n_report_years_ = 0;
   std::size_t n_series_ = 0;              // indicators x (regions + zone) x report years
   int start_ = 0, end_ = 0;               // horizon
   std::size_t n_steps_ = 0;               // simulated years, end - start

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <limits>
 #include <span>
+#include <stdexcept>
+#include <string>
 
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
@@ -30,13 +32,17 @@ MonteCarloPipeline<M>::MonteCarloPipeline(const M& model, const Scenario& scenar
   n_targets_ = target_offsets_.size();
   n_series_ = shape_.size();
   n_indicators_ = shape_.num_indicators();
-  n_regions_and_zone_ = shape_.num_regions();
+  n_regions_and_aggregates_ = shape_.num_regions();
+  if (n_regions_and_aggregates_ != model.num_regions() + model.num_aggregates())
+    throw std::logic_error("the model reports " + std::to_string(model.num_regions() + model.num_aggregates()) +
+                           " regions and aggregates, the scenario's result shape has " +
+                           std::to_string(n_regions_and_aggregates_));
   n_report_years_ = shape_.num_years();
   start_ = scenario.horizon.start;
   end_ = scenario.horizon.end;
   n_steps_ = static_cast<std::size_t>(end_ - start_);
   n_uniforms_ = model.randoms_per_year();
-  outputs_per_year_ = n_indicators_ * n_regions_and_zone_;
+  outputs_per_year_ = n_indicators_ * n_regions_and_aggregates_;
   report_rows_.resize(n_report_years_);
   for (std::size_t y = 0; y < n_report_years_; ++y)
     report_rows_[y] = static_cast<std::size_t>(shape_.years[y] - start_);
@@ -165,7 +171,7 @@ bool MonteCarloPipeline<M>::simulate_draw(Local& l, Block& b, std::size_t d, dou
   b.valid[d] = 1;
   for (const auto& part : l.parts) part->add(draw, l.out);
   for (std::size_t t = 0; t < n_targets_; ++t) tv[t] = l.out[target_offsets_[t]];
-  const std::size_t n_rz = n_regions_and_zone_;
+  const std::size_t n_rz = n_regions_and_aggregates_;
   for (std::size_t i = 0; i < n_indicators_; ++i)
     for (std::size_t r = 0; r < n_rz; ++r)
       for (std::size_t y = 0; y < n_report_years_; ++y)

@@ -10,14 +10,14 @@
 
 namespace innosim {
 
-// Shape of the per-year indicator block: [indicator][region or zone][report year].
+// Shape of the per-year indicator block: [indicator][region or aggregate][report year].
 struct ResultShape {
   std::vector<std::string> indicators;  // model indicator ids
   std::vector<std::string> units;
-  std::vector<std::string> regions;     // region ids, then "zone"
+  std::vector<std::string> regions;     // region ids, then the aggregates ("zone", the territory)
   std::vector<int> years;               // report years
   std::size_t num_indicators() const { return indicators.size(); }
-  std::size_t num_regions() const { return regions.size(); }  // incl. zone
+  std::size_t num_regions() const { return regions.size(); }  // incl. the aggregates
   std::size_t num_years() const { return years.size(); }
   std::size_t size() const { return num_indicators() * num_regions() * num_years(); }
   std::size_t index(std::size_t i, std::size_t r, std::size_t y) const {

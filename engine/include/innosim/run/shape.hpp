@@ -11,12 +11,13 @@
 
 namespace innosim {
 
-// [indicator][region, then zone][report year], units from the scenario's
-// [indicators] where given, else the model's.
+// [indicator][region, then the aggregates: zone and the territory if
+// declared][report year], units from the scenario's [indicators] where given,
+// else the model's.
 ResultShape make_shape(const Scenario& scenario, const std::vector<IndicatorInfo>& indicators);
 
 // Offsets of each target into one draw's output ([years + 1][indicator][region
-// or zone], as DrawSimulator writes it); throws ScenarioError for a target
+// or aggregate], as DrawSimulator writes it); throws ScenarioError for a target
 // naming an indicator, region or year the model/horizon lacks.
 std::vector<std::size_t> target_offsets(const Scenario& scenario,
                                         const std::vector<IndicatorInfo>& indicators);

@@ -41,8 +41,10 @@ class DrawSimulator {
                  boost::numeric::odeint::runge_kutta_dopri5<State>>(settings.atol, settings.rtol)) {}
 
   std::size_t years() const { return static_cast<std::size_t>(end_ - start_); }
-  // Values per year end: indicators x (regions + zone).
-  std::size_t outputs_per_year() const { return m_.indicators().size() * (m_.num_regions() + 1); }
+  // Values per year end: indicators x (regions + aggregates).
+  std::size_t outputs_per_year() const {
+    return m_.indicators().size() * (m_.num_regions() + m_.num_aggregates());
+  }
   std::size_t output_size() const { return (years() + 1) * outputs_per_year(); }
   std::size_t uniforms_size() const { return years() * m_.randoms_per_year(); }
   // Right-hand-side evaluations of the last draw (for the benchmark).
@@ -95,7 +97,7 @@ class DrawSimulator {
  private:
   DrawStatus check(std::span<const double> out) const {
     const auto& ind = m_.indicators();
-    const std::size_t nr = m_.num_regions() + 1;
+    const std::size_t nr = m_.num_regions() + m_.num_aggregates();
     const std::size_t per_year = ind.size() * nr;
     for (std::size_t y = 0; y <= years(); ++y)
       for (std::size_t i = 0; i < ind.size(); ++i)

@@ -52,6 +52,19 @@ struct Region {
   std::string id;
   std::string name_en;
   std::string name_zh;
+  // Part of the zone (the targets' "zone" sums the regions in it); a region
+  // outside the zone is reported alone and in the territory ([territory]).
+  bool in_zone = true;
+};
+
+// The whole territory the regions make up ([territory]), e.g. the province of
+// which the zone is a part: when declared, every indicator is also reported
+// for it (a sum, or a ratio of sums, over all regions).
+struct Territory {
+  std::string id;
+  std::string name_en;
+  std::string name_zh;
+  SourceLoc where;
 };
 
 struct IndicatorNames {
@@ -159,6 +172,7 @@ struct Scenario {
 
   Horizon horizon;
   std::vector<Region> regions;
+  std::optional<Territory> territory;
   std::vector<IndicatorNames> indicators;
   std::vector<Lever> levers;
   std::vector<Parameter> parameters;
@@ -181,6 +195,12 @@ struct Scenario {
   std::optional<std::size_t> parameter_index(std::string_view id) const;
   std::optional<std::size_t> parameter_index(std::string_view id, std::string_view region) const;
   std::optional<std::size_t> region_index(std::string_view id) const;
+  // The aggregates reported after the regions: "zone", then the territory's id
+  // when one is declared.
+  std::vector<std::string> aggregate_ids() const;
+  // Position on a result's region axis (the regions, then the aggregates) of a
+  // region id, "zone" or the territory's id.
+  std::optional<std::size_t> output_index(std::string_view id) const;
   const IndicatorNames* indicator(std::string_view id) const;
 
   // The fully resolved scenario as TOML-like text, each value followed by

@@ -3,7 +3,7 @@
 // what the section readers share; each group of sections has its own reader,
 // defined in its own file:
 //   read_settings.cpp      [scenario], [horizon], [run], [verdict]
-//   read_regions.cpp       [[regions]], [indicators]
+//   read_regions.cpp       [[regions]], [territory], [indicators]
 //   read_levers.cpp        [levers]
 //   read_parameters.cpp    [parameters] and their distributions, [[correlations]]
 //   read_targets.cpp       [[targets]]
@@ -65,6 +65,7 @@ class ScenarioReader : public TreeReader {
   void read_verdict(const Node& root);
   // read_regions.cpp
   void read_regions(const Node& root);
+  void read_territory(const Node& root);
   void read_indicators(const Node& root);
   // read_levers.cpp
   void read_levers(const Node& root);

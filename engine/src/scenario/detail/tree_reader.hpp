@@ -39,6 +39,8 @@ class TreeReader {
   const Node* table_at(const Node& parent, std::string_view key, const std::string& path);
   std::optional<std::string> string_at(const Node& table, std::string_view key, const std::string& path,
                                        std::string_view expect, bool required);
+  std::optional<bool> bool_at(const Node& table, std::string_view key, const std::string& path,
+                              std::string_view expect, bool required);
   // A string that must be one of `choices`.
   std::optional<std::string> choice_at(const Node& table, std::string_view key, const std::string& path,
                                        const std::vector<std::string>& choices, bool required);

@@ -7,7 +7,8 @@
 //
 // Scenario inputs: parameters `growth` (rate/yr), `shock_sd` (rate/yr),
 // per-region `initial` (count); lever `extra_growth` (rate/yr, optional
-// path, zone-wide). Indicator: `output` (a stock).
+// path, zone-wide). Indicator: `output` (a stock), for each region, the zone
+// (the regions with in_zone) and the territory when one is declared.
 
 #include <array>
 #include <span>
@@ -32,6 +33,7 @@ class ExpGrowth {
 
   const std::vector<IndicatorInfo>& indicators() const { return indicators_; }
   std::size_t num_regions() const { return regions_; }
+  std::size_t num_aggregates() const { return aggregates_; }
   std::size_t num_parameters() const { return num_parameters_; }
   std::size_t randoms_per_year() const { return 1; }
 
@@ -42,7 +44,8 @@ class ExpGrowth {
 
  private:
   std::vector<IndicatorInfo> indicators_;
-  std::size_t regions_ = 0, num_parameters_ = 0;
+  std::size_t regions_ = 0, aggregates_ = 1, num_parameters_ = 0;
+  std::array<bool, kMaxRegions> in_zone_{};
   std::size_t p_growth_ = 0, p_shock_ = 0;
   std::vector<std::size_t> p_initial_;
   const Lever* extra_ = nullptr;
