@@ -3,6 +3,7 @@
 // plan run (the observed file's 2015 zone values).
 #include <catch2/catch.hpp>
 
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,22 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
   for (const std::string& line : split(text, '\n'))
     if (!line.empty()) rows.push_back(split(line, ','));
   return rows;
+}
+
+// Runs a shipped scenario with `draws` draws and returns the CSV rows of its
+// check against scenarios/observed-2010-2015.toml.
+std::vector<std::vector<std::string>> checked_against_history(const std::string& scenario, int draws) {
+  const std::string src = INNOSIM_SOURCE_DIR;
+  const fs::path h5 = temp_dir() / (scenario + ".h5");
+  const Out r = innosim("run " + src + "/scenarios/" + scenario + " -n " + std::to_string(draws) + " -q -o " +
+                        h5.string());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const Out c = innosim("check " + h5.string() + " --observations " + src +
+                        "/scenarios/observed-2010-2015.toml --format csv");
+  INFO(c.err);
+  REQUIRE(c.code == 0);
+  return csv_rows(c.out);
 }
 
 }  // namespace
@@ -109,20 +126,38 @@ TEST_CASE("check --observations: bad or unusable observation files exit 2 with f
 }
 
 TEST_CASE("check --observations on a 4+1 plan run compares the zone's 2015 values", "[e2e][observations]") {
-  const fs::path h5 = temp_dir() / "obs-plan.h5";
-  const Out r = innosim("run " + std::string(INNOSIM_SOURCE_DIR) + "/scenarios/plan-2016-2020.toml -n 512 -q -o " +
-                        h5.string());
-  INFO(r.err);
-  REQUIRE(r.code == 0);
-  const Out c = innosim("check " + h5.string() + " --observations " + std::string(INNOSIM_SOURCE_DIR) +
-                        "/scenarios/observed-2010-2015.toml --format csv");
-  INFO(c.err);
-  REQUIRE(c.code == 0);
   std::size_t compared = 0;
-  for (const auto& row : csv_rows(c.out)) {
+  for (const auto& row : checked_against_history("plan-2016-2020.toml", 512)) {
     if (row.size() < 7 || row[6] != "true") continue;
     ++compared;
     CHECK(row[2] == "2015");  // the plan starts at the end of 2015
   }
   CHECK(compared >= 5);
+}
+
+// docs/model.md (section "Validation") states how much of the observed
+// 2010-2015 series the hindcast covers in this test's run: "a 400-draw
+// hindcast covers at least N of the M compared observations". The test
+// fails when the coverage falls below it, or when the number compared
+// changes without the document.
+TEST_CASE("check --observations: the hindcast covers the observed 2010-2015 series as docs/model.md states",
+          "[e2e][observations][hindcast]") {
+  const std::string doc = slurp(fs::path(INNOSIM_SOURCE_DIR) / "docs" / "model.md");
+  std::smatch m;
+  // (words may wrap across lines)
+  const std::regex stated(
+      R"(a\s+400-draw\s+hindcast\s+covers\s+at\s+least\s+(\d+)\s+of\s+the\s+(\d+)\s+compared\s+observations)");
+  REQUIRE(std::regex_search(doc, m, stated));
+  const std::size_t floor = std::stoul(m[1].str()), stated_compared = std::stoul(m[2].str());
+
+  std::size_t compared = 0, inside = 0;
+  for (const auto& row : checked_against_history("hindcast-2010-2015.toml", 400)) {
+    if (row.size() < 11 || row[6] != "true") continue;
+    ++compared;
+    if (row[10] == "true") ++inside;
+    else UNSCOPED_INFO("outside: " << row[0] << " " << row[1] << " " << row[2] << " observed " << row[4] << ", band "
+                                   << row[8] << " - " << row[9]);
+  }
+  CHECK(compared == stated_compared);
+  CHECK(inside >= floor);
 }

@@ -170,12 +170,19 @@ TEST_CASE("shipped scenarios load and construct the model", "[models][four_plus_
       CHECK_FALSE(p.source.empty());
     }
   }
-  // Every shipped scenario is listed above (targets.toml is a fragment they
-  // extend; observed-*.toml files are observation data, not scenarios).
+  // The hindcast: the same model and regions from the end of 2010 to 2015,
+  // without the plan's targets (they are for 2020).
+  const Scenario h = load_scenario(kScenarios + "/hindcast-2010-2015.toml");
+  CHECK(h.horizon.start == 2010);
+  CHECK(h.horizon.end == 2015);
+  CHECK(h.targets.empty());
+  CHECK(M(h).num_regions() == kRegions);
+  // Every shipped scenario is listed above or is the hindcast (targets.toml is
+  // a fragment they extend; observed-*.toml files are observation data).
   std::size_t n = 0;
   for (const auto& e : std::filesystem::directory_iterator(kScenarios))
     if (e.path().extension() == ".toml" && e.path().stem().string().rfind("observed-", 0) != 0) ++n;
-  CHECK(n == 7);
+  CHECK(n == 8);
 }
 
 TEST_CASE("the plan's targets: 11 headline, R&D intensity binding", "[models][four_plus_one]") {
