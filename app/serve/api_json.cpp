@@ -93,7 +93,8 @@ json result_json(const Scenario& s, const RunResult& r) {
   const TableContext ctx{s.name, s.regions, s.indicators, r.info, false};
   json table = json::parse(format_target_table(r.table, ctx, TableFormat::json));
   const ResultShape& shape = r.shape;
-  const std::size_t zone = shape.num_regions() - 1;  // the zone comes after the regions
+  // The zone comes right after the regions (then the territory, if any).
+  const std::size_t zone = s.regions.size();
   const auto& levels = r.summary.quantile_levels;
   const std::size_t L = levels.size();
   json fan = json::object();
