@@ -1,5 +1,6 @@
 // innosim check: prints the target table of a run file again, from the file
-// alone; with --observations, compares the run with observed values instead.
+// alone (recomputed from each draw's target values when the file keeps them,
+// store level targets and above); with --observations, compares the run with observed values instead.
 //
 //   innosim check plan-2016-2020.h5
 //   innosim check plan-2016-2020.h5 --format json
@@ -36,6 +37,9 @@ int check(const CheckArgs& a) {
     return kExitOk;
   }
   const RunFile f = read_run_file(a.file, true);
+  if (!f.table_recomputed)
+    std::cerr << "innosim check: " << a.file << " keeps no per-draw values (--store " << store_level_name(f.store)
+              << "): the target table is the one stored by the run, not recomputed\n";
   TableContext ctx{f.scenario_name, f.regions, f.indicators, f.info, a.format == "text" && isatty(STDOUT_FILENO)};
   std::cout << format_target_table(f.table, ctx, parse_format(a.format));
   return kExitOk;

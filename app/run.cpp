@@ -47,6 +47,7 @@ struct RunArgs {
   std::string sampler;
   std::string format = "text";
   bool quiet = false;
+  std::string store;  // empty: the default level (targets), or parameters with --save-uniforms
   bool trajectories = false;
   bool save_uniforms = false;
   bool regions = false;
@@ -60,7 +61,9 @@ double peak_rss_mib() {
 }
 
 // Recomputes one draw (the same numbers as in the run) and prints its
-// parameters and zone trajectory.
+// parameters and zone trajectory. Nothing is read from a run file: a draw's
+// parameter values and yearly random inputs follow from the scenario, the
+// seed, the sampler, the draw count (Latin hypercube strata) and its index.
 template <Model M>
 int replay_draw(const M& model, const Scenario& s, const Sampler& sampler, std::uint64_t seed,
                 std::uint64_t draw, const IntegratorSettings& integ) {
@@ -72,8 +75,10 @@ int replay_draw(const M& model, const Scenario& s, const Sampler& sampler, std::
   for (std::size_t y = 0; y < sim.years(); ++y)
     fill_uniform01(seed, draw, Stream::yearly, static_cast<std::uint32_t>(y), std::span<double>(u.data() + y * K, K));
   const DrawStatus st = sim.run(theta, u, out);
-  std::cout << fmt::format("draw {} (seed {}): {} ({} integrator steps)\n\nparameters:\n", draw, seed,
-                           describe(st), sim.steps_last_draw());
+  std::cout << fmt::format("draw {} (seed {}): {} ({} integrator steps)\n\n"
+                           "parameters (regenerated from the scenario, seed, sampler and draw count; equal to what a run\n"
+                           "with these settings used, and to its /parameters/draws when the run kept them):\n",
+                           draw, seed, describe(st), sim.steps_last_draw());
   for (std::size_t p = 0; p < theta.size(); ++p)
     std::cout << fmt::format("  {:<48} {:.6g}\n", s.parameters[p].id, theta[p]);
   const auto& ind = model.indicators();
@@ -102,7 +107,25 @@ int report_failures(const RunArgs& a, std::uint64_t seed, const RunOutcome& r) {
   return kExitFailed;
 }
 
+// The store level asked for: --store, --trajectories, or the default (targets;
+// parameters with --save-uniforms, whose reader needs both). nullopt after
+// printing the problem when --save-uniforms asks for more than --store keeps.
+std::optional<StoreLevel> store_level(const RunArgs& a) {
+  if (a.trajectories) return StoreLevel::trajectories;
+  if (a.store.empty()) return a.save_uniforms ? StoreLevel::parameters : StoreLevel::targets;
+  const StoreLevel level = *parse_store_level(a.store);  // CLI11 checked the name
+  if (a.save_uniforms && level < StoreLevel::parameters) {
+    std::cerr << fmt::format("innosim run: --save-uniforms needs --store parameters or trajectories "
+                             "(the uniforms are used with each draw's parameter values), not --store {}\n",
+                             a.store);
+    return std::nullopt;
+  }
+  return level;
+}
+
 int run(const RunArgs& a) {
+  const std::optional<StoreLevel> store = store_level(a);
+  if (!store) return kExitBadInput;
   Scenario s = load_scenario(a.scenario);
   if (!a.sampler.empty()) s.run.sampler = parse_sampler(a.sampler);
   const std::size_t draws = a.draws.value_or(s.run.draws);
@@ -116,12 +139,12 @@ int run(const RunArgs& a) {
     RunHeader header{kVersion, kGitSha, seed, sampler_name(s.run.sampler), draws,
                      model.randoms_per_year(), s.model};
     RunWriter writer(out, s, make_shape(s, model.indicators()), header,
-                     WriterConfig{a.trajectories, a.save_uniforms, 4});
+                     WriterConfig{*store, a.save_uniforms, 4});
     Hdf5Sink sink(writer);
 
     opt.threads = a.threads;
     opt.block_tiles = a.block_tiles;
-    opt.trajectories = a.trajectories;
+    opt.trajectories = *store == StoreLevel::trajectories;
     opt.uniforms = a.save_uniforms;
     opt.cancel = &g_cancel;
     Progress progress(!a.quiet && isatty(STDERR_FILENO));
@@ -164,13 +187,22 @@ Command add_run_command(CLI::App& app) {
       ->check(CLI::IsMember({"monte_carlo", "latin_hypercube", "sobol"}));
   cmd->add_option("--format", a->format, "Target table format")->check(CLI::IsMember({"text", "csv", "json"}));
   cmd->add_flag("-q,--quiet", a->quiet, "No progress bar or timing line");
-  cmd->add_flag("--trajectories", a->trajectories, "Also store every draw's indicator values (large)");
+  auto* store = cmd->add_option("--store", a->store,
+                                 "What the file keeps of each draw: summary (none), targets (target-year values; "
+                                 "the default), parameters (+ sampled parameter values), trajectories (+ every "
+                                 "indicator in every report year; large). Parameter values can always be "
+                                 "regenerated with --replay")
+                    ->check(CLI::IsMember({"summary", "targets", "parameters", "trajectories"}));
+  cmd->add_flag("--trajectories", a->trajectories, "Same as --store trajectories")->excludes(store);
   cmd->add_flag("--save-uniforms", a->save_uniforms,
-                "Also store the model's yearly random inputs (for the reference model, reference_model.py)");
+                "Also store the model's yearly random inputs (for the reference model, reference_model.py); "
+                "needs --store parameters or trajectories, and raises the default to parameters");
   cmd->add_flag("--regions", a->regions, "Also print every indicator by region at the last report year");
   cmd->add_option("--block-tiles", a->block_tiles,
                   "Tiles of 256 draws per parallel task (results do not depend on it)");
-  cmd->add_option("--replay", a->replay, "Replay one draw by its index and print its parameters and zone trajectory");
+  cmd->add_option("--replay", a->replay,
+                  "Replay one draw by its index and print its parameters (regenerated from scenario, seed, sampler "
+                  "and -n, whatever the store level) and zone trajectory");
   return {cmd, [a] { return run(*a); }};
 }
 

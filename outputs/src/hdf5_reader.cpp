@@ -171,13 +171,25 @@ RunFile read_run_file(const std::string& path, bool recompute) {
   rf.info.draws_dropped = h5::read_attr<std::uint64_t>(root, "draws_dropped", w);
   rf.info.threads = static_cast<unsigned>(h5::read_attr<std::int64_t>(root, "threads", w));
   rf.info.seconds = h5::read_attr<double>(root, "seconds", w);
+  // Files written before the store levels kept each draw's parameters.
+  if (h5::has_attr(root, "store")) {
+    const std::string store = h5::read_attr_string(root, "store", w);
+    const auto level = parse_store_level(store);
+    if (!level) throw std::runtime_error(path + ": unknown store level '" + store + "'");
+    rf.store = *level;
+  } else if (h5::exists(root, "trajectories")) {
+    rf.store = StoreLevel::trajectories;
+  }
   const std::size_t N = rf.header.draws;
-  {
+  if (rf.store >= StoreLevel::targets) {
     Hid g = h5::open_group(root, "draws", w);
     const auto valid = h5::read_array<std::uint8_t>(g.get(), "valid", w, nullptr, {{N}});
     for (std::size_t i = 0; i < valid.size(); ++i) {
       if (valid[i] == 0) rf.info.dropped_draws.push_back(i);
     }
+  } else {
+    Hid g = h5::open_group(root, "draws", w);
+    rf.info.dropped_draws = h5::read_array<std::uint64_t>(g.get(), "dropped", w);
   }
 
   // /meta
@@ -248,7 +260,8 @@ RunFile read_run_file(const std::string& path, bool recompute) {
       }
     }
 
-    if (recompute) {
+    rf.table_recomputed = recompute && rf.store >= StoreLevel::targets;
+    if (rf.table_recomputed) {
       rf.table = recompute_table(g.get(), w, rf.targets, units, on_track, at_risk);
     } else {
       const std::optional<std::vector<hsize_t>> tdims{{static_cast<hsize_t>(T)}};
@@ -320,7 +333,7 @@ std::optional<std::vector<double>> read_series_draws(const RunFile& run, std::si
   };
   if (h5::exists(file.get(), "trajectories") && h5::exists(file.get(), "trajectories/values"))
     return read_row("/trajectories/values", {i, r, y});
-  for (std::size_t t = 0; t < run.targets.size(); ++t) {
+  for (std::size_t t = 0; t < run.targets.size() && run.store >= StoreLevel::targets; ++t) {
     const Target& tg = run.targets[t];
     if (tg.indicator == shape.indicators[i] && tg.region == shape.regions[r] && tg.year == shape.years[y])
       return read_row("/targets/draws", {t});

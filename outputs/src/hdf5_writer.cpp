@@ -5,6 +5,7 @@
 // (all rows x chunk_n draws) in memory, transposed, and writes it when the
 // column is complete, so HDF5 sees whole-chunk writes and never has to read
 // a chunk back (which, with gzip, would mean decompressing it again).
+// Every per-draw dataset goes through the shuffle and deflate filters.
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,8 +14,11 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "detail/h5.hpp"
@@ -70,7 +74,7 @@ class PerDrawDataset {
       chunk.push_back(cn);
       h5::check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), w, loc,
                 name, "cannot set chunking");
-      if (gzip_level > 0) {
+      if (gzip_level > 0) {  // shuffle groups the bytes of equal rank: doubles then deflate well
         h5::check(H5Pset_shuffle(dcpl.get()), w, loc, name, "cannot set shuffle filter");
         h5::check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(gzip_level)), w, loc, name,
                   "cannot set gzip filter");
@@ -174,17 +178,38 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument(what);
 }
 
+constexpr std::pair<StoreLevel, const char*> kStoreLevels[] = {
+    {StoreLevel::summary, "summary"},
+    {StoreLevel::targets, "targets"},
+    {StoreLevel::parameters, "parameters"},
+    {StoreLevel::trajectories, "trajectories"}};
+
 }  // namespace
+
+const char* store_level_name(StoreLevel level) {
+  for (const auto& [l, name] : kStoreLevels) {
+    if (l == level) return name;
+  }
+  throw std::invalid_argument("store_level_name: not a store level");
+}
+
+std::optional<StoreLevel> parse_store_level(std::string_view name) {
+  for (const auto& [l, n] : kStoreLevels) {
+    if (name == n) return l;
+  }
+  return std::nullopt;
+}
 
 struct RunWriter::Impl {
   std::string final_path, temp_path;
+  std::string scratch_path;  // summary level: the target values for the exact quantiles
   h5::Where where;
   WriterConfig config;
   ResultShape shape;
   std::vector<Target> targets;
   std::size_t num_params = 0, num_years_sim = 0, k_uniforms = 0;
   std::uint64_t draws = 0;
-  Hid file, g_parameters, g_targets, g_draws, g_trajectories;
+  Hid file, scratch, g_parameters, g_targets, g_draws, g_trajectories;
   PerDrawDataset<double> theta, target_draws, trajectories, uniforms;
   PerDrawDataset<std::uint8_t> valid;
   bool finished = false;
@@ -193,11 +218,13 @@ struct RunWriter::Impl {
   // /scenario, /meta, names, and the empty per-draw datasets).
   void create_layout(const Scenario& scenario, const ResultShape& shape, const RunHeader& header);
 
+  bool keeps(StoreLevel level) const { return config.store >= level; }
+
   void flush_all() {
-    theta.flush();
+    if (keeps(StoreLevel::parameters)) theta.flush();
     target_draws.flush();
-    valid.flush();
-    if (config.trajectories) trajectories.flush();
+    if (keeps(StoreLevel::targets)) valid.flush();
+    if (keeps(StoreLevel::trajectories)) trajectories.flush();
     if (config.yearly_uniforms) uniforms.flush();
   }
 
@@ -214,6 +241,11 @@ struct RunWriter::Impl {
     ok = g_draws.reset() && ok;
     ok = g_trajectories.reset() && ok;
     ok = file.reset() && ok;
+    ok = scratch.reset() && ok;
+    if (!scratch_path.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(scratch_path, ec);
+    }
     return ok;
   }
 };
@@ -239,8 +271,9 @@ RunWriter::RunWriter(std::string final_path, const Scenario& scenario, const Res
           "WriterConfig::gzip_level must be in 0..9, got " + std::to_string(config.gzip_level));
   require(shape.units.size() == shape.indicators.size(),
           "ResultShape: units and indicators differ in length");
-  if (config.trajectories && config.gzip_level > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0) {
-    throw std::runtime_error(m.final_path + ": this HDF5 library lacks the gzip filter");
+  if (config.gzip_level > 0 &&
+      (H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0 || H5Zfilter_avail(H5Z_FILTER_SHUFFLE) <= 0)) {
+    throw std::runtime_error(m.final_path + ": this HDF5 library lacks the gzip or shuffle filter");
   }
 
   Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
@@ -251,6 +284,12 @@ RunWriter::RunWriter(std::string final_path, const Scenario& scenario, const Res
   }
   m.file = Hid(fid, H5Fclose);
   try {
+    if (!m.keeps(StoreLevel::targets)) {
+      m.scratch_path = m.temp_path + ".targets";
+      const hid_t sid = H5Fcreate(m.scratch_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+      if (sid < 0) h5::fail(m.final_path, "/", "cannot create scratch file " + m.scratch_path);
+      m.scratch = Hid(sid, H5Fclose);
+    }
     m.create_layout(scenario, shape, header);
   } catch (...) {
     m.close_all();
@@ -276,6 +315,7 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
   h5::write_attr<std::uint64_t>(root, "randoms_per_year", header.randoms_per_year, w);
   h5::write_attr<std::int32_t>(root, "horizon_start", scenario.horizon.start, w);
   h5::write_attr<std::int32_t>(root, "horizon_end", scenario.horizon.end, w);
+  h5::write_attr_string(root, "store", store_level_name(config.store), w);
 
   // /scenario
   detail::write_scenario_group(root, scenario, w);
@@ -296,8 +336,10 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
     m.g_parameters = h5::create_group(root, "parameters", w);
     const hid_t g = m.g_parameters.get();
     detail::write_parameter_names(g, scenario, w);
-    m.theta.create(g, "draws", {static_cast<hsize_t>(m.num_params)}, N, {1}, 0, nan,
-                   m.num_params, {}, w);
+    if (m.keeps(StoreLevel::parameters)) {
+      m.theta.create(g, "draws", {static_cast<hsize_t>(m.num_params)}, N, {1}, config.gzip_level,
+                     nan, m.num_params, {}, w);
+    }
   }
 
   // /targets: what the scenario says now; the table comes with finish().
@@ -306,13 +348,19 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
     const hid_t g = m.g_targets.get();
     detail::write_target_definitions(g, scenario, w);
     const std::size_t T = scenario.targets.size();
-    m.target_draws.create(g, "draws", {static_cast<hsize_t>(T)}, N, {1}, 0, nan, T, {}, w);
+    // Below the targets level they go to the scratch file, for the exact quantiles only.
+    const hid_t at = m.keeps(StoreLevel::targets) ? g : m.scratch.get();
+    m.target_draws.create(at, "draws", {static_cast<hsize_t>(T)}, N, {1}, config.gzip_level, nan, T,
+                          {}, w);
   }
 
   // /draws
-  {
+  if (m.keeps(StoreLevel::targets) || config.yearly_uniforms) {
     m.g_draws = h5::create_group(root, "draws", w);
-    m.valid.create(m.g_draws.get(), "valid", {}, N, {}, 0, std::uint8_t{0}, 1, {}, w);
+    if (m.keeps(StoreLevel::targets)) {
+      m.valid.create(m.g_draws.get(), "valid", {}, N, {}, config.gzip_level, std::uint8_t{0}, 1, {},
+                     w);
+    }
     if (config.yearly_uniforms) {
       // Input records are [S][K]; the dataset is [K][S][N].
       const std::size_t S = m.num_years_sim, K = m.k_uniforms;
@@ -321,13 +369,13 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
         for (std::size_t s = 0; s < S; ++s) map[k * S + s] = s * K + k;
       }
       m.uniforms.create(m.g_draws.get(), "yearly_uniforms",
-                        {static_cast<hsize_t>(K), static_cast<hsize_t>(S)}, N, {1, 1}, 0, nan,
-                        K * S, std::move(map), w);
+                        {static_cast<hsize_t>(K), static_cast<hsize_t>(S)}, N, {1, 1},
+                        config.gzip_level, nan, K * S, std::move(map), w);
     }
   }
 
   // /trajectories
-  if (config.trajectories) {
+  if (m.keeps(StoreLevel::trajectories)) {
     m.g_trajectories = h5::create_group(root, "trajectories", w);
     const auto I = static_cast<hsize_t>(shape.num_indicators());
     const auto R = static_cast<hsize_t>(shape.num_regions());
@@ -361,7 +409,7 @@ void RunWriter::write_draws(std::uint64_t first, std::size_t count,
   require(target_values.size() == count * m.targets.size(),
           blk + "target_values has the wrong size");
   require(valid.size() == count, blk + "valid has the wrong size");
-  if (m.config.trajectories) {
+  if (m.keeps(StoreLevel::trajectories)) {
     require(trajectories.size() == count * m.shape.size(),
             blk + "trajectories has the wrong size");
   }
@@ -369,10 +417,10 @@ void RunWriter::write_draws(std::uint64_t first, std::size_t count,
     require(uniforms.size() == count * m.num_years_sim * m.k_uniforms,
             blk + "uniforms has the wrong size");
   }
-  m.theta.append(first, count, theta.data());
+  if (m.keeps(StoreLevel::parameters)) m.theta.append(first, count, theta.data());
   m.target_draws.append(first, count, target_values.data());
-  m.valid.append(first, count, valid.data());
-  if (m.config.trajectories) m.trajectories.append(first, count, trajectories.data());
+  if (m.keeps(StoreLevel::targets)) m.valid.append(first, count, valid.data());
+  if (m.keeps(StoreLevel::trajectories)) m.trajectories.append(first, count, trajectories.data());
   if (m.config.yearly_uniforms) m.uniforms.append(first, count, uniforms.data());
 }
 
@@ -411,6 +459,10 @@ void RunWriter::finish(const Summary& summary, const TargetTable& table, const R
   h5::write_attr<std::uint64_t>(root, "draws_dropped", info.draws_dropped, w);
   h5::write_attr<std::int32_t>(root, "threads", static_cast<std::int32_t>(info.threads), w);
   h5::write_attr<double>(root, "seconds", info.seconds, w);
+  if (!m.keeps(StoreLevel::targets)) {  // no /draws/valid: the dropped draws by index
+    if (!m.g_draws) m.g_draws = h5::create_group(root, "draws", w);
+    h5::write_vector(m.g_draws.get(), "dropped", info.dropped_draws, w);
+  }
   {
     Hid g = h5::open_group(root, "scenario", w);
     h5::write_attr<double>(g.get(), "on_track", table.on_track, w);

@@ -114,6 +114,94 @@ TEST_CASE("replay reproduces one draw by its index", "[e2e]") {
   CHECK(a.out.find("draw 17") != std::string::npos);
 }
 
+namespace {
+// Runs a Python script (written to a file: it may hold any quotes) with arguments.
+int python_script(const std::string& name, const std::string& code, const std::string& args = "") {
+  const fs::path script = temp_dir() / name;
+  std::ofstream(script) << code;
+  const int rc = std::system((std::string(INNOSIM_PYTHON) + " " + script.string() + " " + args).c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+}  // namespace
+
+TEST_CASE("store levels: check and compare read each level; the table is the run's", "[e2e][store]") {
+  const std::string levels[] = {"summary", "targets", "parameters", "trajectories"};
+  std::string files;
+  std::string first_out;
+  for (const std::string& level : levels) {
+    INFO("--store " << level);
+    const fs::path h5 = temp_dir() / ("store-" + level + ".h5");
+    const Out run = innosim("run " + data("exp.toml") + " -n 1500 --store " + level + " -o " + h5.string() +
+                            " --format csv --quiet");
+    INFO(run.err);
+    REQUIRE(run.code == 0);
+    if (first_out.empty()) first_out = run.out;
+    CHECK(run.out == first_out);  // the level changes the file, not the results
+    CHECK_FALSE(leftovers(temp_dir(), "store-" + level + ".h5.tmp"));
+    const Out check = innosim("check " + h5.string() + " --format csv");
+    REQUIRE(check.code == 0);
+    CHECK(check.out == run.out);
+    CHECK((check.err.find("not recomputed") != std::string::npos) == (level == "summary"));
+    files += " " + h5.string();
+  }
+  const Out cmp = innosim("compare" + files + " --format csv");
+  INFO(cmp.err);
+  CHECK(cmp.code == 0);
+  // The level is stored; each level holds exactly its per-draw datasets.
+  const std::string code =
+      "import h5py, sys\n"
+      "want = {'summary': {'draws/dropped'}, 'targets': {'targets/draws', 'draws/valid'},\n"
+      "        'parameters': {'targets/draws', 'draws/valid', 'parameters/draws'},\n"
+      "        'trajectories': {'targets/draws', 'draws/valid', 'parameters/draws', 'trajectories/values'}}\n"
+      "per_draw = ['draws/dropped', 'draws/valid', 'draws/yearly_uniforms', 'targets/draws', 'parameters/draws',\n"
+      "            'trajectories/values']\n"
+      "for level, names in want.items():\n"
+      "    f = h5py.File(sys.argv[1] + '/store-' + level + '.h5', 'r')\n"
+      "    have = {n for n in per_draw if n in f}\n"
+      "    if f.attrs['store'] != level or have != names: sys.exit(f'{level}: {f.attrs[\"store\"]} {have}')\n";
+  CHECK(python_script("levels.py", code, temp_dir().string()) == 0);
+}
+
+TEST_CASE("store levels: --save-uniforms needs the parameters, a bad level is refused", "[e2e][store]") {
+  const fs::path h5 = temp_dir() / "uniforms.h5";
+  const Out r = innosim("run " + data("exp.toml") + " -n 100 -q --store targets --save-uniforms -o " + h5.string());
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--save-uniforms needs --store parameters") != std::string::npos);
+  CHECK_FALSE(leftovers(temp_dir(), "uniforms.h5"));
+  const Out bad = innosim("run " + data("exp.toml") + " -n 100 -q --store everything -o " + h5.string());
+  CHECK(bad.code == 2);
+  CHECK_FALSE(leftovers(temp_dir(), "uniforms.h5"));
+  // Alone, --save-uniforms raises the default level to parameters.
+  REQUIRE(innosim("run " + data("exp.toml") + " -n 100 -q --save-uniforms -o " + h5.string()).code == 0);
+  CHECK(python_script("uniforms.py",
+                      "import h5py, sys\nf = h5py.File(sys.argv[1], 'r')\n"
+                      "sys.exit(0 if f.attrs['store'] == 'parameters' and 'draws/yearly_uniforms' in f else 1)\n",
+                      h5.string()) == 0);
+}
+
+TEST_CASE("replay regenerates a draw's parameters: those a parameters-level run stored", "[e2e][store]") {
+  const fs::path h5 = temp_dir() / "replay.h5";
+  REQUIRE(innosim("run " + data("exp.toml") + " -n 300 -q --store parameters -o " + h5.string()).code == 0);
+  const Out r = innosim("run " + data("exp.toml") + " -n 300 --replay 123");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("regenerated from the scenario, seed, sampler and draw count") != std::string::npos);
+  // Every printed parameter value (6 significant digits) is the stored one.
+  std::ofstream(temp_dir() / "replay.txt") << r.out;
+  const std::string code =
+      "import h5py, sys\n"
+      "f = h5py.File('" + h5.string() + "', 'r')\n"
+      "ids = [s.decode() for s in f['parameters/id'][...]]\n"
+      "theta = f['parameters/draws'][:, 123]\n"
+      "seen = 0\n"
+      "for line in open('" + (temp_dir() / "replay.txt").string() + "'):\n"
+      "    w = line.split()\n"
+      "    if len(w) == 2 and w[0] in ids:\n"
+      "        seen += 1\n"
+      "        if w[1] != f'{theta[ids.index(w[0])]:.6g}': sys.exit(f'{w}: stored {theta[ids.index(w[0])]}')\n"
+      "sys.exit(0 if seen == len(ids) else f'{seen} of {len(ids)} parameters printed')\n";
+  CHECK(python_script("replay.py", code) == 0);
+}
+
 TEST_CASE("run with an output path in a new folder creates the folder", "[e2e]") {
   const fs::path h5 = temp_dir() / "new" / "folder" / "exp.h5";
   fs::remove_all(temp_dir() / "new");

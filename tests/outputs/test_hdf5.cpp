@@ -6,6 +6,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <iterator>
+#include <tuple>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -64,7 +67,7 @@ Written write_run(const std::string& path, const SyntheticRun& run,
       return std::span<const T>(v.data() + first * per, count * per);
     };
     w.write_draws(first, count, sub(run.theta, run.P), sub(run.targets, run.T),
-                  cfg.trajectories ? sub(run.traj, G) : std::span<const double>(),
+                  cfg.store == StoreLevel::trajectories ? sub(run.traj, G) : std::span<const double>(),
                   cfg.yearly_uniforms ? sub(run.uniforms, run.S * run.K)
                                       : std::span<const double>(),
                   sub(run.valid, 1));
@@ -171,7 +174,7 @@ TEST_CASE("run file round trip", "[hdf5]") {
   // 20000 draws in 3 blocks: the second straddles the 16384-draw chunk boundary.
   const SyntheticRun run(20000);
   WriterConfig cfg;
-  cfg.trajectories = true;
+  cfg.store = StoreLevel::trajectories;
   cfg.yearly_uniforms = true;
   const Written w = write_run(path, run, {7000, 9000, 4000}, cfg);
   REQUIRE(std::filesystem::exists(path));
@@ -238,7 +241,7 @@ TEST_CASE("per-draw datasets have draws on the last axis", "[hdf5]") {
   const std::string path = dir.file("layout.h5");
   const SyntheticRun run(1000);
   WriterConfig cfg;
-  cfg.trajectories = true;
+  cfg.store = StoreLevel::trajectories;
   cfg.yearly_uniforms = true;
   write_run(path, run, {300, 400, 300}, cfg);
 
@@ -271,39 +274,114 @@ TEST_CASE("per-draw datasets have draws on the last axis", "[hdf5]") {
   CHECK(dims == std::vector<hsize_t>{2, 5, 1000});
   for (std::size_t d = 0; d < 1000; ++d) CHECK(u[d] == run.uniforms[d * run.S * run.K + 3 * run.K + 1]);
 
-  // The trajectories are chunked along N and gzip-compressed.
+  // Every per-draw dataset is chunked along N, one row per chunk, and goes
+  // through shuffle then deflate at the configured level.
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  const hid_t d = H5Dopen2(f, "/trajectories/values", H5P_DEFAULT);
-  const hid_t dcpl = H5Dget_create_plist(d);
-  CHECK(H5Pget_layout(dcpl) == H5D_CHUNKED);
-  hsize_t chunk[4] = {};
-  REQUIRE(H5Pget_chunk(dcpl, 4, chunk) == 4);
-  CHECK(chunk[0] == 1);
-  CHECK(chunk[1] == 1);
-  CHECK(chunk[3] == 1000);
-  unsigned flags = 0;
-  size_t nelmts = 1;
-  unsigned level = 0;
-  CHECK(H5Pget_filter_by_id2(dcpl, H5Z_FILTER_DEFLATE, &flags, &nelmts, &level, 0, nullptr,
-                             nullptr) >= 0);
-  CHECK(level == 4);
-  H5Pclose(dcpl);
-  H5Dclose(d);
+  for (const char* name : {"/trajectories/values", "/parameters/draws", "/targets/draws", "/draws/valid",
+                           "/draws/yearly_uniforms"}) {
+    INFO(name);
+    const hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    REQUIRE(d >= 0);
+    const hid_t dcpl = H5Dget_create_plist(d);
+    CHECK(H5Pget_layout(dcpl) == H5D_CHUNKED);
+    hsize_t chunk[4] = {};
+    const int rank = H5Pget_chunk(dcpl, 4, chunk);
+    REQUIRE(rank >= 1);
+    for (int k = 0; k + 1 < rank; ++k) {
+      if (std::string(name) != "/trajectories/values" || k < 2) CHECK(chunk[k] == 1);
+    }
+    CHECK(chunk[rank - 1] == 1000);
+    REQUIRE(H5Pget_nfilters(dcpl) == 2);
+    unsigned flags = 0, level = 0;
+    size_t nelmts = 1;
+    CHECK(H5Pget_filter2(dcpl, 0, &flags, &nelmts, &level, 0, nullptr, nullptr) == H5Z_FILTER_SHUFFLE);
+    nelmts = 1;
+    CHECK(H5Pget_filter2(dcpl, 1, &flags, &nelmts, &level, 0, nullptr, nullptr) == H5Z_FILTER_DEFLATE);
+    CHECK(level == 4);
+    H5Pclose(dcpl);
+    H5Dclose(d);
+  }
   H5Fclose(f);
 }
 
-TEST_CASE("optional datasets are absent unless asked for", "[hdf5]") {
+TEST_CASE("compressed per-draw datasets read back equal to uncompressed ones", "[hdf5]") {
   TempDir dir;
-  const std::string path = dir.file("plain.h5");
-  const SyntheticRun run(50);
-  write_run(path, run, {50}, WriterConfig{});
-  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  REQUIRE(f >= 0);
-  CHECK(H5Lexists(f, "trajectories", H5P_DEFAULT) == 0);
-  CHECK(H5Lexists(f, "/draws/valid", H5P_DEFAULT) > 0);
-  CHECK(H5Lexists(f, "/draws/yearly_uniforms", H5P_DEFAULT) == 0);
-  H5Fclose(f);
-  CHECK(read_run_file(path).table.rows.size() == 2);
+  const SyntheticRun run(5000);
+  WriterConfig plain;
+  plain.store = StoreLevel::trajectories;
+  plain.yearly_uniforms = true;
+  plain.gzip_level = 0;
+  WriterConfig packed = plain;
+  packed.gzip_level = 6;
+  write_run(dir.file("plain.h5"), run, {1234, 3766}, plain);
+  write_run(dir.file("packed.h5"), run, {1234, 3766}, packed);
+  const auto bits = [](const std::vector<double>& v) {
+    std::vector<std::uint64_t> out(v.size());
+    std::memcpy(out.data(), v.data(), v.size() * sizeof(double));
+    return out;  // NaN-safe, bit for bit
+  };
+  const std::pair<const char*, std::vector<hsize_t>> sets[] = {
+      {"/parameters/draws", {3, 5000}},
+      {"/targets/draws", {2, 5000}},
+      {"/trajectories/values", {2, 3, 6, 5000}},
+      {"/draws/yearly_uniforms", {2, 5, 5000}}};
+  for (const auto& [name, dims] : sets) {
+    INFO(name);
+    const std::vector<hsize_t> start(dims.size(), 0);
+    std::vector<hsize_t> da, db;
+    const auto a = read_slab(dir.file("plain.h5"), name, start, dims, &da);
+    const auto b = read_slab(dir.file("packed.h5"), name, start, dims, &db);
+    CHECK(da == dims);
+    CHECK(db == dims);
+    CHECK(bits(a) == bits(b));
+  }
+  const RunFile a = read_run_file(dir.file("plain.h5")), b = read_run_file(dir.file("packed.h5"));
+  check_rows_equal(a.table, b.table);
+  CHECK(a.info.dropped_draws == b.info.dropped_draws);
+  CHECK(std::filesystem::file_size(dir.file("packed.h5")) < std::filesystem::file_size(dir.file("plain.h5")));
+}
+
+TEST_CASE("each store level keeps exactly its per-draw datasets", "[hdf5]") {
+  const bool yes = true, no = false;
+  // level, /draws/valid, /targets/draws, /parameters/draws, /trajectories, /draws/dropped
+  const std::tuple<StoreLevel, bool, bool, bool, bool, bool> levels[] = {
+      {StoreLevel::summary, no, no, no, no, yes},
+      {StoreLevel::targets, yes, yes, no, no, no},
+      {StoreLevel::parameters, yes, yes, yes, no, no},
+      {StoreLevel::trajectories, yes, yes, yes, yes, no}};
+  CHECK(WriterConfig{}.store == StoreLevel::targets);  // the documented default
+  const SyntheticRun run(300);
+  for (const auto& [level, valid, targets, params, traj, dropped] : levels) {
+    INFO("store " << store_level_name(level));
+    CHECK(parse_store_level(store_level_name(level)) == level);
+    TempDir dir;
+    const std::string path = dir.file("run.h5");
+    WriterConfig cfg;
+    cfg.store = level;
+    const Written w = write_run(path, run, {100, 200}, cfg);
+    // Only the run file is left (at the summary level, the scratch file of
+    // target values is gone too).
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator()) == 1);
+    const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    REQUIRE(f >= 0);
+    CHECK((H5Lexists(f, "draws", H5P_DEFAULT) > 0 && H5Lexists(f, "/draws/valid", H5P_DEFAULT) > 0) == valid);
+    CHECK((H5Lexists(f, "/draws/dropped", H5P_DEFAULT) > 0) == dropped);
+    CHECK((H5Lexists(f, "/targets/draws", H5P_DEFAULT) > 0) == targets);
+    CHECK((H5Lexists(f, "/parameters/draws", H5P_DEFAULT) > 0) == params);
+    CHECK((H5Lexists(f, "trajectories", H5P_DEFAULT) > 0) == traj);
+    CHECK(H5Lexists(f, "/draws/yearly_uniforms", H5P_DEFAULT) <= 0);
+    CHECK(H5Lexists(f, "/parameters/id", H5P_DEFAULT) > 0);  // the parameters' names at every level
+    H5Fclose(f);
+    // check and compare read every level: the same table, recomputed where the draws are kept.
+    const RunFile rf = read_run_file(path, true);
+    CHECK(rf.store == level);
+    CHECK(rf.table_recomputed == targets);
+    check_rows_equal(rf.table, w.table);
+    CHECK(rf.table.joint.met_count_hist == w.table.joint.met_count_hist);
+    CHECK(rf.info.dropped_draws == w.info.dropped_draws);
+    CHECK_FALSE(rf.info.dropped_draws.empty());
+    CHECK(read_series_draws(rf, 0, 2, 5).has_value() == (targets || traj));
+  }
 }
 
 TEST_CASE("writer destroyed without finish() leaves no file behind", "[hdf5]") {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "innosim/run/results.hpp"
@@ -17,10 +18,21 @@
 
 namespace innosim {
 
+// What a run file keeps of each draw (docs/hdf5-schema.md, "Store levels").
+// Each level keeps everything the levels before it keep.
+enum class StoreLevel {
+  summary,       // summaries and the target table only, no per-draw data
+  targets,       // + each draw's target-year values and validity (the default)
+  parameters,    // + each draw's sampled parameter values
+  trajectories,  // + each draw's indicator values in every report year
+};
+const char* store_level_name(StoreLevel level);
+std::optional<StoreLevel> parse_store_level(std::string_view name);
+
 struct WriterConfig {
-  bool trajectories = false;     // all per-draw trajectories (chunked, gzip)
+  StoreLevel store = StoreLevel::targets;
   bool yearly_uniforms = false;  // the model's per-year random inputs (for replay/reference)
-  int gzip_level = 4;
+  int gzip_level = 4;            // deflate level of every per-draw dataset (after shuffle); 0 = none
 };
 
 // Everything describing the run that is known before it starts.
@@ -46,14 +58,15 @@ class RunWriter {
   // from one thread at a time. Layouts (draw-major, as produced by the runner):
   //   theta           [count][P]                   P = scenario.parameters.size()
   //   target_values   [count][T]                   T = scenario.targets.size(); NaN = dropped
-  //   trajectories    [count][shape.size()]        empty unless config.trajectories
+  //   trajectories    [count][shape.size()]        empty unless config.store is trajectories
   //   uniforms        [count][years-1][K]          empty unless config.yearly_uniforms
   //   valid           [count]                      1 = valid, 0 = dropped
   void write_draws(std::uint64_t first, std::size_t count, std::span<const double> theta,
                    std::span<const double> target_values, std::span<const double> trajectories,
                    std::span<const double> uniforms, std::span<const std::uint8_t> valid);
 
-  // Reads back all per-draw values of target t (for exact quantiles).
+  // Reads back all per-draw values of target t (for exact quantiles; at the
+  // summary level they are kept in a scratch file beside the temporary one).
   std::vector<double> target_values(std::size_t t) const;
 
   // Writes summaries and the target table, closes and renames into place.
@@ -69,6 +82,8 @@ class RunWriter {
 // What `innosim check` and `compare` need back from a run file.
 struct RunFile {
   std::string path;
+  StoreLevel store = StoreLevel::parameters;  // files without the attribute kept parameters
+  bool table_recomputed = false;              // table rebuilt from /targets/draws
   RunHeader header;
   RunInfo info;
   std::string scenario_name;
@@ -82,7 +97,8 @@ struct RunFile {
 
 // Reads a run file; throws std::runtime_error naming the path and the
 // missing or malformed object. With `recompute`, the target table is
-// recomputed from /targets/draws (what `check` prints).
+// recomputed from /targets/draws (what `check` prints) when the file has
+// them (store level targets and above), else the stored table is read.
 RunFile read_run_file(const std::string& path, bool recompute = true);
 
 // Every draw's value of one series (indicator i, region r, report year y of
