@@ -3,7 +3,10 @@
 //
 //   innosim compare plan-2016-2020.h5 baseline.h5 double.h5
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,16 +27,34 @@ bool same_target(const Target& a, const Target& b) {
   return a.indicator == b.indicator && a.region == b.region && a.year == b.year && a.sense == b.sense;
 }
 
+// From the stored target tables, when a file keeps no per-draw values: the
+// P(met) difference with the runs' errors combined, the median's without one.
+TargetDifference table_difference(const TargetRow& a, const TargetRow& b) {
+  TargetDifference d;
+  d.draws = std::min(a.draws, b.draws);
+  d.p_met_diff = b.p_met - a.p_met;
+  d.p_met_diff_se = std::sqrt(a.p_met_se * a.p_met_se + b.p_met_se * b.p_met_se);
+  d.median_diff = b.median - a.median;
+  d.median_diff_se = std::numeric_limits<double>::quiet_NaN();
+  return d;
+}
+
 // How `run` differs from `base`, target by target of `base`.
 RunDifferences differences(const RunFile& base, const RunFile& run) {
   RunDifferences d;
-  d.paired = same_draws(base, run, d.why);
+  const bool per_draw = base.store >= StoreLevel::targets && run.store >= StoreLevel::targets;
+  d.paired = per_draw && same_draws(base, run, d.why);
+  if (!per_draw) d.why = "a file keeps no per-draw values (--store summary): from the stored tables";
   for (std::size_t t = 0; t < base.targets.size(); ++t) {
     std::size_t u = run.targets.size();
     for (std::size_t k = 0; k < run.targets.size(); ++k)
       if (same_target(base.targets[t], run.targets[k])) u = k;
     if (u == run.targets.size()) {
       d.rows.emplace_back();
+      continue;
+    }
+    if (!per_draw) {
+      d.rows.push_back(table_difference(base.table.rows[t], run.table.rows[u]));
       continue;
     }
     const std::vector<double> a = read_target_draws(base.path, t), b = read_target_draws(run.path, u);

@@ -19,6 +19,8 @@ std::string p_cell(const TargetDifference& d) {
 
 std::string median_cell(const TargetDifference& d) {
   if (std::isnan(d.median_diff)) return "n/a";
+  if (std::isnan(d.median_diff_se))  // from stored tables: no error known
+    return fmt::format("{}{}", d.median_diff >= 0 ? "+" : "", compact_number(d.median_diff));
   return fmt::format("{}{} ± {}", d.median_diff >= 0 ? "+" : "", compact_number(d.median_diff),
                      compact_number(d.median_diff_se));
 }
@@ -48,7 +50,8 @@ std::string format_difference_table(const std::vector<RunFile>& runs, const std:
   }
   out += fmt::format(
       "± is 1 standard error of the difference (Monte Carlo): paired runs use the per-draw differences, unpaired "
-      "runs each run's own error; the median's from a bootstrap ({} resamples). pts = percentage points.\n",
+      "runs each run's own error; the median's from a bootstrap ({} resamples; none without per-draw values). "
+      "pts = percentage points.\n",
       kBootstrapReplicates);
   return out;
 }

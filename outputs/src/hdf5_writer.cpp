@@ -12,9 +12,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -178,6 +180,23 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument(what);
 }
 
+// A 64-bit digest of every draw's parameter values, in draw order (the
+// attribute /parameters@draws_digest): a chain of the splitmix64 finaliser,
+// a bijection, so one changed value always changes the digest. `compare`
+// pairs runs by it when the files do not keep the values themselves.
+std::uint64_t digest_values(std::uint64_t h, std::span<const double> values) {
+  for (const double v : values) {
+    std::uint64_t z;
+    std::memcpy(&z, &v, sizeof z);
+    z ^= h;
+    z += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    h = z ^ (z >> 31);
+  }
+  return h;
+}
+
 constexpr std::pair<StoreLevel, const char*> kStoreLevels[] = {
     {StoreLevel::summary, "summary"},
     {StoreLevel::targets, "targets"},
@@ -209,6 +228,7 @@ struct RunWriter::Impl {
   std::vector<Target> targets;
   std::size_t num_params = 0, num_years_sim = 0, k_uniforms = 0;
   std::uint64_t draws = 0;
+  std::uint64_t theta_digest = 0;
   Hid file, scratch, g_parameters, g_targets, g_draws, g_trajectories;
   PerDrawDataset<double> theta, target_draws, trajectories, uniforms;
   PerDrawDataset<std::uint8_t> valid;
@@ -417,6 +437,7 @@ void RunWriter::write_draws(std::uint64_t first, std::size_t count,
     require(uniforms.size() == count * m.num_years_sim * m.k_uniforms,
             blk + "uniforms has the wrong size");
   }
+  m.theta_digest = digest_values(m.theta_digest, theta);
   if (m.keeps(StoreLevel::parameters)) m.theta.append(first, count, theta.data());
   m.target_draws.append(first, count, target_values.data());
   if (m.keeps(StoreLevel::targets)) m.valid.append(first, count, valid.data());
@@ -459,6 +480,7 @@ void RunWriter::finish(const Summary& summary, const TargetTable& table, const R
   h5::write_attr<std::uint64_t>(root, "draws_dropped", info.draws_dropped, w);
   h5::write_attr<std::int32_t>(root, "threads", static_cast<std::int32_t>(info.threads), w);
   h5::write_attr<double>(root, "seconds", info.seconds, w);
+  h5::write_attr<std::uint64_t>(m.g_parameters.get(), "draws_digest", m.theta_digest, w);
   if (!m.keeps(StoreLevel::targets)) {  // no /draws/valid: the dropped draws by index
     if (!m.g_draws) m.g_draws = h5::create_group(root, "draws", w);
     h5::write_vector(m.g_draws.get(), "dropped", info.dropped_draws, w);

@@ -52,6 +52,22 @@ bool same_draws(const RunFile& a, const RunFile& b, std::string& why) {
     return false;
   }
   Hid fa = open_file(a.path), fb = open_file(b.path);
+  // Files since the store levels carry a digest of their parameter draws.
+  Hid pa = h5::open_group(fa.get(), "parameters", h5::Where{a.path});
+  Hid pb = h5::open_group(fb.get(), "parameters", h5::Where{b.path});
+  if (h5::has_attr(pa.get(), "draws_digest") && h5::has_attr(pb.get(), "draws_digest")) {
+    if (h5::read_attr<std::uint64_t>(pa.get(), "draws_digest", h5::Where{a.path}) !=
+        h5::read_attr<std::uint64_t>(pb.get(), "draws_digest", h5::Where{b.path})) {
+      why = "the parameter draws differ (other priors, or another sampler setting)";
+      return false;
+    }
+    why.clear();
+    return true;
+  }
+  if (!h5::exists(pa.get(), "draws") || !h5::exists(pb.get(), "draws")) {
+    why = "a file keeps neither the parameter draws nor their digest";
+    return false;
+  }
   Hid da = h5::open_dataset(fa.get(), "parameters/draws", h5::Where{a.path});
   Hid db = h5::open_dataset(fb.get(), "parameters/draws", h5::Where{b.path});
   const auto dims_a = h5::dataset_dims(da.get()), dims_b = h5::dataset_dims(db.get());

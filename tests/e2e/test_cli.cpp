@@ -144,9 +144,21 @@ TEST_CASE("store levels: check and compare read each level; the table is the run
     CHECK((check.err.find("not recomputed") != std::string::npos) == (level == "summary"));
     files += " " + h5.string();
   }
-  const Out cmp = innosim("compare" + files + " --format csv");
-  INFO(cmp.err);
+  // compare: against a summary-level base, differences from the stored tables; between the
+  // other levels, paired by the digest of the parameter draws (the targets level keeps no draws).
+  const Out cmp = innosim("compare" + files);
+  INFO(cmp.out << cmp.err);
   CHECK(cmp.code == 0);
+  CHECK(cmp.out.find("unpaired (a file keeps no per-draw values (--store summary)") != std::string::npos);
+  const Out paired = innosim("compare " + (temp_dir() / "store-targets.h5").string() + " " +
+                             (temp_dir() / "store-parameters.h5").string());
+  INFO(paired.out << paired.err);
+  CHECK(paired.code == 0);
+  CHECK(paired.out.find("paired (same seed") != std::string::npos);
+  const fs::path other = temp_dir() / "store-other-seed.h5";
+  REQUIRE(innosim("run " + data("exp.toml") + " -n 1500 -q --seed 99 -o " + other.string()).code == 0);
+  const Out unpaired = innosim("compare " + (temp_dir() / "store-targets.h5").string() + " " + other.string());
+  CHECK(unpaired.out.find("unpaired (seeds differ") != std::string::npos);
   // The level is stored; each level holds exactly its per-draw datasets.
   const std::string code =
       "import h5py, sys\n"

@@ -11,10 +11,12 @@
 namespace innosim {
 
 // True when `a` and `b` have the same seed, sampler and draw count and
-// bit-identical parameter draws (/parameters/draws), so that draw i of one
-// and draw i of the other share every random number. Otherwise false, with
-// `why` saying the first thing that differs ("seeds differ: 11 and 12").
-// Reads the parameter draws in blocks (memory does not grow with draws).
+// bit-identical parameter draws, so that draw i of one and draw i of the
+// other share every random number: judged by the 64-bit digests of the draws
+// (/parameters@draws_digest) when both files have one, else by the draws
+// themselves (/parameters/draws, read in blocks: memory does not grow with
+// draws). Otherwise false, with `why` saying the first thing that differs
+// ("seeds differ: 11 and 12").
 bool same_draws(const RunFile& a, const RunFile& b, std::string& why);
 
 // Row t of /targets/draws: every draw's value of target t (NaN = dropped).
