@@ -912,14 +912,14 @@ def main(argv=None) -> int:
         return 2
     N = draws.shape[1]
     batch = a.batch if a.batch > 0 else max(N, 1)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     parts = []
     with np.errstate(divide="ignore", invalid="ignore"):
         for b0 in range(0, N, batch):
             sl = slice(b0, min(N, b0 + batch))
             parts.append(model.simulate(ids, draws[:, sl], None if uniforms is None else uniforms[..., sl]))
     full = np.concatenate(parts, axis=-1)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     # Keep the run's indicator order and report years.
     ind_idx = [INDICATORS.index(i) for i in meta["indicators"]]
     year_idx = [int(y) - model.start for y in meta["years"]]
@@ -927,7 +927,7 @@ def main(argv=None) -> int:
     if a.time:
         print(f"reference: {N} draws in {seconds:.2f} s = {N / seconds:.1f} draws/s "
               f"({model.rhs_evals} vectorised right-hand-side evaluations, {a.method}, rtol {a.rtol:g}, "
-              f"{len(parts)} batch{'es' if len(parts) > 1 else ''} of <= {batch} draws)")
+              f"{len(parts)} batch{'es' if len(parts) > 1 else ''} of <= {batch} draws; cpu {cpu:.2f} s)")
     if a.out:
         np.savez_compressed(a.out, values=traj, valid=valid, indicators=np.array(meta["indicators"]),
                             regions=np.array(meta["regions"]), years=meta["years"])
