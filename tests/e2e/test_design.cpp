@@ -31,12 +31,14 @@ TEST_CASE("design: its points equal single runs at those lever values, bit for b
   REQUIRE(innosim(args + " --threads 1 -o " + d1.string()).code == 0);
   CHECK_FALSE(leftovers(temp_dir(), "design-t2.h5.tmp"));
 
+  // The single runs keep their parameter draws (not kept at the default store level).
   const fs::path half = temp_dir() / "x0.5.h5", one = temp_dir() / "x1.h5", two = temp_dir() / "x2.h5";
-  REQUIRE(innosim("run " + scaled_sweep_scenario("x0.5", "[0.0025, 0.005]").string() + " -n 700 -q -o " +
+  REQUIRE(innosim("run " + scaled_sweep_scenario("x0.5", "[0.0025, 0.005]").string() + " -n 700 -q --store parameters -o " +
                   half.string())
               .code == 0);
-  REQUIRE(innosim("run " + data("sweep.toml") + " -n 700 -q -o " + one.string()).code == 0);
-  REQUIRE(innosim("run " + scaled_sweep_scenario("x2", "[0.01, 0.02]").string() + " -n 700 -q -o " + two.string())
+  REQUIRE(innosim("run " + data("sweep.toml") + " -n 700 -q --store parameters -o " + one.string()).code == 0);
+  REQUIRE(innosim("run " + scaled_sweep_scenario("x2", "[0.01, 0.02]").string() + " -n 700 -q --store parameters -o " +
+                  two.string())
               .code == 0);
 
   const std::string code =
