@@ -81,6 +81,9 @@ def main():
     a = ap.parse_args()
 
     with h5py.File(a.run, "r") as f:
+        if "parameters/draws" not in f or "targets/draws" not in f:
+            sys.exit(f"variance_shares: {a.run} keeps no parameter draws (store level "
+                     f"{f.attrs.get('store', '?')}); run with --store parameters")
         ids = strings(f["parameters/id"])
         sources = strings(f["parameters/source"])
         dists = strings(f["parameters/distribution"])
