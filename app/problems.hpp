@@ -13,6 +13,9 @@
 
 namespace innosim::app {
 
+// Problems printed, in reading order; the rest are counted.
+inline constexpr std::size_t kProblemsShown = 50;
+
 // In reading order: files in the order they first appear, then line, column.
 inline std::vector<Problem> problems_in_reading_order(const ScenarioError& e) {
   std::vector<Problem> ps = e.problems();
@@ -27,11 +30,15 @@ inline std::vector<Problem> problems_in_reading_order(const ScenarioError& e) {
   return ps;
 }
 
-// Prints the problems in reading order and the closing count.
+// Prints the problems in reading order (the first kProblemsShown, the rest
+// counted) and the closing count.
 inline void print_problems(const ScenarioError& e) {
-  for (const Problem& p : problems_in_reading_order(e)) std::cerr << p.to_string() << "\n";
-  std::cerr << fmt::format("innosim: {} problem{} found; nothing was computed\n", e.problems().size(),
-                           e.problems().size() == 1 ? "" : "s");
+  const std::vector<Problem> ps = problems_in_reading_order(e);
+  const std::size_t shown = std::min(ps.size(), kProblemsShown);
+  for (std::size_t i = 0; i < shown; ++i) std::cerr << ps[i].to_string() << "\n";
+  if (e.count() > shown) std::cerr << fmt::format("... and {} more\n", e.count() - shown);
+  std::cerr << fmt::format("innosim: {} problem{} found; nothing was computed\n", e.count(),
+                           e.count() == 1 ? "" : "s");
 }
 
 }  // namespace innosim::app

@@ -477,7 +477,7 @@ TEST_CASE("extends cycles and missing parents name the chain", "[scenario]") {
   check_at(missing[0], data_path("missing_parent.toml"), 3, 26);
   CHECK(missing[0].key == "scenario.extends");
   CHECK(missing[0].message == "cannot read parent file '" + data_path("no_such_parent.toml") +
-                                  "' (no such file or not readable); chain: " + data_path("missing_parent.toml") +
+                                  "': no such file; chain: " + data_path("missing_parent.toml") +
                                   " -> " + data_path("no_such_parent.toml"));
 
   const auto wrong = problems_of("[scenario]\nextends = 3\n");

@@ -35,6 +35,7 @@
 
 #include <boost/math/distributions/beta.hpp>
 
+#include <boost/random/sobol.hpp>  // the table's dimension limit
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -440,7 +441,15 @@ Sampler::Sampler(const Scenario& scenario, std::uint64_t seed, std::size_t draws
       }
     }
   } else if (m.kind == SamplerKind::sobol && n_dims > 0) {
-    m.sobol.emplace(n_dims, seed, Stream::sampler_shift);  // throws beyond Boost's 3667 dimensions
+    if (n_dims > boost::random::default_sobol_table::max_dimension) {  // Boost's table limit (3667)
+      const auto at = scenario.locs.find("run.sampler");
+      throw ScenarioError({Problem{
+          at != scenario.locs.end() ? at->second : scenario.where, "run.sampler",
+          fmt::format("the Sobol sampler supports at most {} uncertain parameters, the scenario has {} (use "
+                      "\"latin_hypercube\" or \"monte_carlo\")",
+                      static_cast<unsigned>(boost::random::default_sobol_table::max_dimension), n_dims)}});
+    }
+    m.sobol.emplace(n_dims, seed, Stream::sampler_shift);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "innosim/scenario/limits.hpp"
 #include "scenario/detail/scenario_reader.hpp"
 
 namespace innosim::detail {
@@ -50,6 +51,12 @@ void ScenarioReader::read_horizon(const Node& root) {
   if (start && end && *end <= *start) {
     add(t->get("end")->loc, "horizon.end",
         fmt::format("expected a year after horizon.start ({}), got {}", *start, *end));
+    end.reset();
+  } else if (start && end && *end - *start > limits::kHorizonYears) {
+    add(t->get("end")->loc, "horizon.end",
+        fmt::format("expected at most {} simulated years after horizon.start ({}), got {} (the limit keeps a "
+                    "run's memory bounded)",
+                    limits::kHorizonYears, *start, *end - *start));
     end.reset();
   }
   if (!start || !end) return;

@@ -25,19 +25,24 @@ std::string Problem::to_string() const {
 
 namespace {
 
-std::string join_problems(const std::vector<Problem>& problems) {
+// The first problems, one per line, and how many more (what() stays short
+// whatever the count).
+std::string join_problems(const std::vector<Problem>& problems, std::size_t more) {
+  constexpr std::size_t kShown = 20;
   std::string out;
-  for (const Problem& p : problems) {
+  for (std::size_t i = 0; i < problems.size() && i < kShown; ++i) {
     if (!out.empty()) out += '\n';
-    out += p.to_string();
+    out += problems[i].to_string();
   }
+  const std::size_t rest = problems.size() - std::min(problems.size(), kShown) + more;
+  if (rest > 0) out += fmt::format("\n... and {} more", rest);
   return out;
 }
 
 }  // namespace
 
-ScenarioError::ScenarioError(std::vector<Problem> problems)
-    : std::runtime_error(join_problems(problems)), problems_(std::move(problems)) {}
+ScenarioError::ScenarioError(std::vector<Problem> problems, std::size_t more)
+    : std::runtime_error(join_problems(problems, more)), problems_(std::move(problems)), more_(more) {}
 
 double YearSeries::at(int year) const {
   if (years.empty() || years.size() != values.size())

@@ -64,10 +64,17 @@ void ScenarioReader::run(const Node& root) {
 // misspelt id. Says so, with "did you mean", instead of "unit missing".
 bool ScenarioReader::unknown_override(const Node& section, const Entry& e, std::string_view what) {
   if (e.value.get("unit")) return false;
-  std::vector<std::string> defined;
-  for (const Entry& k : section.kids)
-    if (k.value.is_table() && k.value.get("unit")) defined.push_back(k.key);
-  const std::string best = did_you_mean(e.key, defined);
+  if (full()) {  // the problem would only be counted: either message counts once
+    add(e.value.loc, std::string(what == "lever" ? "levers." : "parameters.") + e.key, "");
+    return true;
+  }
+  if (defined_in_ != &section) {
+    defined_in_ = &section;
+    defined_.clear();
+    for (const Entry& k : section.kids)
+      if (k.value.is_table() && k.value.get("unit")) defined_.push_back(k.key);
+  }
+  const std::string best = did_you_mean(e.key, defined_);
   if (best.empty()) return false;
   add(e.value.loc, std::string(what == "lever" ? "levers." : "parameters.") + e.key,
       fmt::format("no {} '{}' is defined here or in the files this one extends (a new {} needs a unit) "

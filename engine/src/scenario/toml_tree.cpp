@@ -7,22 +7,31 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <utility>
 #include <toml++/toml.h>
 
+#include "innosim/scenario/limits.hpp"
+#include "innosim/util/input_file.hpp"
+
 namespace innosim::detail {
 
+namespace {
+
+auto find_entry(const std::vector<Entry>& kids, std::string_view k) {
+  return std::lower_bound(kids.begin(), kids.end(), k,
+                          [](const Entry& e, std::string_view key) { return e.key < key; });
+}
+
+}  // namespace
+
 const Node* Node::get(std::string_view k) const {
-  for (const Entry& e : kids)
-    if (e.key == k) return &e.value;
-  return nullptr;
+  const auto it = find_entry(kids, k);
+  return it != kids.end() && it->key == k ? &it->value : nullptr;
 }
 
 void Node::erase(std::string_view k) {
-  kids.erase(std::remove_if(kids.begin(), kids.end(), [&](const Entry& e) { return e.key == k; }),
-             kids.end());
+  const auto it = find_entry(kids, k);
+  if (it != kids.end() && it->key == k) kids.erase(kids.begin() + (it - kids.cbegin()));
 }
 
 Node& Node::put(const std::string& k) {
@@ -38,14 +47,34 @@ SourceLoc loc_of(const toml::source_region& r, const std::string& file) {
   return {file, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
 }
 
-Node convert(const toml::node& n, const std::string& file) {
+// Converts a parsed document; a table or array of tables beyond its limit
+// becomes a problem (the parser's own limits keep the recursion shallow:
+// check_toml_limits ran first).
+struct Converter {
+  const std::string& file;
+  std::vector<Problem>& problems;
+  bool ok = true;
+
+  bool within(std::size_t size, std::size_t limit, const toml::node& n, const char* what) {
+    if (size <= limit) return true;
+    problems.push_back({loc_of(n.source(), file), "",
+                        fmt::format("{} of {} entries, more than the {} allowed", what, size, limit)});
+    ok = false;
+    return false;
+  }
+
+  Node convert(const toml::node& n);
+};
+
+Node Converter::convert(const toml::node& n) {
   Node out;
   out.loc = loc_of(n.source(), file);
   switch (n.type()) {
     case toml::node_type::table:
       out.t = Node::T::table;
+      if (!within(n.as_table()->size(), limits::kTableEntries, n, "a table")) break;
       for (auto&& [k, v] : *n.as_table()) {
-        Node child = convert(v, file);
+        Node child = convert(v);
         child.key_loc = loc_of(k.source(), file);
         if (child.key_loc.line <= 0) child.key_loc = child.loc;
         out.kids.push_back(Entry{std::string(k.str()), std::move(child)});
@@ -55,7 +84,8 @@ Node convert(const toml::node& n, const std::string& file) {
       break;
     case toml::node_type::array:
       out.t = Node::T::array;
-      for (const toml::node& v : *n.as_array()) out.items.push_back(convert(v, file));
+      if (!within(n.as_array()->size(), limits::kArrayLength, n, "an array")) break;
+      for (const toml::node& v : *n.as_array()) out.items.push_back(convert(v));
       break;
     case toml::node_type::string:
       out.t = Node::T::string;
@@ -93,10 +123,13 @@ Node convert(const toml::node& n, const std::string& file) {
 
 std::optional<Node> parse_toml(const std::string& text, const std::string& file,
                                std::vector<Problem>& problems) {
+  if (!check_toml_limits(text, file, problems)) return std::nullopt;
   Node root;
   try {
     toml::table t = toml::parse(text, file);
-    root = convert(t, file);
+    Converter c{file, problems};
+    root = c.convert(t);
+    if (!c.ok) return std::nullopt;
   } catch (const toml::parse_error& e) {
     problems.push_back({loc_of(e.source(), file), "", fmt::format("TOML syntax error: {}", e.description())});
     return std::nullopt;
@@ -106,13 +139,12 @@ std::optional<Node> parse_toml(const std::string& text, const std::string& file,
 }
 
 std::string read_input_file(const std::string& path, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw ScenarioError(std::vector<Problem>{
-        Problem{SourceLoc{path, 0, 0}, "", fmt::format("cannot read the {} (no such file or not readable)", what)}});
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  std::string why;
+  std::optional<std::string> text = innosim::read_input_file(path, limits::kScenarioFileBytes, why);
+  if (!text)
+    throw ScenarioError(
+        std::vector<Problem>{Problem{SourceLoc{path, 0, 0}, "", fmt::format("cannot read the {}: {}", what, why)}});
+  return std::move(*text);
 }
 
 std::string fmt_num(double x) {

@@ -32,14 +32,18 @@ struct Problem {
 };
 
 // Every problem found in a scenario; thrown before any computation. The CLI
-// prints each problem on its own line and exits with code 2.
+// prints each problem on its own line and exits with code 2. Past
+// limits::kProblemsKept problems, further ones are only counted (more()).
 class ScenarioError : public std::runtime_error {
  public:
-  explicit ScenarioError(std::vector<Problem> problems);
+  explicit ScenarioError(std::vector<Problem> problems, std::size_t more = 0);
   const std::vector<Problem>& problems() const { return problems_; }
+  std::size_t more() const { return more_; }
+  std::size_t count() const { return problems_.size() + more_; }
 
  private:
   std::vector<Problem> problems_;
+  std::size_t more_ = 0;
 };
 
 struct Horizon {
@@ -146,6 +150,10 @@ struct Target {
   bool met(double x) const { return sense == Sense::at_least ? x >= value : x <= value; }
 };
 
+// How a [model_options] value was written: true/false, an integer (3), or
+// a number with a fraction or exponent (0.01).
+enum class OptionKind { boolean, integer, number };
+
 enum class SamplerKind { monte_carlo, latin_hypercube, sobol };
 enum class InvalidDraws { fail, drop };
 
@@ -179,8 +187,11 @@ struct Scenario {
   std::vector<Correlation> correlations;
   std::vector<Target> targets;
   RunSettings run;
-  // Model options: named numbers (booleans as 0/1) the model validates itself.
+  // Model options: named numbers (booleans as 0/1) the model validates itself,
+  // how each was written (ModelBinding::option checks it against what the
+  // model expects) and where.
   std::map<std::string, double> options;
+  std::map<std::string, OptionKind> option_kinds;
   std::map<std::string, SourceLoc> option_locs;
   // Model matrices by id ([model_matrices.<id>]), validated to be R x R and finite.
   std::map<std::string, ModelMatrix> matrices;

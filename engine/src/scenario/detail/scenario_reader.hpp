@@ -49,6 +49,10 @@ class ScenarioReader : public TreeReader {
   Scenario& s_;
   bool horizon_ok_ = false;  // horizon read: years can be checked against it
   bool regions_ok_ = true;   // regions read without problems: by_region tables can be checked
+  // The ids in a section ([levers], [parameters]) that have a unit, for
+  // unknown_override; computed once per section.
+  const Node* defined_in_ = nullptr;
+  std::vector<std::string> defined_;
 
   // A lever or parameter without a unit whose id is a near miss of one that
   // has a unit: almost always a what-if overriding an inherited entry under a

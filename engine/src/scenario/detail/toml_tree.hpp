@@ -28,7 +28,7 @@ struct Node {
   std::int64_t i = 0;
   double d = 0.0;
   bool b = false;
-  std::vector<Entry> kids;  // table entries, sorted by key
+  std::vector<Entry> kids;  // table entries, sorted by key (get() searches them by halves)
   std::vector<Node> items;  // array elements
 
   bool is_table() const { return t == T::table; }
@@ -46,14 +46,22 @@ struct Entry {
 };
 
 // Parses `text`, named `file` in every location. A syntax error becomes one
-// Problem at its place ("TOML syntax error: ...") and nullopt. The root
-// table's location is the file itself (line 0).
+// Problem at its place ("TOML syntax error: ...") and nullopt; so does text
+// beyond a size limit (innosim/scenario/limits.hpp: nesting depth, values,
+// array length, table entries), found before the parser runs where it can
+// be. The root table's location is the file itself (line 0).
 std::optional<Node> parse_toml(const std::string& text, const std::string& file,
                                std::vector<Problem>& problems);
 
-// The whole text of an input file; a file that cannot be read is one
-// ScenarioError "cannot read the <what> (no such file or not readable)".
+// The whole text of an input file, a regular file of at most
+// limits::kScenarioFileBytes (innosim/util/input_file.hpp); otherwise one
+// ScenarioError "cannot read the <what>: <why>".
 std::string read_input_file(const std::string& path, std::string_view what);
+
+// The limits parse_toml checks before parsing (toml_limits.cpp): false and
+// one problem when `text` nests too deep, holds too many values or has too
+// long an array.
+bool check_toml_limits(std::string_view text, const std::string& file, std::vector<Problem>& problems);
 
 // ---- Saying what was found ----
 

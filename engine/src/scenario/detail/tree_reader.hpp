@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "scenario/detail/toml_tree.hpp"
+#include "innosim/scenario/limits.hpp"
 #include "innosim/scenario/scenario.hpp"
 #include "innosim/util/did_you_mean.hpp"
 
@@ -24,9 +25,20 @@ class TreeReader {
  public:
   explicit TreeReader(std::vector<Problem>& problems) : problems_(problems) {}
 
+  // Records a problem; beyond limits::kProblemsKept problems it is only
+  // counted (more()), so that a file with millions of bad values costs no
+  // more memory than one with a thousand.
   void add(const SourceLoc& at, std::string key, std::string msg) {
+    if (full()) {
+      ++more_;
+      return;
+    }
     problems_.push_back({at, std::move(key), std::move(msg)});
   }
+  // True once problems are only counted: a caller may skip costly hints.
+  bool full() const { return problems_.size() >= limits::kProblemsKept; }
+  // Problems found beyond those kept.
+  std::size_t more() const { return more_; }
   // "required but missing: expected <expect>", at the table that lacks it.
   void missing(const Node& table, const std::string& key, std::string_view expect);
   // Every key of `table` not in `allowed` is a problem (with did-you-mean);
@@ -60,6 +72,7 @@ class TreeReader {
                       std::string_view expect, bool required);
 
   std::vector<Problem>& problems_;
+  std::size_t more_ = 0;
 };
 
 // Where every value of the tree came from, by dotted key path ("a.b",
