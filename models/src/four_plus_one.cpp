@@ -366,9 +366,9 @@ void FourPlusOne::bind_indicators(ModelBinding& b) {
 // Options are all required: no model numbers in C++.
 void FourPlusOne::bind_options(ModelBinding& b) {
   const Scenario& s = b.scenario();
-  auto option = [&](const char* id) {
-    const double v = b.option(id, kNaN);
-    if (std::isnan(v))
+  auto option = [&](const char* id, OptionKind kind) {
+    const double v = b.option(id, kNaN, kind);
+    if (std::isnan(v) && s.options.count(id) == 0)  // present with the wrong type: reported by the binding
       b.problem(s.where, std::string("model_options.") + id,
                 "required by the four_plus_one model (see docs/model.md)");
     return v;
@@ -377,10 +377,10 @@ void FourPlusOne::bind_options(ModelBinding& b) {
     auto it = s.option_locs.find(id);
     return it == s.option_locs.end() ? s.where : it->second;
   };
-  const double integer_events = option("integer_events");
-  const double shocks = option("shocks");
-  const double stages = option("patent_exam_stages");
-  const double min_growth = option("contribution_min_growth");
+  const double integer_events = option("integer_events", OptionKind::boolean);
+  const double shocks = option("shocks", OptionKind::boolean);
+  const double stages = option("patent_exam_stages", OptionKind::integer);
+  const double min_growth = option("contribution_min_growth", OptionKind::number);
   integer_events_ = !(integer_events == 0.0);
   shocks_ = !(shocks == 0.0);
   if (!std::isnan(stages)) {

@@ -75,10 +75,21 @@ TEST_CASE("a binding that asks for everything the scenario gives finishes cleanl
   REQUIRE(ab.size() == 2);
   CHECK(s.parameters[ab[0]].id == "absorptive_capacity[yinchuan]");
   CHECK(s.parameters[ab[1]].id == "absorptive_capacity[shizuishan]");
-  CHECK(b.option("spillovers", 0.0) == 1.0);
+  CHECK(b.option("spillovers", 0.0, OptionKind::boolean) == 1.0);
   CHECK(b.option("depreciation", 0.15) == 0.15);  // default; absent options are fine
   b.indicators({"rd_intensity", "patents", "gdp"});
   CHECK_NOTHROW(b.finish());
+}
+
+TEST_CASE("an option written with another type than the model reads is a problem at its place", "[model][binding]") {
+  const Scenario s = load_scenario_text(kModelScenario, "plan.toml");
+  ModelBinding b(s);
+  CHECK(b.option("spillovers", 7.0, OptionKind::integer) == 7.0);  // written `true`: the default, and a problem
+  const Problem p = the_problem(finish_problems(b), "model_options.spillovers");
+  CHECK(p.where.line == 47);
+  CHECK(p.message ==
+        "expected an integer (written without a decimal point) (as model 'four_plus_one' reads this option), got "
+        "the boolean true");
 }
 
 TEST_CASE("missing and unknown levers, parameters and options are all reported", "[model][binding]") {
@@ -139,7 +150,7 @@ TEST_CASE("a per-region parameter asked for as a scalar and vice versa", "[model
   ModelBinding b(s);
   (void)b.lever("fiscal_rd_zone", "yuan");
   (void)b.lever("platform_share", "share");
-  (void)b.option("spillovers", 0.0);
+  (void)b.option("spillovers", 0.0, OptionKind::boolean);
   (void)b.parameter("absorptive_capacity");
   const auto idx = b.parameter_by_region("rd_user_cost_elasticity");
   CHECK(idx.size() == 2);

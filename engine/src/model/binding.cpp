@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 #include <string>
 
 namespace innosim {
@@ -104,10 +105,24 @@ const ModelMatrix* ModelBinding::matrix(std::string_view id) {
   return nullptr;
 }
 
-double ModelBinding::option(std::string_view id, double default_value) {
+double ModelBinding::option(std::string_view id, double default_value, OptionKind expect) {
   if (!contains(used_options_, id)) used_options_.emplace_back(id);
-  const auto it = s_.options.find(std::string(id));
-  return it == s_.options.end() ? default_value : it->second;
+  const std::string key(id);
+  const auto it = s_.options.find(key);
+  if (it == s_.options.end()) return default_value;
+  const auto kind = s_.option_kinds.find(key);
+  const OptionKind written = kind == s_.option_kinds.end() ? OptionKind::number : kind->second;
+  const bool ok = expect == OptionKind::number ? written != OptionKind::boolean : written == expect;
+  if (ok) return it->second;
+  const auto loc = s_.option_locs.find(key);
+  const char* want = expect == OptionKind::boolean   ? "a boolean (true or false)"
+                     : expect == OptionKind::integer ? "an integer (written without a decimal point)"
+                                                     : "a number";
+  const std::string got = written == OptionKind::boolean ? (it->second != 0 ? "the boolean true" : "the boolean false")
+                                                         : fmt::format("{}", it->second);
+  problems_.push_back({loc != s_.option_locs.end() ? loc->second : s_.where, "model_options." + key,
+                       fmt::format("expected {} (as model '{}' reads this option), got {}", want, s_.model, got)});
+  return default_value;
 }
 
 void ModelBinding::indicators(const std::vector<std::string>& ids) {
@@ -143,11 +158,10 @@ void ModelBinding::finish() const {
                    fmt::format("unknown lever '{}' for model '{}'{}", l.id, s_.model,
                                did_you_mean_hint(l.id, used_levers_))});
   }
-  std::vector<std::string> reported;
+  std::set<std::string> reported;
   for (const Parameter& p : s_.parameters) {
     const std::string id = base_id(p.id);
-    if (contains(used_params_, id) || contains(reported, id)) continue;
-    reported.push_back(id);
+    if (contains(used_params_, id) || !reported.insert(id).second) continue;
     const std::string key = "parameters." + id;
     const auto it = s_.locs.find(key);
     all.push_back({it != s_.locs.end() ? it->second : p.where, key,

@@ -16,8 +16,10 @@ void ScenarioReader::read_options(const Node& root) {
     const std::string path = "model_options." + e.key;
     if (e.value.t == Node::T::boolean) {
       s_.options[e.key] = e.value.b ? 1.0 : 0.0;
+      s_.option_kinds[e.key] = OptionKind::boolean;
     } else if (auto v = number_value(e.value, path, "a finite number or a boolean")) {
       s_.options[e.key] = *v;
+      s_.option_kinds[e.key] = e.value.t == Node::T::integer ? OptionKind::integer : OptionKind::number;
     } else {
       continue;
     }

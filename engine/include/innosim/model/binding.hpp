@@ -30,8 +30,11 @@ class ModelBinding {
   // A model matrix ([model_matrices.<id>], R x R in region order); nullptr
   // (and a recorded problem) if missing.
   const ModelMatrix* matrix(std::string_view id);
-  // A model option (number; booleans are 0/1) or its default.
-  double option(std::string_view id, double default_value);
+  // A model option or its default. `expect` is how it must be written:
+  // boolean (true/false, returned as 0/1), integer (3, not 3.0 or true) or
+  // number (3 or 0.01, not true); an option written otherwise is a recorded
+  // problem, and the default is returned.
+  double option(std::string_view id, double default_value, OptionKind expect = OptionKind::number);
   // An indicator the model computes: every target and [indicators] entry
   // must name one of these.
   void indicators(const std::vector<std::string>& ids);
