@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "innosim/scenario/scenario.hpp"
 #include "scenario_test_helpers.hpp"
@@ -274,4 +276,78 @@ by_region.shizuishan = { dist = "fixed", value = 4 }
   const Parameter& lag = s.parameters[*s.parameter_index("patent_lag", "shizuishan")];
   CHECK(lag.dist.p[0] == 4.0);
   CHECK(lag.unit == "years");
+}
+
+TEST_CASE("display names: a scenario's and a parameter's, in English and Chinese", "[scenario]") {
+  const std::string parent = R"([scenario]
+name = "plan"
+name_en = "The plan"
+name_zh = "规划方案"
+description = "The plan's levers."
+description_zh = "规划的政策杠杆。"
+model = "four_plus_one"
+
+[horizon]
+start = 2015
+end = 2020
+
+[[regions]]
+id = "yinchuan"
+
+[[regions]]
+id = "shizuishan"
+
+[parameters.depreciation]
+unit = "rate"
+name_en = "R&D depreciation"
+name_zh = "研发资本折旧率"
+dist = "fixed"
+value = 0.15
+
+[parameters.absorption]
+unit = "1"
+name_zh = "吸收能力"
+by_region.yinchuan = { dist = "fixed", value = 0.1 }
+by_region.shizuishan = { dist = "fixed", value = 0.2 }
+)";
+  const Scenario s = load_scenario_text(parent, "plan.toml");
+  CHECK(s.name_en == "The plan");
+  CHECK(s.name_zh == "规划方案");
+  CHECK(s.description_zh == "规划的政策杠杆。");
+  const Parameter& dep = s.parameters[*s.parameter_index("depreciation")];
+  CHECK(dep.name_en == "R&D depreciation");
+  CHECK(dep.name_zh == "研发资本折旧率");
+  const Parameter& ab = s.parameters[*s.parameter_index("absorption", "shizuishan")];
+  CHECK(ab.name_zh == "吸收能力");  // every region's parameter shares its table's names
+  CHECK(ab.name_en.empty());
+  const std::string text = s.resolved_text();
+  CHECK(text.find("name_zh = \"规划方案\"  # plan.toml:4\n") != std::string::npos);
+  CHECK(text.find("description_zh = \"规划的政策杠杆。\"  # plan.toml:6\n") != std::string::npos);
+  CHECK(text.find("name_en = \"R&D depreciation\"  # plan.toml:") != std::string::npos);
+
+  SECTION("a file that names another scenario inherits none of the display names") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / "innosim_test_display_names";
+    fs::create_directories(dir);
+    std::ofstream(dir / "plan.toml") << parent;
+    const Scenario w = load_scenario_text("[scenario]\nextends = \"plan.toml\"\nname = \"whatif\"\n",
+                                          "whatif.toml", dir.string());
+    CHECK(w.name == "whatif");
+    CHECK(w.name_en.empty());
+    CHECK(w.name_zh.empty());
+    CHECK(w.description.empty());
+    CHECK(w.description_zh.empty());
+    CHECK(w.parameters[*w.parameter_index("depreciation")].name_zh == "研发资本折旧率");
+    const Scenario same = load_scenario_text("[scenario]\nextends = \"plan.toml\"\n", "same.toml", dir.string());
+    CHECK(same.name_zh == "规划方案");  // no name of its own: the same scenario, refined
+    fs::remove_all(dir);
+  }
+  SECTION("a name of the wrong type is refused where it stands") {
+    const auto problems = test::problems_of(R"([scenario]
+name = "t"
+name_zh = 3
+model = "four_plus_one"
+)" + std::string("[horizon]\nstart = 2015\nend = 2020\n[[regions]]\nid = \"a\"\n"));
+    test::check_at(test::the_problem(problems, "scenario.name_zh"), "plan.toml", 3, 11);
+  }
 }

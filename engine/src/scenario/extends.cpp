@@ -36,8 +36,14 @@ struct Overridden {
 
 // The parameter rule: a table that sets `dist` replaces the parent's
 // distribution wholesale; for levers, a zone path replaces a per-region one
-// and vice versa (both at once would be an error).
+// and vice versa (both at once would be an error). A [scenario] that sets its
+// own `name` is another scenario: it inherits none of the parent's display
+// names and descriptions (a what-if must not be shown under the plan's name).
 void drop_replaced(Node& base, const Node& over, const std::string& path, Overridden& gone) {
+  if (path == "scenario" && over.get("name")) {
+    for (const char* k : {"name_en", "name_zh", "description", "description_zh"}) gone.erase(base, k);
+    return;
+  }
   const auto count_dots = std::count(path.begin(), path.end(), '.');
   const bool parameter = path.rfind("parameters.", 0) == 0 && count_dots == 1;
   const bool parameter_region =

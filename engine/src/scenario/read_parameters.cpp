@@ -150,22 +150,27 @@ void ScenarioReader::read_parameters(const Node& root) {
     if (unknown_override(*t, e, "parameter")) continue;
     auto unit =
         string_at(p, "unit", path + ".unit", "a unit (a string such as \"1\", \"rate\", \"yuan\")", true);
-    std::string source;
+    std::string source, name_en, name_zh;
     if (auto v = string_at(p, "source", path + ".source", "a string", false)) source = *v;
+    if (auto v = string_at(p, "name_en", path + ".name_en", "a string (the display name in English)", false))
+      name_en = *v;
+    if (auto v = string_at(p, "name_zh", path + ".name_zh", "a string (the display name in Chinese)", false))
+      name_zh = *v;
+    const std::vector<std::string> common = {"unit", "source", "name_en", "name_zh", "by_region"};
     const Node* br = p.get("by_region");
     if (!br) {
-      auto dist = read_dist(p, path, unit.value_or("1"), {"unit", "source", "by_region"});
-      if (dist && unit) s_.parameters.push_back({e.key, *unit, source, *dist, p.loc});
+      auto dist = read_dist(p, path, unit.value_or("1"), common);
+      if (dist && unit) s_.parameters.push_back({e.key, name_en, name_zh, *unit, source, *dist, p.loc});
       continue;
     }
     std::vector<std::string> stray;
     for (const Entry& k : p.kids)
-      if (k.key != "unit" && k.key != "source" && k.key != "by_region") stray.push_back(k.key);
+      if (std::find(common.begin(), common.end(), k.key) == common.end()) stray.push_back(k.key);
     if (!stray.empty()) {
       const Node* first = p.get(stray.front());
       add(first->key_loc, path + "." + stray.front(),
           fmt::format("expected either a distribution (dist, ...) or by_region (one per region), got both "
-                      "(keys besides unit/source/by_region: {})",
+                      "(keys besides unit/source/name_en/name_zh/by_region: {})",
                       join(stray)));
       continue;
     }
@@ -183,7 +188,8 @@ void ScenarioReader::read_parameters(const Node& root) {
         continue;
       }
       auto dist = read_dist(rt, rp, unit.value_or("1"), {});
-      if (dist && unit) per_region.push_back({e.key + "[" + r.id + "]", *unit, source, *dist, rt.loc});
+      if (dist && unit)
+        per_region.push_back({e.key + "[" + r.id + "]", name_en, name_zh, *unit, source, *dist, rt.loc});
     }
     if (per_region.size() == s_.regions.size())
       for (Parameter& q : per_region) s_.parameters.push_back(std::move(q));

@@ -16,14 +16,21 @@ void ScenarioReader::read_scenario(const Node& root) {
     if (!root.get("scenario")) missing(root, "scenario", "a [scenario] table with name and model");
     return;
   }
-  check_keys(*t, "scenario", {"name", "description", "model", "extends"});
+  check_keys(*t, "scenario",
+             {"name", "name_en", "name_zh", "description", "description_zh", "model", "extends"});
   if (auto v = string_at(*t, "name", "scenario.name", "a string (the scenario's short id)", true)) {
     if (v->empty())
       add(t->get("name")->loc, "scenario.name",
           "expected a non-empty string (the scenario's short id), got \"\"");
     s_.name = *v;
   }
+  if (auto v = string_at(*t, "name_en", "scenario.name_en", "a string (the display name in English)", false))
+    s_.name_en = *v;
+  if (auto v = string_at(*t, "name_zh", "scenario.name_zh", "a string (the display name in Chinese)", false))
+    s_.name_zh = *v;
   if (auto v = string_at(*t, "description", "scenario.description", "a string", false)) s_.description = *v;
+  if (auto v = string_at(*t, "description_zh", "scenario.description_zh", "a string", false))
+    s_.description_zh = *v;
   if (auto v =
           string_at(*t, "model", "scenario.model", "a model id (a string, e.g. \"four_plus_one\")", true)) {
     if (v->empty())

@@ -195,7 +195,10 @@ std::string Scenario::resolved_text() const {
   Writer w(*this);
   w.section("[scenario]");
   w.value("name", quote(name), "scenario.name");
+  if (!name_en.empty()) w.value("name_en", quote(name_en), "scenario.name_en");
+  if (!name_zh.empty()) w.value("name_zh", quote(name_zh), "scenario.name_zh");
   if (!description.empty()) w.value("description", quote(description), "scenario.description");
+  if (!description_zh.empty()) w.value("description_zh", quote(description_zh), "scenario.description_zh");
   w.value("model", quote(model), "scenario.model");
 
   w.section("[horizon]");
@@ -273,6 +276,8 @@ std::string Scenario::resolved_text() const {
           par.id.substr(open + 1, par.id.size() - open - 2);
     const std::string base = p.substr(0, p.find(".by_region."));
     w.section("[parameters." + key_text(par.id) + "]");
+    if (!par.name_en.empty()) w.value("name_en", quote(par.name_en), base + ".name_en");
+    if (!par.name_zh.empty()) w.value("name_zh", quote(par.name_zh), base + ".name_zh");
     w.value("unit", quote(par.unit), base + ".unit");
     if (!par.source.empty()) w.value("source", quote(par.source), base + ".source");
     const DistributionKind& kind = distribution_kind(par.dist.kind);

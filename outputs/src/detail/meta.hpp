@@ -1,6 +1,6 @@
 #pragma once
-// The /meta group (region and indicator names and units) and the target
-// definitions that run files and sweep files share (docs/hdf5-schema.md). Internal to innosim::outputs.
+// The /meta group (region and indicator names and units), the scenario's
+// display names and the target definitions that run files and sweep files share (docs/hdf5-schema.md). Internal to innosim::outputs.
 
 #include <chrono>
 #include <cstdint>
@@ -46,6 +46,11 @@ inline void write_identity(hid_t root, const Scenario& s, const FileIdentity& id
   h5::write_attr_string(root, "git_sha", id.git_sha, w);
   if (id.created_utc) h5::write_attr_string(root, "created_utc", utc_now_iso8601(), w);
   h5::write_attr_string(root, "scenario_name", s.name, w);
+  // display names (name_en falls back to the id; name_zh may be empty) and descriptions
+  h5::write_attr_string(root, "scenario_name_en", s.name_en.empty() ? s.name : s.name_en, w);
+  h5::write_attr_string(root, "scenario_name_zh", s.name_zh, w);
+  h5::write_attr_string(root, "scenario_description", s.description, w);
+  h5::write_attr_string(root, "scenario_description_zh", s.description_zh, w);
   h5::write_attr_string(root, "model", id.model.empty() ? s.model : id.model, w);
   h5::write_attr<std::uint64_t>(root, "seed", id.seed, w);
   h5::write_attr_string(root, "sampler", id.sampler, w);
@@ -120,17 +125,21 @@ inline void write_meta_names(hid_t meta, const Scenario& s, const ResultShape& s
   h5::write_strings(gi.get(), "unit", shape.units, w);
 }
 
-// Writes parameters/{id,unit,source,distribution} (strings, scenario
+// Writes parameters/{id,name_en,name_zh,unit,source,distribution} (strings, scenario
 // parameter order) under `parameters`.
 inline void write_parameter_names(hid_t parameters, const Scenario& s, const h5::Where& w) {
-  std::vector<std::string> id, unit, source, dist;
+  std::vector<std::string> id, name_en, name_zh, unit, source, dist;
   for (const auto& p : s.parameters) {
     id.push_back(p.id);
+    name_en.push_back(p.name_en.empty() ? p.id : p.name_en);
+    name_zh.push_back(p.name_zh);
     unit.push_back(p.unit);
     source.push_back(p.source);
     dist.push_back(p.dist.describe());
   }
   h5::write_strings(parameters, "id", id, w);
+  h5::write_strings(parameters, "name_en", name_en, w);
+  h5::write_strings(parameters, "name_zh", name_zh, w);
   h5::write_strings(parameters, "unit", unit, w);
   h5::write_strings(parameters, "source", source, w);
   h5::write_strings(parameters, "distribution", dist, w);

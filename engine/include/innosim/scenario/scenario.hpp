@@ -107,6 +107,8 @@ struct Lever {
 // Parameter per region with id "name[region_id]".
 struct Parameter {
   std::string id;
+  std::string name_en;  // display names (optional; a per-region parameter shares its table's)
+  std::string name_zh;
   std::string unit;
   std::string source;  // citation, "plan", "statistics: ...", or "assumption: ..."
   Distribution dist;
@@ -169,8 +171,11 @@ struct RunSettings {
 };
 
 struct Scenario {
-  std::string name;
-  std::string description;
+  std::string name;            // the short id (file names, tables)
+  std::string name_en;         // display names for reports; a file that sets `name` inherits
+  std::string name_zh;         //   none of these four from the files it extends
+  std::string description;     // English
+  std::string description_zh;
   std::string model;  // model id, e.g. "four_plus_one"
 
   // The file and every file it extends, outermost first: (path, verbatim text).
