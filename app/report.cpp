@@ -1,7 +1,8 @@
-// innosim report: charts and an HTML/PDF report from run and sweep files, made
-// by the report tool (report.py and its Python package innosim_report).
+// innosim report: the committee briefing (HTML + PDF) from run, sweep and
+// observation files, made by the report tool (report.py and its Python
+// package innosim_report).
 //
-//   innosim report plan-2016-2020.h5 double.h5 -o report --lang zh
+//   innosim report plan-2016-2020.h5 baseline.h5 double.h5 sweep.h5 -o report
 //
 // Where the tool is looked for: in $INNOSIM_TOOLS_DIR when it is set (and
 // only there); otherwise in the tools folder of the program's shared files
@@ -41,7 +42,8 @@ namespace fs = std::filesystem;
 struct ReportArgs {
   std::vector<std::string> files;
   std::string output = "report";
-  std::string lang = "en";
+  std::string lang = "zh";
+  std::string plan;
 };
 
 // The folder the report tool should be in, and how it was chosen (for the
@@ -69,6 +71,7 @@ int report(const ReportArgs& a) {
   std::vector<std::string> argv = {INNOSIM_PYTHON, script.string()};
   argv.insert(argv.end(), a.files.begin(), a.files.end());
   argv.insert(argv.end(), {"-o", a.output, "--lang", a.lang});
+  if (!a.plan.empty()) argv.insert(argv.end(), {"--plan", a.plan});
   std::vector<char*> cargv;
   for (auto& s : argv) cargv.push_back(s.data());
   cargv.push_back(nullptr);
@@ -82,10 +85,15 @@ int report(const ReportArgs& a) {
 
 Command add_report_command(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
-  auto* cmd = app.add_subcommand("report", "Charts and an HTML/PDF report for the committee (the report tool, report.py)");
-  cmd->add_option("files", a->files, "Run files and sweep files (HDF5)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("-o,--output", a->output, "Output folder");
-  cmd->add_option("--lang", a->lang, "Language of the report")->check(CLI::IsMember({"en", "zh"}));
+  auto* cmd = app.add_subcommand(
+      "report", "The committee briefing as HTML and PDF: summary, what-ifs, drivers, what it takes (report.py)");
+  cmd->add_option("files", a->files, "Run files, sweep files (HDF5) and observation files (TOML); the first run is the plan")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-o,--output", a->output, "Output folder")->capture_default_str();
+  cmd->add_option("--lang", a->lang, "Language of the report: zh (default) or en")
+      ->check(CLI::IsMember({"en", "zh"}));
+  cmd->add_option("--plan", a->plan, "Scenario id of the reference run (default: the first run file)");
   return {cmd, [a] { return report(*a); }};
 }
 

@@ -1,11 +1,23 @@
-"""Charts and a report (HTML + PDF) from innosim HDF5 run files.
+"""The committee briefing (HTML + PDF) from innosim run, sweep and observation files.
 
 Entry point: tools/report.py. Modules:
-  runfile  - reads a run file (docs/hdf5-schema.md, format version 1)
-  i18n     - Chinese/English labels, units and number formats
-  style    - fonts (Noto Sans CJK), Okabe-Ito palette, slide-size rcParams
-  charts   - fan, attainment and scenario-comparison charts
-  report   - the HTML page and the PDF
+  outdir    - the output folder's check, before anything is read or drawn
+  runfile   - reads run and sweep files (docs/hdf5-schema.md) and observation files
+  analysis  - number formats, roles, paired changes in P(met), lever differences,
+              rank-based drivers, what a sweep says it takes, regional shares
+  i18n      - Chinese/English labels, units and number formats
+  style     - fonts (Noto Sans CJK), Okabe-Ito palette, slide-size rcParams
+  charts    - the chart object and shared drawing helpers
+  summary   - the one-page summary (verdict, P(met) ± s.e., what-if effects, headline)
+  compare   - the overview heat map and the what-if dumbbells
+  fans      - the binding indicator's fans (all scenarios) and per-run fan grids
+  drivers   - tornados of the rank-based drivers
+  takes     - what it takes: indicator and P(met) against a swept lever
+  regions   - regional medians, bands and shares
+  calib     - hindcast against observed statistics
+  html, pdf - the self-contained page and the PDF with bookmarks
+  report    - the sections in reading order, and the files written
+Each chart is a self-contained function of the loaded inputs returning Chart objects.
 """
 
 FORMAT_VERSION = 1

@@ -1,24 +1,31 @@
 """Words, units and number formats in Chinese and English.
 
-Numbers follow the habits of Chinese planning documents: large yuan amounts
-in 亿元 (10^8 yuan), percentages with one decimal, counts as whole numbers.
-Indicator and region names are never translated here: they come from /meta
-(name_zh / name_en) in the run file.
+Numbers follow the habits of Chinese planning documents: yuan amounts in 亿元
+(10^8 yuan) in Chinese and million/billion yuan in English; small
+percentages (below 10 %) with two decimals, larger ones with one; counts as
+whole numbers. Every number the report shows goes through these functions,
+so a chart and a table always print the same figure.
+
+Indicator, region, lever, parameter and scenario names are never translated
+here: they come from the files (name_zh / name_en).
 """
 
 import math
 
 LANGS = ("zh", "en")
+VERDICTS = ("on track", "at risk", "off track")
 
 TEXT = {
     "zh": {
-        "report_title": "科技创新指标蒙特卡洛预测报告",
+        "report_title": "科技创新规划目标达成评估",
+        "report_subtitle": "蒙特卡洛预测简报",
+        "toc": "目录",
         "year": "年份",
         "year_suffix": "年",
         "median": "中位数",
         "band50": "50% 区间（四分位）",
         "band90": "90% 区间（5%–95%）",
-        "start_value": "{year}年基期值",
+        "observed": "统计值",
         "target_binding": "约束性目标",
         "target_expected": "预期性目标",
         "binding": "约束性",
@@ -30,33 +37,34 @@ TEXT = {
         "p_met_axis": "达成概率（%）",
         "threshold_on": "达成线 {p}",
         "threshold_risk": "风险线 {p}",
-        "ci": "误差线：±1.96 倍蒙特卡洛标准误",
-        "fan_title": "{ind}：{reg}",
-        "fan_regions_title": "{ind}：各区域",
-        "attain_title": "目标达成概率（{year}）",
-        "attain_title_n": "目标达成概率（{year}，第 {k}/{n} 页）",
-        "compare_pmet_title": "情景比较：目标达成概率",
-        "compare_median_title": "情景比较：中位数与 90% 区间",
-        "footer": "情景 {scn} · {n} 次有效模拟 · 随机种子 {seed}",
-        "sweep_title": "政策杠杆扫描：{lever}与各目标的达成概率",
-        "sweep_x": "{lever}（{year}年区域合计，{u}）",
-        "sweep_footer": "情景 {scn} · 每点 {n} 次模拟 · 各点使用相同随机种子 {seed}",
-        "sweep_file": "参数扫描文件",
-        "lever": "政策杠杆",
-        "draws_per_point": "每点模拟次数",
-        "scale_factors": "缩放倍数",
-        "scenario": "情景",
-        "model": "模型",
-        "seed": "随机种子",
-        "sampler": "抽样方法",
-        "draws": "模拟次数（请求/有效/剔除）",
-        "engine": "引擎版本",
-        "git_sha": "Git 提交",
-        "created": "运行时间（UTC）",
-        "generated": "报告生成时间（UTC）",
-        "file": "运行文件",
+        "se_label": "±为 1 倍蒙特卡洛标准误 √(p(1−p)/n)，与命令行输出相同",
+        "se_short": "±1 倍标准误",
+        "pp": "个百分点",
+        "sec_summary": "摘要",
+        "sec_overview": "总览：各目标在各情景下的达成概率",
+        "sec_binding": "约束性指标",
+        "sec_whatif": "假设情景的作用",
+        "sec_drivers": "驱动因素",
+        "sec_takes": "达成所需的力度",
+        "sec_regions": "区域",
+        "sec_calibration": "校准与回测",
+        "sec_index": "科技创新指数",
+        "sec_appendix": "附录",
+        "sec_scenarios": "情景与目标表",
+        "sec_fans": "各情景扇形图",
+        "sec_runs": "运行信息",
+        "sec_absent": "未提供的分析",
+        "headline": "结论",
+        "binding_card": "约束性目标",
         "p_all_binding": "全部约束性目标同时达成的概率",
         "p_all": "全部目标同时达成的概率",
+        "off_track_list": "难以达成的目标（{scn}）",
+        "none_off_track": "没有难以达成的目标。",
+        "whatif_effects": "各情景相对{plan}的作用",
+        "col_scenario": "情景",
+        "col_binding_change": "约束性目标达成概率",
+        "col_up_down": "达成概率明显上升 / 下降的目标数",
+        "col_largest": "变化最大的目标",
         "col_indicator": "指标",
         "col_region": "区域",
         "col_year": "年份",
@@ -64,34 +72,128 @@ TEXT = {
         "col_target": "目标值",
         "col_median": "中位数",
         "col_band": "90% 区间",
-        "col_p_met": "达成概率",
+        "col_p_met": "达成概率 ± 标准误",
         "col_verdict": "判断",
-        "targets_heading": "目标一览",
-        "charts_heading": "图表",
-        "run_heading": "运行信息",
-        "absent_heading": "尚未提供的分析",
-        "absent_text": "运行文件中没有以下分析结果，因此未绘制：",
-        "present_unsupported": "运行文件含有 /{g}，但 HDF5 格式第 1 版尚未定义其结构，故未绘制。",
-        "sensitivity": "敏感性分析（驱动因素）",
-        "sweep": "参数扫描",
+        "col_lever": "政策杠杆",
+        "col_plan_value": "{plan}",
+        "col_other_value": "{scn}",
+        "col_years": "不同的年份",
+        "col_change": "变化",
+        "role_plan": "参照情景",
+        "role_whatif": "假设情景（在参照情景上改变政策杠杆）",
+        "role_base": "对照情景（参照情景以其为基础）",
+        "role_other": "其他情景",
+        "description": "说明",
+        "no_description": "情景文件未给出说明。",
+        "lever_diff_heading": "与{plan}不同的政策杠杆",
+        "no_lever_diff": "政策杠杆与{plan}相同。",
+        "generated": "报告生成时间（UTC）",
+        "scenario": "情景",
+        "scenario_id": "情景标识",
+        "model": "模型",
+        "seed": "随机种子",
+        "sampler": "抽样方法",
+        "draws": "模拟次数（请求/有效/剔除）",
+        "engine": "引擎版本",
+        "git_sha": "Git 提交",
+        "created": "运行时间（UTC）",
+        "file": "文件",
+        "sweep_file": "参数扫描文件",
+        "lever": "政策杠杆",
+        "draws_per_point": "每点模拟次数",
+        "scale_factors": "缩放倍数",
+        "observation_file": "观测数据文件",
+        "absent_text": "所给文件中没有以下分析结果，因此未绘制：",
+        "sensitivity": "全局敏感性分析（Sobol 指数）",
+        "discovery": "情景发现（PRIM）",
+        "sweep": "参数扫描或所需力度求解",
+        "observations": "历史统计值",
         "innovation_index": "科技创新指数",
-        "no_targets": "运行文件中没有目标。",
-        "runs_compared": "比较的情景",
-        "compare_table": "情景比较：中位数与达成概率",
         "n/a": "无",
         "unit_label": "单位：{u}",
         "dimensionless": "无量纲",
-        "pct_of_target": "占目标的百分比（%）",
-        "target_line": "目标值",
+        "footer": "{scn} · {n} 次有效模拟 · 随机种子 {seed}",
+        "overview_title": "各目标在各情景下的达成概率（按{plan}的达成概率排序）",
+        "overview_cap": "每格为一个目标在一个情景下的达成概率（颜色越深越可能达成；数字与目标表相同）；"
+                        "★ 为约束性目标；行按{plan}的达成概率由高到低排列。",
+        "binding_title": "约束性目标：{ind}（{reg}）——各情景",
+        "binding_cap": "各情景的逐年中位数（线）与 90% 区间（色带）；目标年的数值为精确统计量（与目标表相同）；"
+                       "横线与星号为目标；黑点为统计值（如有）。图例给出各情景的达成概率与判断。",
+        "whatif_title": "{scn}相对{plan}：各目标达成概率的变化",
+        "whatif_cap": "灰点为{plan}、彩色点为{scn}的达成概率，箭头表示变化方向；"
+                      "浅色行的变化小于两倍配对标准误（可视为模拟噪声）。{desc}",
+        "drivers_title": "驱动因素：哪些不确定参数最影响未达成或有风险的目标（{scn}）",
+        "drivers_cap_rank": "{ind}：每个参数取其最低 10% 与最高 10% 抽样值时，目标年指标的中位数（条形两端）；"
+                            "黑线为全部模拟的中位数，虚线为目标（在图外时以箭头标出）。按两端之差排序，列出影响"
+                            "最大的参数；括号内为该参数单独解释的方差比例（分箱估计）。这是基于运行文件中逐次"
+                            "抽样的秩统计量，不是 Sobol 指数。",
+        "drivers_cap_sobol": "Sobol 总效应指数（条形）与其置信区间（误差线），来自敏感性分析文件 {file}。",
+        "drivers_axis": "{ind}（{u}）",
+        "low10": "参数最低 10%",
+        "high10": "参数最高 10%",
+        "overall_median": "全部模拟的中位数",
+        "var_share": "单独解释 {p}",
+        "target_line": "目标",
+        "takes_title": "所需力度：{ind}与{lever}（{scn}）",
+        "takes_cap": "将“{lever}”的整条路径乘以 {scales} 重新运行{scn}（各点随机数相同）；横轴为该杠杆在{year}年的"
+                     "区域合计（对数刻度），线与色带为目标年指标的中位数与 90% 区间，横线为目标，菱形为{plan}本身。",
+        "takes_pmet_title": "所需力度：各目标达成概率与{lever}（{scn}）",
+        "takes_pmet_cap": "同一扫描中各目标的达成概率；竖线为{plan}本身的杠杆值，点线为判断阈值。",
+        "takes_x": "{lever}（{year}年区域合计，{u}，对数刻度）",
+        "takes_x_lin": "{lever}（{year}年区域合计，{u}）",
+        "plan_point": "{plan}：{v}",
+        "needs_median": "中位数达到目标约需 {v}",
+        "needs_on_track": "达成概率达到 {p} 约需 {v}",
+        "needs_beyond": "扫描范围内（至 {v}）未达到",
+        "regions_title": "{year}年各区域中位数与 90% 区间（{scn}）",
+        "regions_cap": "各区域在{year}年的中位数（圆点）与 90% 区间（横线）；括号内为该区域占区域合计的份额"
+                       "（按均值计算，仅对可相加的指标）。",
+        "shares_title": "{year}年各区域所占份额（{scn}）",
+        "shares_cap": "各可相加指标在{year}年区域合计中各区域所占份额（按各区域均值占合计均值计算）。",
+        "share": "份额",
+        "fans_title": "{scn}：各指标区域合计的预测（{k}/{n}）",
+        "fans_cap": "{scn}：各指标区域合计的逐年中位数（线）、50% 与 90% 区间（深浅色带）、目标（横线与星/菱形）、"
+                    "统计值（黑点，如有）；每图标题下为目标的达成概率与判断，目标年的数值为精确统计量。",
+        "fan_pmet": "达成概率 {p} · {v}",
+        "calib_title": "回测：统计值与预测区间（{scn}）",
+        "calib_cap": "每个统计值（点）与运行在同一年份的 90% 区间（横线）；落在区间内的比例为覆盖率。",
+        "coverage": "覆盖率 {p}（{k}/{n}）",
+        "runs_compared": "情景",
+        "significant": "变化超过两倍配对标准误",
+        "not_significant": "变化在模拟噪声以内",
+        "headline_one": "{scn}下，约束性目标“{tgt}”{verdict}（达成概率 {p}，中位数 {med}）",
+        "headline_many": "{scn}下，{n} 项约束性目标中 {k} 项有望达成，全部同时达成的概率为 {p}",
+        "headline_best": "；{scn}可使其达成概率{dir}至 {p}（{delta}）",
+        "headline_best_verdict": "；{scn}可使其达成概率{dir}至 {p}（{delta}），判断变为“{verdict}”",
+        "headline_none": "；所给其他情景均未明显改变其达成概率",
+        "headline_end": "。",
+        "headline_counts": "全部 {n} 项目标中，{on} 项有望达成、{risk} 项存在风险、{off} 项难以达成。",
+        "headline_takes": "按参数扫描，{lever}约需达到 {v}（{plan}为 {base}），{ind}的中位数才能达到目标。",
+        "headline_takes_beyond": "按参数扫描，{lever}即使增至 {v}（{plan}为 {base}），{ind}的中位数仍达不到目标。",
+        "targets_table": "目标表",
+        "run_info": "运行信息",
+        "page": "第 {k}/{n} 页",
+        "and": "、",
+        "list_sep": "、",
+        "up": "上升",
+        "down": "下降",
+        "unchanged": "不变",
+        "lever_on": "启用",
+        "lever_off": "未启用",
+        "by_region_diff": "{regions}",
+        "from_year": "{y}年起",
+        "none": "无",
     },
     "en": {
-        "report_title": "Monte Carlo forecast of S&T innovation indicators",
+        "report_title": "Will the plan's targets be met?",
+        "report_subtitle": "A Monte Carlo briefing",
+        "toc": "Contents",
         "year": "Year",
         "year_suffix": "",
         "median": "Median",
         "band50": "50% band (quartiles)",
         "band90": "90% band (5–95%)",
-        "start_value": "{year} value",
+        "observed": "Statistic",
         "target_binding": "Binding target",
         "target_expected": "Expected target",
         "binding": "binding",
@@ -103,33 +205,34 @@ TEXT = {
         "p_met_axis": "Probability of meeting the target (%)",
         "threshold_on": "on track ≥ {p}",
         "threshold_risk": "at risk ≥ {p}",
-        "ci": "Error bars: ±1.96 Monte Carlo standard errors",
-        "fan_title": "{ind}: {reg}",
-        "fan_regions_title": "{ind}: regions",
-        "attain_title": "Probability of meeting each target ({year})",
-        "attain_title_n": "Probability of meeting each target ({year}, {k}/{n})",
-        "compare_pmet_title": "Scenario comparison: probability of meeting each target",
-        "compare_median_title": "Scenario comparison: median and 90% band",
-        "footer": "Scenario {scn} · {n} valid draws · seed {seed}",
-        "sweep_title": "Lever sweep: P(met) of each target against {lever}",
-        "sweep_x": "{lever} (zone total in {year}, {u})",
-        "sweep_footer": "Scenario {scn} · {n} draws per point · same seed {seed} at every point",
-        "sweep_file": "Sweep file",
-        "lever": "Lever",
-        "draws_per_point": "Draws per point",
-        "scale_factors": "Scale factors",
-        "scenario": "Scenario",
-        "model": "Model",
-        "seed": "Seed",
-        "sampler": "Sampler",
-        "draws": "Draws (requested / valid / dropped)",
-        "engine": "Engine version",
-        "git_sha": "Git commit",
-        "created": "Run time (UTC)",
-        "generated": "Report generated (UTC)",
-        "file": "Run file",
+        "se_label": "± is 1 Monte Carlo standard error √(p(1−p)/n), as in the command-line table",
+        "se_short": "±1 standard error",
+        "pp": " pp",
+        "sec_summary": "Summary",
+        "sec_overview": "Overview: P(met) of every target in every scenario",
+        "sec_binding": "The binding indicator",
+        "sec_whatif": "What the what-ifs change",
+        "sec_drivers": "Drivers",
+        "sec_takes": "What it would take",
+        "sec_regions": "Regions",
+        "sec_calibration": "Calibration and hindcast",
+        "sec_index": "S&T innovation index",
+        "sec_appendix": "Appendix",
+        "sec_scenarios": "Scenarios and target tables",
+        "sec_fans": "Fan charts by scenario",
+        "sec_runs": "Run information",
+        "sec_absent": "Analyses not given",
+        "headline": "In one sentence",
+        "binding_card": "Binding target",
         "p_all_binding": "P(all binding targets met)",
         "p_all": "P(all targets met)",
+        "off_track_list": "Targets off track ({scn})",
+        "none_off_track": "No target is off track.",
+        "whatif_effects": "What each scenario changes against {plan}",
+        "col_scenario": "Scenario",
+        "col_binding_change": "Binding target P(met)",
+        "col_up_down": "Targets clearly up / down",
+        "col_largest": "Largest change",
         "col_indicator": "Indicator",
         "col_region": "Region",
         "col_year": "Year",
@@ -137,36 +240,144 @@ TEXT = {
         "col_target": "Target",
         "col_median": "Median",
         "col_band": "90% band",
-        "col_p_met": "P(met)",
+        "col_p_met": "P(met) ± s.e.",
         "col_verdict": "Verdict",
-        "targets_heading": "Targets",
-        "charts_heading": "Charts",
-        "run_heading": "Run",
-        "absent_heading": "Analyses not yet available",
-        "absent_text": "The run files hold none of these results, so they are not charted:",
-        "present_unsupported": "The run file has /{g}, but HDF5 format version 1 does not define "
-                               "its layout yet, so it is not charted.",
-        "sensitivity": "Sensitivity (drivers)",
-        "sweep": "Parameter sweep",
+        "col_lever": "Lever",
+        "col_plan_value": "{plan}",
+        "col_other_value": "{scn}",
+        "col_years": "Years that differ",
+        "col_change": "Change",
+        "role_plan": "Reference scenario",
+        "role_whatif": "What-if (changes levers of the reference scenario)",
+        "role_base": "Comparison scenario (the reference scenario builds on it)",
+        "role_other": "Other scenario",
+        "description": "Description",
+        "no_description": "The scenario file gives no description.",
+        "lever_diff_heading": "Levers that differ from {plan}",
+        "no_lever_diff": "The levers are those of {plan}.",
+        "generated": "Report generated (UTC)",
+        "scenario": "Scenario",
+        "scenario_id": "Scenario id",
+        "model": "Model",
+        "seed": "Seed",
+        "sampler": "Sampler",
+        "draws": "Draws (requested / valid / dropped)",
+        "engine": "Engine version",
+        "git_sha": "Git commit",
+        "created": "Run time (UTC)",
+        "file": "File",
+        "sweep_file": "Sweep file",
+        "lever": "Lever",
+        "draws_per_point": "Draws per point",
+        "scale_factors": "Scale factors",
+        "observation_file": "Observation file",
+        "absent_text": "None of the files given holds these results, so they are not charted:",
+        "sensitivity": "Global sensitivity (Sobol indices)",
+        "discovery": "Scenario discovery (PRIM)",
+        "sweep": "Lever sweep or solve",
+        "observations": "Observed statistics",
         "innovation_index": "S&T innovation index",
-        "no_targets": "The run file has no targets.",
-        "runs_compared": "Scenarios compared",
-        "compare_table": "Scenario comparison: median and P(met)",
         "n/a": "n/a",
         "unit_label": "{u}",
         "dimensionless": "dimensionless",
-        "pct_of_target": "Percent of target (%)",
+        "footer": "{scn} · {n} valid draws · seed {seed}",
+        "overview_title": "P(met) of every target in every scenario (sorted by {plan})",
+        "overview_cap": "Each cell is one target's probability of being met in one scenario (darker = more "
+                        "likely; the figures are those of the target tables); ★ = binding target; rows "
+                        "sorted by {plan}'s P(met), highest first.",
+        "binding_title": "Binding target: {ind} ({reg}), all scenarios",
+        "binding_cap": "Each scenario's yearly median (line) and 90% band (shade); the values in the target "
+                       "year are the exact statistics of the target table; the line and star are the "
+                       "target; black dots are statistics (where given). The legend gives each "
+                       "scenario's P(met) and verdict.",
+        "whatif_title": "{scn} against {plan}: change in P(met)",
+        "whatif_cap": "Grey dot = {plan}, coloured dot = {scn}, the arrow shows the direction; pale rows "
+                      "changed by less than two paired standard errors (simulation noise). {desc}",
+        "drivers_title": "Drivers: the uncertain parameters that move the targets missed or at risk ({scn})",
+        "drivers_cap_rank": "{ind}: for each parameter, the indicator's median in the target year when the "
+                            "parameter is in its lowest 10% of draws and in its highest 10% (the bar's "
+                            "ends); the black line is the median over all draws, the dashed line the "
+                            "target (an arrow when it lies off the chart). The parameters with the "
+                            "largest difference are shown; in brackets the share of variance the "
+                            "parameter explains alone (binned estimate). A rank-based measure from the "
+                            "run file's draws, not a Sobol index.",
+        "drivers_cap_sobol": "Sobol total-effect indices (bars) with their confidence intervals (error "
+                             "bars), from the sensitivity file {file}.",
+        "drivers_axis": "{ind} ({u})",
+        "low10": "parameter in its lowest 10%",
+        "high10": "parameter in its highest 10%",
+        "overall_median": "median over all draws",
+        "var_share": "alone {p}",
         "target_line": "Target",
+        "takes_title": "What it takes: {ind} against {lever} ({scn})",
+        "takes_cap": "The lever '{lever}' with its whole path multiplied by {scales}, {scn} re-run at each "
+                     "point with the same random numbers; x = the lever's zone total in {year} (log "
+                     "scale), line and shade = the median and 90% band of the indicator in the target "
+                     "year, horizontal line = the target, diamond = {plan} itself.",
+        "takes_pmet_title": "What it takes: P(met) of each target against {lever} ({scn})",
+        "takes_pmet_cap": "P(met) of every target in the same sweep; the vertical line is {plan}'s own "
+                          "lever value, dotted lines are the verdict thresholds.",
+        "takes_x": "{lever} (zone total in {year}, {u}, log scale)",
+        "takes_x_lin": "{lever} (zone total in {year}, {u})",
+        "plan_point": "{plan}: {v}",
+        "needs_median": "median reaches the target at about {v}",
+        "needs_on_track": "P(met) reaches {p} at about {v}",
+        "needs_beyond": "not reached within the sweep (up to {v})",
+        "regions_title": "Regions in {year}: median and 90% band ({scn})",
+        "regions_cap": "Each region's median (dot) and 90% band (bar) in {year}; in brackets its share of "
+                       "the zone total (from means; additive indicators only).",
+        "shares_title": "Each region's share in {year} ({scn})",
+        "shares_cap": "Each region's share of the zone total in {year} (its mean over the zone's mean), "
+                      "for the indicators that add up over regions.",
+        "share": "share",
+        "fans_title": "{scn}: zone forecasts ({k}/{n})",
+        "fans_cap": "{scn}: yearly median (line), 50% and 90% bands (dark and light) of the zone, "
+                    "targets (line with star or diamond), statistics (black dots, where given); under each "
+                    "title the target's P(met) and verdict; values in target years are exact statistics.",
+        "fan_pmet": "P(met) {p} · {v}",
+        "calib_title": "Hindcast: statistics against the forecast bands ({scn})",
+        "calib_cap": "Each statistic (dot) and the run's 90% band in the same year (bar); the share inside "
+                     "the band is the coverage.",
+        "coverage": "coverage {p} ({k}/{n})",
+        "runs_compared": "Scenarios",
+        "significant": "changed by more than two paired standard errors",
+        "not_significant": "change within simulation noise",
+        "headline_one": "Under {scn}, the binding target '{tgt}' is {verdict} (P(met) {p}, median {med})",
+        "headline_many": "Under {scn}, {k} of the {n} binding targets are on track and all are met "
+                         "together with probability {p}",
+        "headline_best": "; {scn} would move its P(met) {dir} to {p} ({delta})",
+        "headline_best_verdict": "; {scn} would move its P(met) {dir} to {p} ({delta}), {verdict}",
+        "headline_none": "; none of the other scenarios changes its P(met) beyond simulation noise",
+        "headline_end": ".",
+        "headline_counts": "Of all {n} targets, {on} are on track, {risk} at risk and {off} off track.",
+        "headline_takes": "By the sweep, {lever} would have to reach about {v} ({plan}: {base}) for the "
+                          "median of {ind} to meet the target.",
+        "headline_takes_beyond": "By the sweep, even {v} of {lever} ({plan}: {base}) leaves the median "
+                                 "of {ind} short of the target.",
+        "targets_table": "Target table",
+        "run_info": "Run information",
+        "page": "page {k}/{n}",
+        "and": " and ",
+        "list_sep": ", ",
+        "up": "up",
+        "down": "down",
+        "unchanged": "unchanged",
+        "lever_on": "on",
+        "lever_off": "off",
+        "by_region_diff": "{regions}",
+        "from_year": "from {y}",
+        "none": "none",
     },
 }
 
 
-# Chinese forms of unit strings that scenario files use verbatim.
-ZH_UNITS = {
-    "per 10k people": "件/万人",
-    "per 10,000 people": "件/万人",
-    "people": "人",
-    "enterprises": "家",
+# Chinese and English forms of unit strings that files use verbatim.
+UNIT_NAMES = {
+    "per 10k people": ("件/万人", "per 10k people"),
+    "per 10,000 people": ("件/万人", "per 10k people"),
+    "people": ("人", "people"),
+    "persons": ("人", "people"),
+    "enterprises": ("家", "enterprises"),
 }
 
 
@@ -175,33 +386,65 @@ def t(lang, key, **kw):
     return s.format(**kw) if kw else s
 
 
+def verdict_text(lang, v):
+    return t(lang, v) if v in VERDICTS else str(v)
+
+
 def year_str(lang, year):
     return f"{year}{TEXT[lang]['year_suffix']}"
 
 
 def fmt_pct(p, lang=None):
-    """A probability in [0, 1] as a percentage with one decimal."""
+    """A probability in [0, 1] as a percentage: one decimal, two below 1 % and
+    above 99 % (so 0.3 % and 99.8 % do not read as 0 % and 100 %)."""
     if p is None or not math.isfinite(p):
         return "—"
-    return f"{100.0 * p:.1f}%"
+    x = 100.0 * p
+    d = 2 if (x < 1.0 or x > 99.0) else 1
+    return f"{x:.{d}f}%"
+
+
+def fmt_se(se):
+    """A standard error of a probability, in percent (two decimals below 1 %)."""
+    if se is None or not math.isfinite(se):
+        return "—"
+    x = 100.0 * se
+    return f"{x:.2f}%" if x < 1.0 else f"{x:.1f}%"
+
+
+def fmt_p_se(p, se, lang):
+    """'73.2% ± 0.44%' — the ± is one standard error, as in the CLI (labelled where shown)."""
+    return f"{fmt_pct(p)} ± {fmt_se(se)}"
+
+
+def fmt_pp(delta, lang):
+    """A change of a probability in percentage points, signed: '+12.3 个百分点' / '+12.3 pp'."""
+    if delta is None or not math.isfinite(delta):
+        return "—"
+    x = 100.0 * delta
+    d = 2 if abs(x) < 1.0 else 1
+    s = f"{x:+.{d}f}"
+    if s in ("+0.00", "-0.00"):
+        s = "±0.00"
+    return s + TEXT[lang]["pp"]
 
 
 class UnitScale:
-    """How one indicator's values are shown: factor, axis unit and decimals.
-
-    `values` fixes the scale (e.g. 亿元 vs 万元) so that every number on one
-    chart uses the same unit.
-    """
+    """How one indicator's (or lever's) values are shown: factor, unit label
+    and decimals. `values` fixes the scale (亿元 or 万元, decimals) so that every
+    number of one indicator uses the same format; the report builds one
+    UnitScale per indicator (Formats) and uses it in every chart and table."""
 
     def __init__(self, unit, lang, values=()):
         self.unit, self.lang = unit, lang
         finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
         vmax = max(finite) if finite else 0.0
         self.factor, self.label, self.decimals, self.suffix = 1.0, unit, 2, ""
+        self.integer = False
         zh = lang == "zh"
         if unit == "yuan":
             if zh:
-                if vmax >= 1e8:
+                if vmax >= 1e7 or vmax == 0:
                     self.factor, self.label = 1e-8, "亿元"
                 elif vmax >= 1e4:
                     self.factor, self.label = 1e-4, "万元"
@@ -210,32 +453,37 @@ class UnitScale:
             else:
                 if vmax >= 1e9:
                     self.factor, self.label = 1e-9, "billion yuan"
-                elif vmax >= 1e6:
+                elif vmax >= 1e6 or vmax == 0:
                     self.factor, self.label = 1e-6, "million yuan"
+                else:
+                    self.label = "yuan"
             self.suffix = self.label if zh else " " + self.label
             scaled = vmax * self.factor
-            self.decimals = 2 if scaled < 10 else (1 if scaled < 100 else 0)
+            self.decimals = 2 if scaled < 100 else (1 if scaled < 1000 else 0)
         elif unit in ("%", "share", "probability"):
             self.factor = 100.0 if unit != "%" else 1.0
-            self.label, self.suffix, self.decimals = "%", "%", 1
+            self.label, self.suffix = "%", "%"
+            self.decimals = 2 if vmax * self.factor < 10 else 1
         elif unit in ("% per year", "%/yr", "%/year"):
             self.decimals = 1
             self.label = "%/年" if zh else "%/yr"
             self.suffix = self.label if zh else " " + self.label
         elif unit == "rate":
-            self.factor, self.decimals = 100.0, 1
+            self.factor = 100.0
+            self.decimals = 2 if vmax * 100 < 10 else 1
             self.label = "%/年" if zh else "%/yr"
             self.suffix = self.label if zh else " " + self.label
         elif unit == "count":
             self.label = "个" if zh else "count"
-            self.suffix = "个" if zh else ""
+            self.suffix = ""
             self.decimals = 0
-        elif unit == "1":
+            self.integer = True
+        elif unit in ("1", ""):
             self.label = TEXT[lang]["dimensionless"]
-            self.decimals = 2
-        else:  # any other unit string is shown verbatim (or its Chinese form)
-            if zh and unit in ZH_UNITS:
-                self.label = ZH_UNITS[unit]
+            self.decimals = 2 if vmax < 100 else 0
+        else:  # any other unit string is shown verbatim (or its known translation)
+            if unit in UNIT_NAMES:
+                self.label = UNIT_NAMES[unit][0 if zh else 1]
             self.suffix = self.label if zh else " " + self.label
             self.decimals = 2 if vmax < 100 else 0
 
@@ -243,14 +491,13 @@ class UnitScale:
         return v * self.factor
 
     def number(self, v):
-        """Scaled number without unit, e.g. '2.5' or '1,234'."""
+        """Scaled number without unit, e.g. '1.21' or '1,234' (counts whole)."""
         if v is None or not math.isfinite(v):
             return "—"
-        x = v * self.factor
-        return f"{x:,.{self.decimals}f}"
+        return f"{v * self.factor:,.{self.decimals}f}"
 
     def value(self, v):
-        """Scaled number with unit, e.g. '2.5%', '45.00亿元', '80个'."""
+        """Scaled number with unit, e.g. '1.21%', '2.00亿元', '300'."""
         s = self.number(v)
         return s if s == "—" else s + self.suffix
 
@@ -264,8 +511,10 @@ def sense_symbol(sense):
 
 def wrap(text, lang, width):
     """Wraps a label: by characters for Chinese, by words for English."""
-    if lang == "zh" and not text.isascii():
-        lines = math.ceil(len(text) / width)
+    if not text.isascii():
+        lines = math.ceil(display_width(text) / (2 * width))
+        if lines <= 1:
+            return text
         step = math.ceil(len(text) / lines)  # balanced: 8 + 7, not 12 + 3
         return "\n".join(text[i:i + step] for i in range(0, len(text), step))
     import textwrap
@@ -277,21 +526,41 @@ def display_width(text):
     return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
 
 
+def shorten(text, max_width):
+    """Cuts a label to max_width display columns with an ellipsis."""
+    if display_width(text) <= max_width:
+        return text
+    out, w = "", 0
+    for c in text:
+        cw = 2 if ord(c) > 0x2E80 else 1
+        if w + cw > max_width - 1:
+            break
+        out += c
+        w += cw
+    return out + "…"
+
+
+def join_list(lang, items):
+    return TEXT[lang]["list_sep"].join(items)
+
+
+def title_wrap(text, max_width=64):
+    """Breaks a long chart title once, at a separator or a space near the middle."""
+    if display_width(text) <= max_width:
+        return text
+    for sep in ("：", ": ", "——", "（"):
+        if sep in text:
+            head, tail = text.split(sep, 1)
+            if sep == "（":
+                return f"{head}\n（{tail}"
+            return f"{head}{sep.strip()}\n{tail}"
+    mid = len(text) // 2
+    cut = text.rfind(" ", 0, mid + 10)
+    return text[:cut] + "\n" + text[cut + 1:] if cut > 0 else text
+
+
 def legend_label(lang, head, value, max_width=34):
     """'head: value' on one line, or on two when it would be too wide."""
     sep = "：" if lang == "zh" else ": "
     one = f"{head}{sep}{value}"
     return one if display_width(one) <= max_width else f"{head}\n{value}"
-
-
-def title_wrap(text, max_width=62):
-    """Breaks a long chart title once, at the separator or a space near the middle."""
-    if display_width(text) <= max_width:
-        return text
-    for sep in ("：", ": "):
-        if sep in text:
-            head, tail = text.rsplit(sep, 1)
-            return f"{head}{sep.strip()}\n{tail}" if sep == ": " else f"{head}{sep}\n{tail}"
-    mid = len(text) // 2
-    cut = text.rfind(" ", 0, mid + 10)
-    return text[:cut] + "\n" + text[cut + 1:] if cut > 0 else text

@@ -1,337 +1,469 @@
-"""The report: every chart (PNG, SVG, JSON sidecar), one self-contained HTML
-page, and a PDF of the same content (matplotlib's PdfPages, no other tool).
+"""The briefing: sections in the order a committee reads them, every chart as
+a compressed PNG with a JSON side file, one self-contained HTML page and a
+PDF with bookmarks.
+
+  1 summary      the binding target's verdict, P(met) ± s.e., what-if effects, headline
+  2 overview     heat map: every target x every scenario
+  3 binding      the binding indicator, all scenarios' fans overlaid
+  4 what-ifs     change in P(met) against the plan, lever differences, descriptions
+  5 drivers      tornados (rank-based from the run file's draws)
+  6 what it takes  indicator against a swept lever (sweep files)
+  7 regions      medians, bands and shares by region
+  8 hindcast     observed statistics against the bands (observation files)
+  9 appendix     scenarios with descriptions and target tables, per-run fans, run information
 
 Output directory layout:
-  DIR/report.html     charts embedded as base64 PNG; no external files
-  DIR/report.pdf      title and run page, target table pages, one page per chart
-  DIR/charts/*.png|svg|json
-  DIR/manifest.json   what was written and which analyses were absent
+  DIR/report.html     charts embedded as base64 PNG; no external files or requests
+  DIR/report.pdf      the same content, one bookmark per section and chart
+  DIR/charts/NAME.png 2400 x 1350, palette PNG
+  DIR/charts/NAME.json the numbers plotted (target statistics as `innosim check` gives them)
+  DIR/summary.json    the numbers of the summary
+  DIR/manifest.json   inputs, roles, charts, what was not given
 """
 
-import base64
 import datetime as _dt
-import html
 import json
+import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from matplotlib import pyplot as plt
-from matplotlib.backends.backend_pdf import PdfPages
 
-from . import charts as charts_mod
-from . import style
-from .i18n import UnitScale, fmt_pct, sense_symbol, t, wrap
-from .runfile import OPTIONAL_GROUPS, load_inputs
+from . import calib, compare, drivers as drivers_mod, fans, html as html_mod, pdf as pdf_mod
+from . import regions as regions_mod, style, takes
+from .analysis import (Formats, describe_lever_value, lever_diffs, pick_plan, scenario_roles)
+from .charts import Context, close, slug
+from .html import Section, esc
+from .i18n import fmt_p_se, fmt_pct, fmt_se, t, verdict_text
+from .outdir import check_output
+from .runfile import RunFileError, load_inputs
+from .summary import build_summary, effect_cells
 
-VERDICTS = ("on track", "at risk", "off track")
+CHART_FILE = re.compile(r"^(overview|binding_|whatif_|drivers_|takes_|regions|fans_|hindcast_|"
+                        r"run\d+_|compare_|sweep|attainment|fan_)[\w.#-]*\.(png|svg|json)$")
 
 
-@dataclass
 class Report:
-    runs: list
-    charts: list
-    html: Path
-    pdf: Path
-    manifest: Path
-    absent: list          # optional analyses no run file holds
-    unsupported: list     # (run label, group) present but without a defined layout
-    sweeps: list = None   # sweep files (innosim sweep), one chart each
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
 
     def close(self):
-        for c in self.charts:
-            plt.close(c.fig)
+        close(self.charts)
 
 
-def _verdict_text(lang, v):
-    return t(lang, v) if v in VERDICTS else v
+# ---------------------------------------------------------------- sections
+
+def _lever_lines(ctx, run):
+    """'lever: plan value → scenario value' for every lever that differs."""
+    lang, plan = ctx.lang, ctx.plan
+    names = dict(zip(run.regions.ids, run.regions.names(lang)))
+    out = []
+    for d in lever_diffs(plan, run):
+        a = describe_lever_value(d, "plan", lang, names)
+        b = describe_lever_value(d, "other", lang, names)
+        sep = "：" if lang == "zh" else ": "
+        out.append(f"{d.name(lang)}{sep}{a} → {b}")
+    return out
 
 
-def target_rows(run, lang):
-    """The target table as display strings (shared by HTML and PDF)."""
+def _lever_table(ctx, run):
+    lang, plan = ctx.lang, ctx.plan
+    names = dict(zip(run.regions.ids, run.regions.names(lang)))
+    diffs = lever_diffs(plan, run)
+    if not diffs:
+        return f"<p>{esc(t(lang, 'no_lever_diff', plan=plan.name(lang)))}</p>"
+    rows = [f"<p><b>{esc(t(lang, 'lever_diff_heading', plan=plan.name(lang)))}</b></p>",
+            f'<table class="levers" data-scenario="{esc(run.label)}"><tr>'
+            f"<th>{esc(t(lang, 'col_lever'))}</th><th>{esc(plan.name(lang))}</th>"
+            f"<th>{esc(run.name(lang))}</th></tr>"]
+    for d in diffs:
+        rows.append(f"<tr><td>{esc(d.name(lang))}</td>"
+                    f"<td>{esc(describe_lever_value(d, 'plan', lang, names))}</td>"
+                    f"<td>{esc(describe_lever_value(d, 'other', lang, names))}</td></tr>")
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
+def target_rows(ctx, run):
+    """The target table as display strings (HTML and PDF)."""
+    lang, fmt = ctx.lang, ctx.fmt
     rows = []
     for tg in run.targets:
-        scale = UnitScale(run.unit(tg.indicator), lang, [tg.value, tg.median, tg.q05, tg.q95])
         rows.append(dict(
             indicator=run.indicator_name(tg.indicator, lang),
-            region=run.region_name(tg.region, lang),
-            year=str(tg.year),
+            region=run.region_name(tg.region, lang), year=str(tg.year),
             kind=t(lang, tg.kind) if tg.kind in ("binding", "expected") else tg.kind,
             binding=tg.binding,
-            target=f"{sense_symbol(tg.sense)} {scale.value(tg.value)}",
-            median=scale.value(tg.median),
-            band=f"{scale.number(tg.q05)} – {scale.value(tg.q95)}",
-            p_met=f"{fmt_pct(tg.p_met)} ± {100 * 1.96 * tg.p_met_se:.1f}",
-            verdict=_verdict_text(lang, tg.verdict),
-            verdict_key=tg.verdict.replace(" ", "-"),
-        ))
+            target=f"{'≤' if tg.sense == 'at_most' else '≥'} {fmt.value(tg.indicator, tg.value)}",
+            median=fmt.value(tg.indicator, tg.median), band=fmt.band(tg.indicator, tg.q05, tg.q95),
+            p_met=fmt_p_se(tg.p_met, tg.p_met_se, lang), verdict=verdict_text(lang, tg.verdict),
+            verdict_key=tg.verdict.replace(" ", "-")))
     return rows
 
 
-TABLE_COLS = ("indicator", "region", "year", "kind", "target", "median", "band", "p_met",
-              "verdict")
+def _target_table(ctx, run):
+    lang = ctx.lang
+    cols = pdf_mod.TABLE_COLS
+    out = [f'<table class="targets" data-run="{esc(run.label)}"><tr>'
+           + "".join(f"<th>{esc(t(lang, 'col_' + c))}</th>" for c in cols) + "</tr>"]
+    for row in target_rows(ctx, run):
+        cells = []
+        for c in cols:
+            cls = ("num" if c in ("year", "target", "median", "band", "p_met") else
+                   row["verdict_key"] if c == "verdict" else "")
+            cells.append(f'<td class="{cls}">{esc(row[c])}</td>')
+        out.append(f'<tr class="{"binding" if row["binding"] else "expected"}">'
+                   + "".join(cells) + "</tr>")
+    out.append("</table>")
+    out.append(f'<p class="note">{esc(t(lang, "se_label"))}</p>')
+    return "\n".join(out)
 
 
-def sweep_info(sw, lang):
-    """The facts of one sweep file, as (label, value) pairs."""
-    a = sw.attrs
-    return [(t(lang, "sweep_file"), sw.path), (t(lang, "scenario"), sw.label),
-            (t(lang, "lever"), f"{sw.lever_name(lang)} ({sw.lever}, {sw.lever_unit})"),
-            (t(lang, "scale_factors"), ", ".join(f"×{k:g}" for k in sw.scale)),
-            (t(lang, "model"), a.get("model", "")), (t(lang, "seed"), str(a.get("seed", ""))),
-            (t(lang, "sampler"), a.get("sampler", "")), (t(lang, "draws_per_point"), str(a.get("draws", ""))),
-            (t(lang, "engine"), a.get("engine_version", "")), (t(lang, "git_sha"), a.get("git_sha", ""))]
-
-
-def run_info(run, lang):
+def run_info(ctx, run):
+    lang = ctx.lang
     a = run.attrs
     draws = (f"{a.get('draws_requested', '?')} / {a.get('draws_valid', '?')} / "
              f"{a.get('draws_dropped', '?')}")
-    info = [(t(lang, "scenario"), run.label), (t(lang, "model"), a.get("model", "")),
-            (t(lang, "seed"), str(a.get("seed", ""))), (t(lang, "sampler"), a.get("sampler", "")),
-            (t(lang, "draws"), draws), (t(lang, "engine"), a.get("engine_version", "")),
-            (t(lang, "git_sha"), a.get("git_sha", "")), (t(lang, "created"), a.get("created_utc", "")),
-            (t(lang, "file"), run.path)]
-    if "p_all_binding" in run.joint and int(run.joint.get("num_binding", 0)) > 0:
+    info = [(t(lang, "scenario"), run.name(lang)), (t(lang, "scenario_id"), run.id),
+            (t(lang, "model"), a.get("model", "")), (t(lang, "seed"), str(a.get("seed", ""))),
+            (t(lang, "sampler"), a.get("sampler", "")), (t(lang, "draws"), draws),
+            (t(lang, "engine"), a.get("engine_version", "")),
+            (t(lang, "git_sha"), a.get("git_sha", "")),
+            (t(lang, "created"), a.get("created_utc", "")), (t(lang, "file"), run.path)]
+    if run.targets and "p_all_binding" in run.joint:
         info.append((t(lang, "p_all_binding"), fmt_pct(float(run.joint["p_all_binding"]))))
-    if "p_all" in run.joint and run.targets:
+    if run.targets and "p_all" in run.joint:
         info.append((t(lang, "p_all"), fmt_pct(float(run.joint["p_all"]))))
     return info
 
 
-CSS = """
-body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei",
-       "PingFang SC", sans-serif; max-width: 1280px; margin: 2em auto; padding: 0 1em;
-       color: #111; line-height: 1.5; }
-h1 { font-size: 2em; margin-bottom: 0.2em; }
-h2 { border-bottom: 2px solid #0072B2; padding-bottom: 0.2em; margin-top: 2em; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 1.05em; }
-th, td { border: 1px solid #ccc; padding: 0.35em 0.7em; text-align: left; vertical-align: top; }
-th { background: #f0f4f8; }
-td.num { text-align: right; white-space: nowrap; }
-tr.binding td:first-child::before { content: "★ "; color: #D55E00; }
-td.on-track { background: #d5f0e7; } td.at-risk { background: #fbecc8; }
-td.off-track { background: #f8d9c4; }
-figure { margin: 2em 0; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
-figcaption { color: #333; margin-top: 0.4em; }
-.meta th { width: 18em; }
-"""
+def sweep_info(ctx, sw):
+    lang = ctx.lang
+    a = sw.attrs
+    return [(t(lang, "sweep_file"), sw.path), (t(lang, "scenario"), sw.name(lang)),
+            (t(lang, "lever"), f"{sw.lever_name(lang)} ({sw.lever_unit})"),
+            (t(lang, "scale_factors"), ", ".join(f"×{k:g}" for k in sw.scale)),
+            (t(lang, "model"), a.get("model", "")), (t(lang, "seed"), str(a.get("seed", ""))),
+            (t(lang, "sampler"), a.get("sampler", "")),
+            (t(lang, "draws_per_point"), str(a.get("draws", ""))),
+            (t(lang, "engine"), a.get("engine_version", "")), (t(lang, "git_sha"), a.get("git_sha", ""))]
 
 
-def _esc(x):
-    return html.escape(str(x))
+def _kv_table(pairs, cls="meta", attrs=""):
+    return (f'<table class="{cls}"{attrs}>'
+            + "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in pairs)
+            + "</table>")
 
 
-def comparison_table(runs, lang):
-    """Per target: each run's median and P(met), side by side (HTML rows)."""
-    out = [f'<h3>{_esc(t(lang, "compare_table"))}</h3>',
-           '<table class="comparison"><tr>'
-           f'<th>{_esc(t(lang, "col_indicator"))}</th><th>{_esc(t(lang, "col_target"))}</th>'
-           + "".join(f'<th>{_esc(r.label)}<br>{_esc(t(lang, "col_median"))}</th>'
-                     f'<th>{_esc(r.label)}<br>{_esc(t(lang, "col_p_met"))}</th>' for r in runs)
-           + "</tr>"]
-    for key, per_run in charts_mod.matched_targets(runs):
-        ref_run, ref = next((r, tg) for r, tg in zip(runs, per_run) if tg is not None)
-        scale = UnitScale(ref_run.unit(ref.indicator), lang,
-                          [ref.value] + [tg.median for tg in per_run if tg is not None])
-        name = (f"{ref_run.indicator_name(ref.indicator, lang)} · "
-                f"{ref_run.region_name(ref.region, lang)} · {ref.year}")
-        cells = [f"<td>{'★ ' if ref.binding else ''}{_esc(name)}</td>",
-                 f'<td class="num">{_esc(sense_symbol(ref.sense))} {_esc(scale.value(ref.value))}</td>']
-        for tg in per_run:
-            if tg is None:
-                cells += [f'<td class="num">{_esc(t(lang, "n/a"))}</td>'] * 2
-            else:
-                cells += [f'<td class="num">{_esc(scale.value(tg.median))}</td>',
-                          f'<td class="num {tg.verdict.replace(" ", "-")}">'
-                          f'{_esc(fmt_pct(tg.p_met))}</td>']
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</table>")
+def _summary_html(ctx, s):
+    lang, plan = ctx.lang, ctx.plan
+    out = []
+    if s.headline:
+        out.append(f'<p class="headline">{esc(s.headline)}</p>')
+    out.append(f"<p>{esc(s.counts)}</p>")
+    for line in s.takes:
+        out.append(f"<p>{esc(line)}</p>")
+    out.append('<div class="cards">')
+    for b in s.binding:
+        out.append(f'<div class="card binding" data-target="{b["index"]}">'
+                   f'<div class="label">★ {esc(t(lang, "binding_card"))}：{esc(b["label"])}</div>'
+                   if lang == "zh" else
+                   f'<div class="card binding" data-target="{b["index"]}">'
+                   f'<div class="label">★ {esc(t(lang, "binding_card"))}: {esc(b["label"])}</div>')
+        out.append(f'<div class="big">{esc(b["p"])}</div>'
+                   f'<div>± {esc(b["se"])}（{esc(t(lang, "se_short"))}）</div>' if lang == "zh" else
+                   f'<div class="big">{esc(b["p"])}</div>'
+                   f'<div>± {esc(b["se"])} ({esc(t(lang, "se_short"))})</div>')
+        out.append(f'<div><span class="badge {b["verdict_key"]}">{esc(b["verdict"])}</span></div>'
+                   f'<div>{esc(t(lang, "median"))} {esc(b["median"])} · {esc(t(lang, "col_band"))} '
+                   f'{esc(b["band"])}</div></div>')
+    if s.binding:
+        p, se = s.p_all_binding
+        out.append(f'<div class="card"><div class="label">{esc(t(lang, "p_all_binding"))}</div>'
+                   f'<div class="big">{esc(fmt_pct(p))}</div><div>± {esc(fmt_se(se))}'
+                   f'{"（" if lang == "zh" else " ("}{esc(t(lang, "se_short"))}'
+                   f'{"）" if lang == "zh" else ")"}</div></div>')
+    out.append("</div>")
+    out.append(f'<p class="note">{esc(s.se_label)}</p>')
+    out.append(f'<h3>{esc(t(lang, "off_track_list", scn=plan.name(lang)))}</h3>')
+    if s.off_track:
+        out.append('<ul class="off-track-list">' + "".join(
+            f"<li>{'★ ' if o['binding'] else ''}{esc(o['label'])}：{esc(t(lang, 'median'))} "
+            f"{esc(o['median'])}，{esc(t(lang, 'p_met'))} {esc(o['p'])}</li>" if lang == "zh" else
+            f"<li>{'★ ' if o['binding'] else ''}{esc(o['label'])}: {esc(t(lang, 'median'))} "
+            f"{esc(o['median'])}, {esc(t(lang, 'p_met'))} {esc(o['p'])}</li>"
+            for o in s.off_track) + "</ul>")
+    else:
+        out.append(f"<p>{esc(t(lang, 'none_off_track'))}</p>")
+    if s.effects:
+        out.append(f'<h3>{esc(t(lang, "whatif_effects", plan=plan.name(lang)))}</h3>')
+        out.append('<table class="effects"><tr>'
+                   + "".join(f"<th>{esc(t(lang, k))}</th>" for k in
+                             ("col_scenario", "col_binding_change", "col_up_down", "col_largest",
+                              "col_lever")) + "</tr>")
+        for e in s.effects:
+            c = effect_cells(ctx, e)
+            levers = "<br>".join(esc(x) for x in e.levers) or esc(t(lang, "none"))
+            out.append(f'<tr data-scenario="{esc(e.run.label)}"><td><b>{esc(e.run.name(lang))}</b>'
+                       f'<br><span class="note">{esc(t(lang, "role_" + e.role))}</span></td>'
+                       f"<td>{esc(c['binding'])}</td><td class=\"num\">{esc(c['updown'])}</td>"
+                       f"<td>{esc(c['largest'])}</td><td>{levers}</td></tr>")
+        out.append("</table>")
+        out.append(f'<p class="note">{esc(t(lang, "significant"))}: '
+                   f'{esc(t(lang, "col_up_down"))}.</p>')
+    return "\n".join(out)
+
+
+def build_sections(ctx, summary, inputs):
+    """The sections in reading order, with their charts built (figures open)."""
+    lang, plan, runs = ctx.lang, ctx.plan, ctx.runs
+    secs = []
+    s = Section("summary", t(lang, "sec_summary"))
+    s.add("html", _summary_html(ctx, summary) if plan else "")
+    secs.append(s)
+    def chart_section(sid, charts):
+        if charts:
+            s = Section(sid, t(lang, "sec_" + sid))
+            for c in charts:
+                s.add("chart", c)
+            secs.append(s)
+
+    if plan:
+        chart_section("overview", compare.overview(ctx))
+        chart_section("binding", fans.binding_fans(ctx))
+        if ctx.others():
+            s = Section("whatif", t(lang, "sec_whatif"))
+            lever_text = {r.label: "；".join(_lever_lines(ctx, r)) if lang == "zh" else
+                          "; ".join(_lever_lines(ctx, r)) for r in ctx.others()}
+            for run in ctx.others():
+                s.add("h3", f"{run.name(lang)}", anchor=f"whatif-{slug(run.label)}")
+                s.add("html", f'<p class="role">{esc(t(lang, "role_" + ctx.roles[run.label]))}</p>'
+                              f"<p>{esc(run.description(lang) or t(lang, 'no_description'))}</p>")
+                s.add("html", _lever_table(ctx, run))
+                for c in compare._whatif(ctx, run, lever_text[run.label]):
+                    s.add("chart", c)
+            secs.append(s)
+        chart_section("drivers", drivers_mod.tornado_charts(ctx))
+    if ctx.sweeps:
+        s = Section("takes", t(lang, "sec_takes"))
+        for sw in ctx.sweeps:
+            s.add("h3", f"{sw.name(lang)} · {sw.lever_name(lang)}",
+                  anchor=f"takes-{slug(sw.label)}-{slug(sw.lever)}")
+            for c in takes.takes_charts(ctx, sw):
+                s.add("chart", c)
+        secs.append(s)
+    if plan:
+        chart_section("regions", regions_mod.region_charts(ctx))
+    if ctx.observations and runs:
+        # the plan, and hindcasts: runs that start before it
+        start = int(plan.years[0]) if plan else None
+        hind = [r for r in runs if r is plan or (start is not None and int(r.years[0]) < start)]
+        chart_section("calibration", [c for run in hind for c in calib.hindcast_charts(ctx, run)])
+    # appendix: every scenario with its description and targets, its fans, run information
+    s = Section("appendix", t(lang, "sec_appendix"))
+    for run in runs:
+        s.add("h3", run.name(lang), anchor=f"scn-{slug(run.label)}")
+        s.add("html", f'<p class="role">{esc(t(lang, "role_" + ctx.roles[run.label]))}</p>'
+                      f'<p class="description">{esc(run.description(lang) or t(lang, "no_description"))}</p>')
+        if run.targets:
+            s.add("html", _target_table(ctx, run))
+        for c in fans.fan_grids(ctx, run, all_indicators=run is plan):
+            s.add("chart", c)
+    s.add("h3", t(lang, "sec_runs"), anchor="runs")
+    for run in runs:
+        s.add("html", _kv_table(run_info(ctx, run)))
+    for sw in ctx.sweeps:
+        s.add("html", _kv_table(sweep_info(ctx, sw), "meta sweep", f' data-lever="{esc(sw.lever)}"'))
+    for obs in ctx.observations:
+        s.add("html", _kv_table([(t(lang, "observation_file"), obs.path),
+                                 (t(lang, "description"), obs.description)]))
+    secs.append(s)
+    return secs
+
+
+def absent_analyses(inputs):
+    out = ["sensitivity", "discovery"]
+    if not inputs.sweeps:
+        out.append("sweep")
+    if not inputs.observations:
+        out.append("observations")
+    out.append("innovation_index")
     return out
 
 
-def write_html(path, runs, charts, lang, absent, unsupported, generated, sweeps=()):
-    title = t(lang, "report_title")
-    labels = ", ".join([r.label for r in runs] + [sw.label for sw in sweeps if not any(
-        sw.label == r.label for r in runs)])
-    out = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
-           f'<meta charset="utf-8">\n<title>{_esc(title)} — '
-           f'{_esc(labels)}</title>\n<style>{CSS}</style>\n</head>\n<body>',
-           f"<h1>{_esc(title)}</h1>",
-           f"<p>{_esc(labels)} · {_esc(t(lang, 'generated'))} "
-           f"{_esc(generated)}</p>"]
-    out.append(f'<h2 id="run">{_esc(t(lang, "run_heading"))}</h2>')
-    for run in runs:
-        out.append('<table class="meta">')
-        out += [f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in run_info(run, lang)]
-        out.append("</table>")
-    for sw in sweeps:
-        out.append(f'<table class="meta sweep" data-lever="{_esc(sw.lever)}">')
-        out += [f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in sweep_info(sw, lang)]
-        out.append("</table>")
-    out.append(f'<h2 id="targets">{_esc(t(lang, "targets_heading"))}</h2>')
-    for run in runs:
-        if len(runs) > 1:
-            out.append(f"<h3>{_esc(run.label)}</h3>")
-        rows = target_rows(run, lang)
-        if not rows:
-            out.append(f"<p>{_esc(t(lang, 'no_targets'))}</p>")
-            continue
-        out.append(f'<table class="targets" data-run="{_esc(run.label)}"><tr>'
-                   + "".join(f"<th>{_esc(t(lang, 'col_' + c))}</th>" for c in TABLE_COLS)
-                   + "</tr>")
-        for row in rows:
-            cells = []
-            for c in TABLE_COLS:
-                cls = ("num" if c in ("year", "target", "median", "band", "p_met") else
-                       row["verdict_key"] if c == "verdict" else "")
-                cells.append(f'<td class="{cls}">{_esc(row[c])}</td>')
-            out.append(f'<tr class="{"binding" if row["binding"] else "expected"}">'
-                       + "".join(cells) + "</tr>")
-        out.append("</table>")
-    if len(runs) > 1:
-        out += comparison_table(runs, lang)
-    out.append(f'<h2 id="charts">{_esc(t(lang, "charts_heading"))}</h2>')
+# ---------------------------------------------------------------- output folder
+
+def _remove_stale(chart_dir):
+    for f in chart_dir.iterdir():
+        if f.is_file() and CHART_FILE.match(f.name):
+            f.unlink()
+
+
+# ---------------------------------------------------------------- rendering
+
+def _render_pngs(charts, chart_dir, close_after=True):
     for c in charts:
-        png = next(p for p in c.files if p.suffix == ".png")
-        b64 = base64.b64encode(png.read_bytes()).decode("ascii")
-        out.append(f'<figure id="chart-{_esc(c.name)}" data-chart="{_esc(c.name)}">'
-                   f'<img alt="{_esc(c.title)}" src="data:image/png;base64,{b64}">'
-                   f"<figcaption><b>{_esc(c.title)}</b> — {_esc(c.caption)}</figcaption></figure>")
-    if absent or unsupported:
-        out.append(f'<h2 id="absent">{_esc(t(lang, "absent_heading"))}</h2>')
-        if absent:
-            out.append(f"<p>{_esc(t(lang, 'absent_text'))}</p><ul>"
-                       + "".join(f"<li>{_esc(t(lang, g))} (/{g})</li>" for g in absent)
-                       + "</ul>")
-        for label, g in unsupported:
-            out.append(f"<p>{_esc(label)}: {_esc(t(lang, 'present_unsupported', g=g))}</p>")
-    out.append("</body>\n</html>\n")
-    path.write_text("\n".join(out), encoding="utf-8")
+        png = chart_dir / f"{c.name}.png"
+        js = chart_dir / f"{c.name}.json"
+        png.write_bytes(c.png())
+        js.write_text(c.json_text(), encoding="utf-8")
+        if close_after:  # the raster buffer is large: free it at once
+            plt.close(c.fig)
 
 
-def _text_page(pdf, title, lines, per_page=14):
-    """Label/value lines over as many pages as they need (k=None: a heading)."""
-    for first in range(0, max(len(lines), 1), per_page):
-        _one_text_page(pdf, title, lines[first:first + per_page])
+def _render_pdf(path, ctx, summary, sections, title, runs, keep_figures=False):
+    lang = ctx.lang
+    pages = pdf_mod.PdfWriterPages(path, title)
+    for sec in sections:
+        pages.mark(0, sec.title)
+        if sec.id == "summary":
+            if summary is not None:
+                pdf_mod.summary_pages(pages, ctx, summary, f"{title} — {t(lang, 'sec_summary')}")
+            else:
+                pdf_mod.info_pages(pages, title, [])
+            continue
+        for b in sec.blocks:
+            if b.kind == "h3":
+                pages.mark(1, b.payload)
+                run = next((r for r in runs if b.anchor == f"scn-{slug(r.label)}"), None)
+                if run is not None and run.targets:
+                    pdf_mod.table_pages(pages, ctx, run, target_rows(ctx, run),
+                                        f"{t(lang, 'targets_table')}：{run.name(lang)}" if lang == "zh"
+                                        else f"{t(lang, 'targets_table')}: {run.name(lang)}")
+                if b.anchor == "runs":
+                    lines = []
+                    for r in runs:
+                        lines.append((None, r.name(lang)))
+                        lines += [(k, str(v)) for k, v in run_info(ctx, r)]
+                    for sw in ctx.sweeps:
+                        lines.append((None, f"{t(lang, 'sweep_file')}: {sw.name(lang)}"))
+                        lines += [(k, str(v)) for k, v in sweep_info(ctx, sw)]
+                    pdf_mod.info_pages(pages, t(lang, "sec_runs"), lines)
+            elif b.kind == "chart":
+                pages.mark(2, b.payload.title)
+                pages.savefig(b.payload.fig)
+                if not keep_figures:
+                    plt.close(b.payload.fig)
+    pages.close()
+    # bookmarks: sections, then scenario headings and charts under them
+    marks = [(0 if lvl == 0 else 1, text, page) for lvl, text, page in pages.marks]
+    pdf_mod.add_bookmarks(path, marks, title)
 
 
-def _one_text_page(pdf, title, lines):
-    fig = plt.figure(figsize=style.SLIDE)
-    fig.suptitle(title, x=0.04, ha="left", y=0.94)
-    y = 0.84
-    for k, v in lines:
-        if k is None:  # a sub-heading
-            y -= 0.02
-            fig.text(0.04, y, v, fontsize=20, fontweight="bold", va="top")
-        else:
-            fig.text(0.06, y, k, fontsize=16, va="top", color="#333333")
-            fig.text(0.38, y, v, fontsize=16, va="top")
-        y -= 0.052
-    pdf.savefig(fig)
-    plt.close(fig)
+def _fork_pngs(charts, chart_dir):
+    """Renders the PNGs and side files in a child process while the caller
+    writes the PDF (two cores); returns a function that waits for it."""
+    if not hasattr(os, "fork") or os.cpu_count() == 1:
+        _render_pngs(charts, chart_dir)
+        return lambda: None
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(r)
+        code = 0
+        try:
+            _render_pngs(charts, chart_dir)
+        except BaseException as e:  # reported by the parent
+            os.write(w, f"{type(e).__name__}: {e}".encode("utf-8", "replace"))
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(w)
+
+    def wait():
+        msg = b""
+        while True:
+            chunk = os.read(r, 65536)
+            if not chunk:
+                break
+            msg += chunk
+        os.close(r)
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise OSError(0, msg.decode("utf-8", "replace") or "PNG rendering failed",
+                          str(chart_dir))
+    return wait
 
 
-def _table_pages(pdf, run, lang, per_page=7):
-    rows = target_rows(run, lang)
-    for k in range(0, len(rows), per_page):
-        chunk = rows[k:k + per_page]
-        fig, ax = plt.subplots(figsize=style.SLIDE)
-        ax.axis("off")
-        fig.subplots_adjust(left=0.02, right=0.98, top=0.86, bottom=0.04)
-        header = [t(lang, "col_" + c) for c in TABLE_COLS]
-        cells = [[("★ " if r["binding"] else "") + wrap(r["indicator"], lang, 9)]
-                 + [wrap(r["region"], lang, 6)] + [r[c] for c in TABLE_COLS[2:]] for r in chunk]
-        widths = [0.20, 0.10, 0.06, 0.07, 0.11, 0.10, 0.15, 0.11, 0.10]
-        tab = ax.table(cellText=cells, colLabels=header, colWidths=widths, loc="upper center",
-                       cellLoc="center")
-        tab.auto_set_font_size(False)
-        tab.set_fontsize(14)
-        tab.scale(1, 3.6)
-        for (i, j), cell in tab.get_celld().items():
-            cell.set_edgecolor("#bbbbbb")
-            if i == 0:
-                cell.set_facecolor("#f0f4f8")
-                cell.set_text_props(fontweight="bold")
-            elif TABLE_COLS[j] == "verdict":
-                key = chunk[i - 1]["verdict_key"].replace("-", " ")
-                if key in style.VERDICT:
-                    cell.set_facecolor(style.VERDICT[key])
-                    cell.set_alpha(0.35)
-        n = len(rows)
-        pages = (n + per_page - 1) // per_page
-        sub = f" ({k // per_page + 1}/{pages})" if pages > 1 else ""
-        sep = "：" if lang == "zh" else ": "
-        fig.suptitle(f"{t(lang, 'targets_heading')}{sep}{run.label}{sub}", x=0.02, ha="left")
-        pdf.savefig(fig)
-        plt.close(fig)
-
-
-def write_pdf(path, runs, charts, lang, absent, unsupported, generated, sweeps=()):
-    with PdfPages(path, metadata={"Title": t(lang, "report_title"), "Creator": "innosim report",
-                                  "Subject": ", ".join(r.label for r in runs)}) as pdf:
-        lines = []
-        for run in runs:
-            if len(runs) > 1:
-                lines.append((None, run.label))
-            lines += [(k, str(v)) for k, v in run_info(run, lang) if k != t(lang, "file")]
-        for sw in sweeps:
-            lines.append((None, f"{t(lang, 'sweep_file')}: {sw.label}"))
-            lines += [(k, str(v)) for k, v in sweep_info(sw, lang)
-                      if k not in (t(lang, "sweep_file"), t(lang, "scenario"))]
-        lines.append((t(lang, "generated"), generated))
-        if absent:
-            lines.append((t(lang, "absent_heading"), "、".join(t(lang, g) for g in absent)
-                          if lang == "zh" else ", ".join(t(lang, g) for g in absent)))
-        _text_page(pdf, t(lang, "report_title"), lines)
-        for run in runs:
-            if run.targets:
-                _table_pages(pdf, run, lang)
-        for c in charts:
-            pdf.savefig(c.fig)
-
-
-CHART_FILE = re.compile(r"^(run\d+_)?(fan_|attainment|compare_|sweep\d*_)[\w-]*\.(png|svg|json)$")
-
-
-def _remove_stale_charts(chart_dir):
-    """Charts of an earlier report in the same folder would be mistaken for
-    this one's; remove files named like ours (nothing else)."""
-    for p in chart_dir.iterdir():
-        if p.is_file() and CHART_FILE.match(p.name):
-            p.unlink()
-
-
-def build(paths, outdir, lang="zh", keep_figures=False):
-    """Writes all charts, report.html, report.pdf and manifest.json into outdir."""
-    style.configure(lang)
-    runs, sweeps = load_inputs(paths)
+def build(paths, outdir, lang="zh", plan=None, keep_figures=False, jobs=2):
+    """Reads the inputs, writes the charts, report.html, report.pdf,
+    summary.json and manifest.json into outdir; returns a Report."""
     outdir = Path(outdir)
+    check_output(outdir)
+    style.configure(lang)
+    inputs = load_inputs(paths)
+    runs = inputs.runs
+    ref = pick_plan(runs, plan)
+    if plan and ref is None:
+        raise RunFileError(f"--plan {plan}: no run file of that scenario among the inputs "
+                           f"(scenarios: {', '.join(r.id for r in runs) or 'none'})")
+    fmt = Formats(runs, inputs.sweeps, lang)
+    roles = scenario_roles(runs, ref) if ref else {}
+    ctx = Context(lang=lang, fmt=fmt, runs=runs, plan=ref, roles=roles, sweeps=inputs.sweeps,
+                  observations=inputs.observations)
+    lever_lines = {r.label: _lever_lines(ctx, r) for r in ctx.others()} if ref else {}
+    summary = build_summary(ctx, lever_lines) if ref else None
+    sections = build_sections(ctx, summary, inputs)
+    charts = [b.payload for s in sections for b in s.blocks if b.kind == "chart"]
+
     chart_dir = outdir / "charts"
     chart_dir.mkdir(parents=True, exist_ok=True)
-    charts = charts_mod.all_charts(runs, lang) + charts_mod.sweep_charts(sweeps, lang)
-    _remove_stale_charts(chart_dir)
-    for c in charts:
-        c.save(chart_dir)
-    absent = [g for g in OPTIONAL_GROUPS if not any(r.optional_groups.get(g) for r in runs)
-              and not (g == "sweep" and sweeps)]
-    unsupported = [(r.label, g) for r in runs for g in OPTIONAL_GROUPS if r.optional_groups.get(g)]
+    _remove_stale(chart_dir)
+    title = t(lang, "report_title")
+    names = [r.name(lang) for r in runs] + [sw.name(lang) for sw in inputs.sweeps
+                                           if not any(sw.id == r.id for r in runs)]
     generated = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    subtitle = f"{t(lang, 'report_subtitle')} · {'、'.join(names) if lang == 'zh' else ', '.join(names)}" \
+               f" · {t(lang, 'generated')} {generated}"
     html_path, pdf_path = outdir / "report.html", outdir / "report.pdf"
-    write_html(html_path, runs, charts, lang, absent, unsupported, generated, sweeps)
-    write_pdf(pdf_path, runs, charts, lang, absent, unsupported, generated, sweeps)
+
+    wait = _fork_pngs(charts, chart_dir) if jobs > 1 else None
+    if wait is None:
+        _render_pngs(charts, chart_dir, close_after=False)
+    _render_pdf(pdf_path, ctx, summary, sections, title, runs, keep_figures)
+    if wait is not None:
+        wait()
+    pngs = {}
+    for c in charts:
+        c.files = [chart_dir / f"{c.name}.png", chart_dir / f"{c.name}.json"]
+        pngs[c.name] = c.files[0].read_bytes()
+    absent = absent_analyses(inputs)
+    sections.append(Section("absent", t(lang, "sec_absent")).add(
+        "html", f"<p>{esc(t(lang, 'absent_text'))}</p><ul>"
+                + "".join(f"<li>{esc(t(lang, g))}</li>" for g in absent) + "</ul>"))
+    html_mod.write(html_path, lang, title, subtitle, sections, pngs)
+
+    if summary is not None:
+        (outdir / "summary.json").write_text(json.dumps(dict(
+            lang=lang, plan=ref.label, headline=summary.headline, counts=summary.counts,
+            takes=summary.takes, binding=summary.binding,
+            p_all_binding=dict(p=summary.p_all_binding[0], se=summary.p_all_binding[1]),
+            off_track=summary.off_track, targets=summary.records,
+            effects=[dict(scenario=e.run.label, role=e.role, up=e.up, down=e.down,
+                          levers=e.levers,
+                          binding=[dict(indicator=c.key[0], region=c.key[1], year=c.key[2],
+                                        plan=c.plan.p_met,
+                                        other=None if c.other is None else c.other.p_met,
+                                        delta=c.delta, se=c.se, paired=c.paired)
+                                   for c in e.binding]) for e in summary.effects]),
+            ensure_ascii=False, indent=1), encoding="utf-8")
     manifest = outdir / "manifest.json"
     manifest.write_text(json.dumps({
         "lang": lang,
-        "runs": [dict(path=r.path, label=r.label, scenario_name=r.scenario_name) for r in runs],
-        "sweeps": [dict(path=sw.path, label=sw.label, lever=sw.lever) for sw in sweeps],
-        "charts": [dict(name=c.name, title=c.title,
-                        files=[str(p.relative_to(outdir)) for p in c.files]) for c in charts],
+        "plan": ref.label if ref else None,
+        "runs": [dict(path=r.path, label=r.label, scenario_name=r.id, name=r.name(lang),
+                      role=roles.get(r.label)) for r in runs],
+        "sweeps": [dict(path=sw.path, label=sw.label, lever=sw.lever) for sw in inputs.sweeps],
+        "observations": [o.path for o in inputs.observations],
+        "sections": [dict(id=s.id, title=s.title) for s in sections],
+        "charts": [dict(name=c.name, title=c.title, section=next(
+            s.id for s in sections if any(b.payload is c for b in s.blocks if b.kind == "chart")),
+            files=[str(p.relative_to(outdir)) for p in c.files]) for c in charts],
         "html": html_path.name, "pdf": pdf_path.name,
         "not_present": absent,
-        "present_without_layout": [dict(run=lbl, group=g) for lbl, g in unsupported],
     }, ensure_ascii=False, indent=1), encoding="utf-8")
-    rep = Report(runs, charts, html_path, pdf_path, manifest, absent, unsupported, sweeps)
+    rep = Report(runs=runs, sweeps=inputs.sweeps, charts=charts, html=html_path, pdf=pdf_path,
+                 manifest=manifest, absent=absent, sections=sections, summary=summary, ctx=ctx)
     if not keep_figures:
         rep.close()
     return rep
