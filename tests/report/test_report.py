@@ -88,6 +88,9 @@ class BriefingTest(unittest.TestCase):
         cls.sweep = cls.tmp / "sweep.h5"
         innosim("sweep", SCN / RUNS["plan"], "--lever", "fiscal_rd_zone", "--scale", "0.5,1,2,4",
                 "-n", 200, "-q", "-o", cls.sweep)
+        cls.solve = cls.tmp / "solve.h5"
+        innosim("solve", SCN / RUNS["plan"], "--target", "intermediaries", "--probability", 0.5,
+                "--lever", "fiscal_rd_zone", "-n", 200, "-q", "-o", cls.solve)
         cls.obs = SCN / "observed-2010-2015.toml"
         cls.check = {}
         for key, f in cls.files.items():
@@ -97,7 +100,7 @@ class BriefingTest(unittest.TestCase):
         cls.out = cls.tmp / "zh"
         t0 = time.monotonic()
         # no --lang: the default language
-        cls.cli = report_cli(*cls.files.values(), cls.sweep, cls.obs, "-o", cls.out)
+        cls.cli = report_cli(*cls.files.values(), cls.sweep, cls.solve, cls.obs, "-o", cls.out)
         cls.seconds = time.monotonic() - t0
         print(f"report of plan + baseline + 2 what-ifs + sweep + observations: {cls.seconds:.1f} s",
               file=sys.stderr)
@@ -249,6 +252,23 @@ class BriefingTest(unittest.TestCase):
         binding = [p for p in side["panels"] if p["kind"] == "binding"]
         self.assertEqual([p["indicator"] for p in binding], ["rd_intensity"])
         self.assertEqual(binding[0]["target"], 2.5)
+
+    def test_solve_answer_in_yi_yuan_on_a_log_axis(self):
+        import h5py
+        with h5py.File(self.solve, "r") as f:
+            answer = dict(f["answer"].attrs)
+            base = float(f["levers/base_value"][0])
+            scale = f["curve/scale"][()]
+        (name,) = [n for n in self.side if n.startswith("solve_")]
+        side = self.side[name]
+        self.assertTrue(side["log_x"])
+        self.assertEqual(side["x_unit"], "亿元")
+        self.assertEqual(side["answer"]["scale"], float(answer["scale"]))
+        self.assertEqual(side["x"], [float(k * base * 1e-8) for k in scale])
+        self.assertEqual(side["target"]["indicator"], "intermediaries")
+        if answer["reachable"]:
+            self.assertIn(f"{answer['scale'] * base * 1e-8:.2f}亿元", side["answer_text"])
+        self.assertEqual(self.manifest["solves"][0]["target"], "intermediaries")
 
     def test_drivers_rank_based_from_the_draws(self):
         drivers = [s for n, s in self.side.items() if n.startswith("drivers_")]

@@ -34,6 +34,7 @@ class Context:
     plan: object            # the reference run
     roles: dict             # run label -> plan | whatif | base | other
     sweeps: list = field(default_factory=list)
+    solves: list = field(default_factory=list)
     observations: list = field(default_factory=list)
 
     def colour(self, run):

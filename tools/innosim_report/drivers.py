@@ -61,15 +61,16 @@ def _panel(ax, ctx, run, tg, ds):
         right = tv > mid
         ax.annotate(f"{t(lang, 'target_binding' if tg.binding else 'target_expected')} "
                     f"{target_text(ctx, run, tg)} {'→' if right else '←'}",
-                    xy=(1.0 if right else 0.0, 1.01), xycoords="axes fraction",
-                    ha="right" if right else "left", va="bottom", fontsize=11, color=tcol,
+                    xy=(0.99 if right else 0.01, 0.995), xycoords="axes fraction",
+                    ha="right" if right else "left", va="top", fontsize=11, color=tcol,
                     gid="target_far")
     ax.set_xlim(lo_x, hi_x)
     labels = [f"{wrap(r['name'], lang, 11)}\n({t(lang, 'var_share', p=fmt_pct(r['s1']))})"
               for r in rows]
     ax.set_yticks(y)
     ax.set_yticklabels(labels, fontsize=10)
-    ax.invert_yaxis()
+    # a free row above the first bar for the far target's arrow
+    ax.set_ylim(len(rows) - 0.5, -1.3)
     ax.grid(axis="x", color="#e0e0e0")
     ax.grid(axis="y", visible=False)
     ax.tick_params(axis="x", labelsize=11)

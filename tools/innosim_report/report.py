@@ -30,7 +30,7 @@ from pathlib import Path
 from matplotlib import pyplot as plt
 
 from . import calib, compare, drivers as drivers_mod, fans, html as html_mod, pdf as pdf_mod
-from . import regions as regions_mod, style, takes
+from . import regions as regions_mod, solve as solve_mod, style, takes
 from .analysis import (Formats, describe_lever_value, lever_diffs, pick_plan, scenario_roles)
 from .charts import Context, close, slug
 from .html import Section, esc
@@ -40,7 +40,7 @@ from .runfile import RunFileError, load_inputs
 from .summary import build_summary, effect_cells
 
 CHART_FILE = re.compile(r"^(overview|binding_|whatif_|drivers_|takes_|regions|fans_|hindcast_|"
-                        r"run\d+_|compare_|sweep|attainment|fan_)[\w.#-]*\.(png|svg|json)$")
+                        r"run\d+_|compare_|sweep|solve_|attainment|fan_)[\w.#-]*\.(png|svg|json)$")
 
 
 class Report:
@@ -244,8 +244,13 @@ def build_sections(ctx, summary, inputs):
                     s.add("chart", c)
             secs.append(s)
         chart_section("drivers", drivers_mod.tornado_charts(ctx))
-    if ctx.sweeps:
+    if ctx.sweeps or ctx.solves:
         s = Section("takes", t(lang, "sec_takes"))
+        for sv in ctx.solves:
+            s.add("h3", f"{sv.name(lang)} · {sv.target_name(lang)}",
+                  anchor=f"solve-{slug(sv.label)}-{slug(sv.target['indicator'])}")
+            for c in solve_mod.solve_charts(ctx, sv):
+                s.add("chart", c)
         for sw in ctx.sweeps:
             s.add("h3", f"{sw.name(lang)} · {sw.lever_name(lang)}",
                   anchor=f"takes-{slug(sw.label)}-{slug(sw.lever)}")
@@ -274,6 +279,14 @@ def build_sections(ctx, summary, inputs):
         s.add("html", _kv_table(run_info(ctx, run)))
     for sw in ctx.sweeps:
         s.add("html", _kv_table(sweep_info(ctx, sw), "meta sweep", f' data-lever="{esc(sw.lever)}"'))
+    for sv in ctx.solves:
+        a = sv.attrs
+        s.add("html", _kv_table([(t(lang, "solve_file"), sv.path), (t(lang, "scenario"), sv.name(lang)),
+                                 (t(lang, "lever"), ", ".join(lv["id"] for lv in sv.levers)),
+                                 (t(lang, "seed"), str(a.get("seed", ""))),
+                                 (t(lang, "draws_per_point"), str(a.get("draws", ""))),
+                                 (t(lang, "engine"), a.get("engine_version", "")),
+                                 (t(lang, "git_sha"), a.get("git_sha", ""))], "meta solve"))
     for obs in ctx.observations:
         s.add("html", _kv_table([(t(lang, "observation_file"), obs.path),
                                  (t(lang, "description"), obs.description)]))
@@ -283,7 +296,7 @@ def build_sections(ctx, summary, inputs):
 
 def absent_analyses(inputs):
     out = ["sensitivity", "discovery"]
-    if not inputs.sweeps:
+    if not inputs.sweeps and not inputs.solves:
         out.append("sweep")
     if not inputs.observations:
         out.append("observations")
@@ -399,7 +412,7 @@ def build(paths, outdir, lang="zh", plan=None, keep_figures=False, jobs=2):
                            f"(scenarios: {', '.join(r.id for r in runs) or 'none'})")
     fmt = Formats(runs, inputs.sweeps, lang)
     roles = scenario_roles(runs, ref) if ref else {}
-    ctx = Context(lang=lang, fmt=fmt, runs=runs, plan=ref, roles=roles, sweeps=inputs.sweeps,
+    ctx = Context(lang=lang, fmt=fmt, runs=runs, plan=ref, roles=roles, sweeps=inputs.sweeps, solves=inputs.solves,
                   observations=inputs.observations)
     lever_lines = {r.label: _lever_lines(ctx, r) for r in ctx.others()} if ref else {}
     summary = build_summary(ctx, lever_lines) if ref else None
@@ -454,6 +467,8 @@ def build(paths, outdir, lang="zh", plan=None, keep_figures=False, jobs=2):
         "runs": [dict(path=r.path, label=r.label, scenario_name=r.id, name=r.name(lang),
                       role=roles.get(r.label)) for r in runs],
         "sweeps": [dict(path=sw.path, label=sw.label, lever=sw.lever) for sw in inputs.sweeps],
+        "solves": [dict(path=sv.path, label=sv.label, levers=[lv["id"] for lv in sv.levers],
+                        target=sv.target.get("id", sv.target["indicator"])) for sv in inputs.solves],
         "observations": [o.path for o in inputs.observations],
         "sections": [dict(id=s.id, title=s.title) for s in sections],
         "charts": [dict(name=c.name, title=c.title, section=next(

@@ -633,19 +633,23 @@ class Inputs:
     sweeps: list
     observations: list
     others: list = field(default_factory=list)   # (path, file_type) given but not charted
+    solves: list = field(default_factory=list)
 
 
 def load_inputs(paths):
     """Run, sweep and observation files, told apart by file_type."""
-    run_paths, sweeps, obs = [], [], []
+    from .solve import load_solve
+    run_paths, sweeps, obs, solves = [], [], [], []
     for p in paths:
         kind = file_type(p)
         if kind == "innosim-sweep":
             sweeps.append(load_sweep(p))
+        elif kind == "innosim-solve":
+            solves.append(load_solve(p))
         elif kind == "observations":
             obs.append(load_observations(p))
         else:
             run_paths.append(p)  # load_run names the file if it is no run file either
     runs = load_runs(run_paths)
     unique_labels(sweeps)
-    return Inputs(runs=runs, sweeps=sweeps, observations=obs)
+    return Inputs(runs=runs, sweeps=sweeps, observations=obs, solves=solves)

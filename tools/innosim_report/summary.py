@@ -139,6 +139,11 @@ def _takes(ctx, bind):
             else:
                 out.append(t(lang, "headline_takes", lever=sw.lever_name(lang),
                              v=sc.value(med.value), plan=plan.name(lang), base=base, ind=ind))
+    for sv in ctx.solves:
+        if sv.id == plan.id:
+            from .solve import answer_text
+            sep = "：" if lang == "zh" else ": "
+            out.append(f"{sv.target_name(lang)}{sep}{answer_text(ctx, sv)}")
     return out
 
 
