@@ -127,8 +127,11 @@ def solve_charts(ctx, sv):
     else:
         x = sv.scale.copy()
         x_label = t(lang, "solve_x_factor", levers=names)
-    log = bool(np.all(x > 0))
-    xf = x[1] / sv.scale[1] if len(x) > 1 and sv.scale[1] else 1.0  # x per unit factor
+    # a log axis over the factors above zero (the solver may start its walk at k = 0,
+    # which the side file keeps but a log axis cannot show)
+    log = int(np.sum(sv.scale > 0)) >= 2
+    order = order[sv.scale[order] > 0] if log else order
+    xf = sv.levers[0]["base_value"] * sc.factor if sc is not None else 1.0  # x per unit factor
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=style.SLIDE)
     fig.subplots_adjust(left=0.07, right=0.98, top=0.80, bottom=0.26, wspace=0.25)
     try:
@@ -157,7 +160,7 @@ def solve_charts(ctx, sv):
     for ax in (ax1, ax2):
         if log:
             ax.set_xscale("log")
-            kmin, kmax = float(sv.scale.min()), float(sv.scale.max())
+            kmin, kmax = float(sv.scale[sv.scale > 0].min()), float(sv.scale.max())
             powers = 2.0 ** np.arange(np.floor(np.log2(kmin)), np.ceil(np.log2(kmax)) + 1)
             ax.xaxis.set_major_locator(ticker.FixedLocator(powers * xf))  # doublings of the plan
             ax.xaxis.set_minor_locator(ticker.NullLocator())
