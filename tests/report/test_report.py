@@ -279,6 +279,31 @@ class BriefingTest(unittest.TestCase):
         self.assertTrue(panel["parameters"])
         self.assertIn("rank", drivers[0]["method"])
 
+    def test_regions_are_the_zones_regions(self):
+        # the plan has a region outside the zone (Guyuan) and a territory (Ningxia): the
+        # regions section shows the zone's regions only, and their shares add up to the zone
+        import h5py
+        def text(x):
+            return x.decode() if isinstance(x, bytes) else str(x)
+        with h5py.File(self.files["plan"], "r") as f:
+            ids = [text(x) for x in f["meta/regions/id"][()]]
+            kinds = [text(x) for x in f["meta/regions/kind"][()]]
+            in_zone = [bool(x) for x in f["meta/regions/in_zone"][()]]
+        members = [i for i, k, z in zip(ids, kinds, in_zone) if k == "region" and z]
+        self.assertIn("territory", kinds)
+        self.assertLess(len(members), kinds.count("region"))
+        regions = [s for s in self.side.values() if s.get("kind") in ("regions", "region_shares")]
+        self.assertTrue(regions)
+        for s in regions:
+            for regs in [s.get("regions")] + [p["regions"] for p in s.get("panels", [])]:
+                if regs is not None:
+                    self.assertEqual(regs, members)
+        shares = [row["shares"] for s in regions for row in s.get("rows", [])] + [
+            p["shares"] for s in regions for p in s.get("panels", []) if p.get("shares")]
+        self.assertTrue(shares)
+        for sh in shares:
+            self.assertAlmostEqual(sum(sh), 1.0, delta=0.02)
+
     # --- files ---------------------------------------------------------------
 
     def test_size_limit_and_pdf_bookmarks(self):

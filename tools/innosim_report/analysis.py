@@ -197,7 +197,7 @@ def lever_diffs(plan, other):
         start, end = int(other.years[0]), int(other.years[-1])
     years = np.arange(start, end + 1)
     regions = [r for r in other.scenario.region_ids if r] or [
-        r for r, role in zip(other.regions.ids, other.region_roles) if role == "member"]
+        r for r, role in zip(other.regions.ids, other.region_roles) if role in ("member", "outside")]
     out = []
     ids = list(plan.scenario.levers) + [k for k in other.scenario.levers
                                         if k not in plan.scenario.levers]

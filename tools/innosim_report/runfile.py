@@ -107,7 +107,7 @@ class Run:
     attrs: dict
     scenario: ScenarioInfo
     regions: Names
-    region_roles: list         # per region: member | zone | aggregate | outside
+    region_roles: list         # per region entry: member | outside | zone | territory
     indicators: Names
     units: list
     years: np.ndarray          # int [Y]
@@ -160,7 +160,8 @@ class Run:
         return self.regions.ids[self.zone_index]
 
     def member_indices(self):
-        """The regions that make up the zone, in file order."""
+        """The regions that make up the zone, in file order (not the regions
+        outside it, nor the zone or the territory)."""
         return [r for r, role in enumerate(self.region_roles) if role == "member"]
 
     @property
@@ -244,14 +245,27 @@ def _array(f, name, path, ndim):
     return a
 
 
-def _region_roles(f, ids):
-    """Each region's role: from /meta/regions/role where the file has it,
-    else 'zone' for the id 'zone' and 'member' for the others."""
-    if "meta/regions/role" in f:
-        roles = [str(_decode(x)) for x in f["meta/regions/role"][()]]
-        if len(roles) == len(ids):
-            return roles
-    return ["zone" if i == "zone" else "member" for i in ids]
+def _region_roles(f, ids, path):
+    """Each region entry's role: 'member' (a region in the zone), 'outside' (a
+    region outside it), 'zone' or 'territory', from /meta/regions/kind and
+    /meta/regions/in_zone; files without kind have the regions, all in the
+    zone, then the zone last."""
+    if "meta/regions/kind" in f:
+        kinds = [str(_decode(x)) for x in f["meta/regions/kind"][()]]
+        if len(kinds) != len(ids) or kinds.count("zone") != 1 or \
+                any(k not in ("region", "zone", "territory") for k in kinds):
+            raise RunFileError(f"{path}: /meta/regions/kind must give 'region', 'zone' or 'territory' "
+                               f"for each region entry, with one 'zone'; got {kinds}")
+        in_zone = ([bool(x) for x in f["meta/regions/in_zone"][()]]
+                   if "meta/regions/in_zone" in f else [True] * len(ids))
+        if len(in_zone) != len(ids):
+            raise RunFileError(f"{path}: /meta/regions/in_zone has {len(in_zone)} entries, "
+                               f"/meta/regions/id {len(ids)}")
+        return [("member" if z else "outside") if k == "region" else k
+                for k, z in zip(kinds, in_zone)]
+    if not ids or ids[-1] != "zone":
+        raise RunFileError(f"{path}: the last entry of /meta/regions/id must be 'zone'")
+    return ["member"] * (len(ids) - 1) + ["zone"]
 
 
 def _read_meta(f, path):
@@ -264,9 +278,7 @@ def _read_meta(f, path):
     indicators = Names(iid, _strings(f, "meta/indicators/name_en", path),
                        _strings(f, "meta/indicators/name_zh", path))
     units = _strings(f, "meta/indicators/unit", path)
-    roles = _region_roles(f, rid)
-    if "zone" not in roles:
-        raise RunFileError(f"{path}: /meta/regions names no zone (the total of the regions)")
+    roles = _region_roles(f, rid, path)
     return regions, roles, indicators, units
 
 
