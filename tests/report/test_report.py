@@ -84,7 +84,9 @@ class BriefingTest(unittest.TestCase):
         cls.files = {}
         for key, scn in RUNS.items():
             out = cls.tmp / f"{key}.h5"
-            innosim("run", SCN / scn, "-n", 400, "--threads", 2, "-q", "-o", out)
+            # the drivers need the plan's parameter draws; the others keep the default store level
+            store = ["--store", "parameters"] if key == "plan" else []
+            innosim("run", SCN / scn, "-n", 400, "--threads", 2, "-q", *store, "-o", out)
             cls.files[key] = out
         cls.sweep = cls.tmp / "sweep.h5"
         innosim("sweep", SCN / RUNS["plan"], "--lever", "fiscal_rd_zone", "--scale", "0.5,1,2,4",
@@ -278,6 +280,56 @@ class BriefingTest(unittest.TestCase):
         self.assertEqual((panel["indicator"], panel["region"]), ("rd_intensity", "zone"))
         self.assertTrue(panel["parameters"])
         self.assertIn("rank", drivers[0]["method"])
+
+    def test_default_store_files_brief_with_a_note_instead_of_drivers(self):
+        # `innosim run` keeps no parameter draws by default (store level targets), and
+        # `--store summary` no per-draw values at all: every other section is drawn from
+        # them, and the drivers section says how to get the draws
+        plan, base = self.tmp / "plan-targets.h5", self.tmp / "baseline-summary.h5"
+        innosim("run", SCN / RUNS["plan"], "-n", 400, "--threads", 2, "-q", "-o", plan)
+        innosim("run", SCN / RUNS["baseline"], "-n", 400, "--threads", 2, "-q",
+                "--store", "summary", "-o", base)
+        for lang in ("zh", "en"):
+            out = self.tmp / f"default-store-{lang}"
+            r = report_cli(plan, base, self.files["double"], self.sweep, self.obs, "-o", out,
+                           "--lang", lang)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertNotIn("Traceback", r.stderr)
+            manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+            ids = [s["id"] for s in manifest["sections"]]
+            self.assertEqual([i for i in ids if i != "absent"],
+                             ["summary", "overview", "binding", "whatif", "drivers", "takes",
+                              "regions", "calibration", "appendix"])
+            self.assertFalse([c for c in manifest["charts"] if c["name"].startswith("drivers_")])
+            page = (out / "report.html").read_text(encoding="utf-8")
+            drivers = visible_text(re.search(r'<section id="drivers">.*?</section>', page,
+                                             re.S).group(0))
+            self.assertIn("--store parameters", drivers)
+            self.assertIn("targets", drivers)  # the file's store level, named
+            names = scenario_names(SCN / RUNS["plan"])
+            self.assertIn(names["name_zh" if lang == "zh" else "name_en"], drivers)
+            # the numbers are still innosim check's, for the summary-level file too
+            checked = {}
+            for f in (plan, base):
+                d = json.loads(innosim("check", f, "--format", "json"))
+                for rec in d["targets"]:
+                    checked[(d["scenario"], rec["indicator"], rec["region"], rec["year"])] = rec
+            seen = set()
+            for c in manifest["charts"]:
+                side = json.loads((out / "charts" / f"{c['name']}.json").read_text(encoding="utf-8"))
+                for rec in records(side):
+                    key = (rec["scenario"], rec["indicator"], rec["region"], rec["year"])
+                    if key in checked:
+                        for k in ("median", "q05", "q95", "p_met", "p_met_se"):
+                            if k in rec:
+                                self.assertEqual(rec[k], checked[key][k], f"{c['name']}: {key} {k}")
+                        seen.add(key[0])
+            self.assertEqual(seen, {"plan-2016-2020", "baseline"})
+            summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+            (e,) = [e for e in summary["effects"] if e["scenario"] == "baseline"]
+            self.assertFalse(e["binding"][0]["paired"])  # no per-draw values to pair
+            (e,) = [e for e in summary["effects"] if e["scenario"] == "whatif-double-fiscal-rd"]
+            self.assertTrue(e["binding"][0]["paired"])   # the same draws (digest) at any level
 
     def test_regions_are_the_zones_regions(self):
         # the plan has a region outside the zone (Guyuan) and a territory (Ningxia): the

@@ -110,9 +110,13 @@ def _met(tg, draws):
 
 def same_draws(a, b):
     """Both runs drew the same parameter values (same seed, sampler and draw
-    count): then their per-draw outcomes are paired (common random numbers)."""
+    count, and the same /parameters@draws_digest where both files have it, as
+    `innosim compare` requires): then their per-draw outcomes are paired
+    (common random numbers)."""
     keys = ("seed", "sampler", "draws_requested")
-    return all(str(a.attrs.get(k)) == str(b.attrs.get(k)) for k in keys)
+    if not all(str(a.attrs.get(k)) == str(b.attrs.get(k)) for k in keys):
+        return False
+    return a.draws_digest is None or b.draws_digest is None or a.draws_digest == b.draws_digest
 
 
 def changes(plan, other):
@@ -129,7 +133,8 @@ def changes(plan, other):
         delta = o.p_met - tg.p_met
         se = math.hypot(tg.p_met_se, o.p_met_se)
         is_paired = False
-        if paired and plan.target_draws.shape[1] == other.target_draws.shape[1]:
+        if (paired and plan.has_target_draws
+                and plan.target_draws.shape[1] == other.target_draws.shape[1]):
             ma, oka = _met(tg, plan.target_draws[tg.index])
             mb, okb = _met(o, other.target_draws[o.index])
             both = oka & okb
@@ -148,7 +153,8 @@ def p_all_binding_se(run):
     p = float(run.joint.get("p_all_binding", float("nan")))
     if not len(run.targets):
         return p, float("nan")
-    n = int(np.all(np.isfinite(run.target_draws), axis=0).sum())
+    n = (int(np.all(np.isfinite(run.target_draws), axis=0).sum()) if run.has_target_draws
+         else run.draws_valid)  # store level `summary`: the valid draws
     return p, math.sqrt(p * (1 - p) / n) if n > 0 and math.isfinite(p) else float("nan")
 
 
@@ -281,7 +287,7 @@ def drivers(run, targets, top=8, bins=20, tail=0.10):
     variance share (a binned estimate of Var(E[y|x])/Var(y), less its
     expected value under no effect, (B−1)/n) and its Spearman correlation.
     A rank-based measure from /parameters/draws and /targets/draws."""
-    if not targets or not run.parameter_ids:
+    if not targets or not run.parameter_ids or not run.has_parameter_draws:
         return {}
     X = run.parameter_draws()
     n_all = X.shape[1]

@@ -45,6 +45,7 @@ th { background: #eef3f8; }
 td.num { text-align: right; white-space: nowrap; }
 tr.binding td:first-child::before { content: "★ "; color: #D55E00; }
 p.note { color: #555; font-size: 0.9em; }
+p.section-note { border-left: 4px solid #E69F00; padding: 0.4em 0.8em; background: #fff8e6; }
 figure { margin: 1.6em 0; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #333; margin-top: 0.4em; font-size: 0.95em; }
 .meta th { width: 16em; }
@@ -54,7 +55,7 @@ p.role { color: #0072B2; font-weight: bold; margin: 0.2em 0; }
 
 @dataclass
 class Block:
-    kind: str              # html | chart | h3
+    kind: str              # html | chart | h3 | note (plain text)
     payload: object
     anchor: str = ""
 
@@ -107,6 +108,8 @@ def write(path, lang, title, subtitle, sections, pngs):
                 out.append(f'<h3 id="{esc(b.anchor)}">{esc(b.payload)}</h3>')
             elif b.kind == "chart":
                 out.append(figure(b.payload, pngs[b.payload.name]))
+            elif b.kind == "note":  # plain text
+                out.append(f'<p class="section-note">{esc(b.payload)}</p>')
             else:
                 out.append(b.payload)
         out.append("</section>")

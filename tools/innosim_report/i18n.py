@@ -127,6 +127,9 @@ TEXT = {
                             "黑线为全部模拟的中位数，虚线为目标（在图外时以箭头标出）。按两端之差排序，列出影响"
                             "最大的参数；括号内为该参数单独解释的方差比例（分箱估计）。这是基于运行文件中逐次"
                             "抽样的秩统计量，不是 Sobol 指数。",
+        "drivers_no_draws": "{scn} 的运行文件没有保存参数抽样值（存储级别 {store}），因此无法分析驱动因素。"
+                            "如需驱动因素，请用 innosim run 场景文件 --store parameters 重新运行："
+                            "抽样和结果不变，文件另外保存每次抽样的参数值。",
         "drivers_cap_sobol": "Sobol 总效应指数（条形）与其置信区间（误差线），来自敏感性分析文件 {file}。",
         "drivers_axis": "{ind}（{u}）",
         "low10": "参数最低 10%",
@@ -314,6 +317,10 @@ TEXT = {
                             "largest difference are shown; in brackets the share of variance the "
                             "parameter explains alone (binned estimate). A rank-based measure from the "
                             "run file's draws, not a Sobol index.",
+        "drivers_no_draws": "The run file of {scn} did not keep its parameter draws (store level "
+                            "{store}), so its drivers cannot be computed. To see them, run the "
+                            "scenario again with innosim run SCENARIO --store parameters: the same "
+                            "draws and results, and the file keeps each draw's parameter values.",
         "drivers_cap_sobol": "Sobol total-effect indices (bars) with their confidence intervals (error "
                              "bars), from the sensitivity file {file}.",
         "drivers_axis": "{ind} ({u})",

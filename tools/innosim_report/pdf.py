@@ -4,6 +4,7 @@ then pypdf adds one bookmark per section and chart and opens the document
 with its bookmarks shown."""
 
 import math
+import re
 
 from matplotlib import pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
@@ -27,16 +28,20 @@ def _flow(text, width):
             import textwrap
             out += textwrap.wrap(para, width)
             continue
+        # mixed text: a Chinese character or a run of other characters (a Latin
+        # word, an option like --store) is never split
         line, w = "", 0
-        for ch in para:
-            cw = 2 if ord(ch) > 0x2E80 else 1
-            if w + cw > width:
-                out.append(line)
+        for piece in re.findall(r"[\u2e80-\uffff]|[^\u2e80-\uffff\s]+|\s+", para):
+            pw = display_width(piece)
+            if w + pw > width and line.strip():
+                out.append(line.rstrip())
                 line, w = "", 0
-            line += ch
-            w += cw
-        if line:
-            out.append(line)
+                if piece.isspace():
+                    continue
+            line += piece
+            w += pw
+        if line.strip():
+            out.append(line.rstrip())
     return out
 
 
@@ -125,6 +130,13 @@ def info_pages(pdf, title, lines):
             p.text(v, size=17, bold=True, gap=0.1)
         else:
             p.text(f"{k}: {v}", size=13, indent=0.06, gap=0.05)
+    p.close()
+
+
+def text_page(pdf, title, text):
+    """A page of plain text under a title (a section's note)."""
+    p = Page(pdf, title)
+    p.text(text, size=16)
     p.close()
 
 

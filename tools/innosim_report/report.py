@@ -214,6 +214,22 @@ def _summary_html(ctx, s):
     return "\n".join(out)
 
 
+def _drivers_section(ctx, secs):
+    """Tornados for the targets missed or at risk; a run that did not keep its
+    parameter draws (store levels below `parameters`) gets a note saying how
+    to keep them instead."""
+    lang, plan = ctx.lang, ctx.plan
+    if not drivers_mod.driver_targets(plan):
+        return
+    s = Section("drivers", t(lang, "sec_drivers"))
+    if not plan.has_parameter_draws:
+        s.add("note", t(lang, "drivers_no_draws", scn=plan.name(lang), store=plan.store))
+    for c in drivers_mod.tornado_charts(ctx):
+        s.add("chart", c)
+    if s.blocks:
+        secs.append(s)
+
+
 def build_sections(ctx, summary, inputs):
     """The sections in reading order, with their charts built (figures open)."""
     lang, plan, runs = ctx.lang, ctx.plan, ctx.runs
@@ -243,7 +259,7 @@ def build_sections(ctx, summary, inputs):
                 for c in compare._whatif(ctx, run, lever_text[run.label]):
                     s.add("chart", c)
             secs.append(s)
-        chart_section("drivers", drivers_mod.tornado_charts(ctx))
+        _drivers_section(ctx, secs)
     if ctx.sweeps or ctx.solves:
         s = Section("takes", t(lang, "sec_takes"))
         for sv in ctx.solves:
@@ -352,6 +368,8 @@ def _render_pdf(path, ctx, summary, sections, title, runs, keep_figures=False):
                         lines.append((None, f"{t(lang, 'sweep_file')}: {sw.name(lang)}"))
                         lines += [(k, str(v)) for k, v in sweep_info(ctx, sw)]
                     pdf_mod.info_pages(pages, t(lang, "sec_runs"), lines)
+            elif b.kind == "note":
+                pdf_mod.text_page(pages, sec.title, b.payload)
             elif b.kind == "chart":
                 pages.mark(2, b.payload.title)
                 pages.savefig(b.payload.fig)

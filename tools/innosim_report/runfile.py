@@ -115,13 +115,15 @@ class Run:
     quantiles: np.ndarray      # [I, R, Y, Q] (sketch)
     mean: np.ndarray           # [I, R, Y]
     targets: list
-    target_draws: np.ndarray   # [T, N], NaN for dropped draws
+    target_draws: np.ndarray   # [T, N], NaN for dropped draws; [T, 0] at store level `summary`
     on_track: float
     at_risk: float
     joint: dict
     parameter_ids: list = field(default_factory=list)
     parameter_names: Names = None
     parameter_units: list = field(default_factory=list)
+    has_parameter_draws: bool = False  # /parameters/draws (store level `parameters` and above)
+    draws_digest: int = None   # /parameters@draws_digest (every store level; None in older files)
     suffix: str = ""           # ' #2' for a second run of the same scenario
 
     # ---- names ----
@@ -198,16 +200,25 @@ class Run:
     def binding_targets(self):
         return [tg for tg in self.targets if tg.binding]
 
+    @property
+    def store(self):
+        """The run's store level (root attribute `store`; a file without it kept
+        its parameter draws, and its trajectories when it has them)."""
+        return str(self.attrs.get("store") or ("parameters" if self.has_parameter_draws
+                                               else "summary"))
+
+    @property
+    def has_target_draws(self):
+        return self.target_draws.shape[1] > 0
+
     def parameter_draws(self):
-        """/parameters/draws [P, N] (read on demand: tens of MB for large runs)."""
+        """/parameters/draws [P, N] (read on demand: tens of MB for large runs);
+        store levels below `parameters` have none (check has_parameter_draws)."""
         with h5py.File(self.path, "r") as f:
             if "parameters/draws" not in f:
-                raise RunFileError(f"{self.path}: missing /parameters/draws")
+                raise RunFileError(f"{self.path}: no /parameters/draws (store level "
+                                   f"{self.store}; run it again with --store parameters)")
             return np.asarray(f["parameters/draws"][()], dtype=float)
-
-    def valid_mask(self):
-        ok = np.all(np.isfinite(self.target_draws), axis=0) if len(self.targets) else None
-        return ok
 
 
 def _decode(x):
@@ -368,7 +379,9 @@ def load_run(path):
             year_col = _array(f, "targets/year", path, 1).astype(int)
             valid = (f["targets/valid_draws"][()].astype(int) if "targets/valid_draws" in f
                      else np.full(len(year_col), int(attrs.get("draws_valid", 0))))
-            tdraws = _array(f, "targets/draws", path, 2).astype(float)
+            # store level `summary` keeps no per-draw values: the table's own numbers only
+            tdraws = (_array(f, "targets/draws", path, 2).astype(float) if "targets/draws" in f
+                      else np.zeros((len(year_col), 0)))
             if tdraws.shape[0] != len(year_col):
                 raise RunFileError(f"{path}: /targets/draws has {tdraws.shape[0]} rows, "
                                    f"/targets/year {len(year_col)}")
@@ -384,6 +397,9 @@ def load_run(path):
         if "targets/joint" in f:
             joint = {k: _decode(v) for k, v in f["targets/joint"].attrs.items()}
         pids, pnames, punits = [], None, []
+        has_pdraws = "parameters/draws" in f
+        digest = (int(f["parameters"].attrs["draws_digest"])
+                  if "parameters" in f and "draws_digest" in f["parameters"].attrs else None)
         if "parameters/id" in f:
             pids = _strings(f, "parameters/id", path)
             punits = _optional_strings(f, "parameters/unit", len(pids))
@@ -395,7 +411,8 @@ def load_run(path):
                region_roles=roles, indicators=indicators, units=units, years=years,
                quantile_levels=qlevels, quantiles=quantiles, mean=mean, targets=targets,
                target_draws=tdraws, on_track=on_track, at_risk=at_risk, joint=joint,
-               parameter_ids=pids, parameter_names=pnames, parameter_units=punits)
+               parameter_ids=pids, parameter_names=pnames, parameter_units=punits,
+               has_parameter_draws=has_pdraws, draws_digest=digest)
 
 
 def _parameter_names(f, pids, scenario):
@@ -412,6 +429,8 @@ def _exact_quantiles(tg, draws):
     the target table); the median, q05 and q95 are the table's own numbers."""
     x = draws[np.isfinite(draws)]
     if x.size == 0:
+        if draws.size == 0 and tg.valid_draws > 0:  # a file without /targets/draws
+            tg.quantiles = {"q05": tg.q05, "q50": tg.median, "q95": tg.q95}
         return
     q = np.quantile(x, FAN_LEVELS)
     tg.quantiles = {"q05": tg.q05, "q25": float(q[1]), "q50": tg.median, "q75": float(q[3]),
