@@ -87,7 +87,7 @@ Command add_report_command(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
   auto* cmd = app.add_subcommand(
       "report", "The committee briefing as HTML and PDF: summary, what-ifs, drivers, what it takes (report.py)");
-  cmd->add_option("files", a->files, "Run files, sweep files (HDF5) and observation files (TOML); the first run is the plan")
+  cmd->add_option("files", a->files, "Run, sweep, solve and design files (HDF5) and observation files (TOML); the first run is the plan")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", a->output, "Output folder")->capture_default_str();

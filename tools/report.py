@@ -3,8 +3,9 @@
 
     /usr/bin/python3 tools/report.py FILE [FILE ...] -o DIR [--lang zh|en] [--plan SCENARIO]
 
-FILEs are run files (`innosim run`), sweep files (`innosim sweep`) and
-observation files (TOML), told apart by their content. The first run file
+FILEs are run files (`innosim run`), sweep, solve and design files
+(`innosim sweep`, `solve`, `design`) and observation files (TOML), told
+apart by their content. The first run file
 (or the one of scenario --plan) is the reference the others are compared
 with. Writes DIR/report.html (self-contained), DIR/report.pdf (with
 bookmarks), DIR/charts/NAME.png and NAME.json (the numbers plotted),
@@ -29,13 +30,14 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(
         prog="report.py",
         description="A committee briefing (summary, scenario comparison, drivers, what it takes, "
-                    "regions, appendix) as self-contained HTML and a PDF, from innosim run, sweep "
-                    "and observation files.",
+                    "regions, appendix) as self-contained HTML and a PDF, from innosim run, sweep, "
+                    "solve, design and observation files.",
         epilog="Example: /usr/bin/python3 tools/report.py plan.h5 baseline.h5 whatif.h5 sweep.h5 "
                "-o report/")
     ap.add_argument("files", nargs="+", metavar="FILE",
-                    help="run files (innosim run), sweep files (innosim sweep) and observation "
-                         "files (.toml); the first run file is the reference (the plan)")
+                    help="run files (innosim run), sweep, solve and design files (innosim sweep, "
+                         "solve, design) and observation files (.toml); the first run file is "
+                         "the reference (the plan)")
     ap.add_argument("-o", "--output", required=True, metavar="DIR",
                     help="output folder (created if missing; report files in it are replaced)")
     ap.add_argument("--lang", choices=("zh", "en"), default="zh",

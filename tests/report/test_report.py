@@ -331,6 +331,54 @@ class BriefingTest(unittest.TestCase):
             (e,) = [e for e in summary["effects"] if e["scenario"] == "whatif-double-fiscal-rd"]
             self.assertTrue(e["binding"][0]["paired"])   # the same draws (digest) at any level
 
+    def test_design_files_in_what_it_takes(self):
+        # two levers: a map of P(met) over both amounts; one lever: drawn as a sweep
+        import h5py
+        two, one = self.tmp / "design2.h5", self.tmp / "design1.h5"
+        innosim("design", SCN / RUNS["plan"], "--lever", "fiscal_rd_zone=0.5:4",
+                "--lever", "little_giants_selected_per_year=0.5:2", "--points", 3,
+                "--spacing", "log", "-n", 200, "-q", "-o", two)
+        innosim("design", SCN / RUNS["plan"], "--lever", "fiscal_rd_zone=1亿:8亿", "--points", 4,
+                "-n", 200, "-q", "-o", one)
+        out = self.tmp / "design-report"
+        r = report_cli(self.files["plan"], two, one, "-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        charts = {c["name"]: c for c in manifest["charts"]}
+        maps = [n for n in charts if n.startswith("design_")]
+        self.assertTrue(maps)
+        self.assertTrue(all(charts[n]["section"] == "takes" for n in maps))
+        with h5py.File(two, "r") as f:
+            p_met = f["points/p_met"][()]
+            lever_value = f["design/lever_value"][()]
+            base = f["levers/base_value"][()]
+            kinds = [k.decode() if isinstance(k, bytes) else k for k in f["targets/kind"][()]]
+        shown = []
+        for n in maps:
+            side = json.loads((out / "charts" / f"{n}.json").read_text(encoding="utf-8"))
+            self.assertEqual(side["lever_value"], lever_value.tolist())
+            self.assertEqual([lv["base_value"] for lv in side["levers"]], base.tolist())
+            for panel in side["panels"]:
+                rows = [t_ for t_ in range(len(p_met)) if p_met[t_].tolist() == panel["p_met"]]
+                self.assertTrue(rows, f"{n}: a panel's P(met) is no target's in the file")
+                shown.append(panel["kind"])
+                best = panel["best_point"]
+                self.assertEqual(panel["p_met"][best], max(panel["p_met"]))
+        self.assertEqual(shown[0], "binding")   # the binding target comes first
+        self.assertEqual(shown.count("binding"), kinds.count("binding"))
+        fig_name = maps[0]
+        self.assertIn(f'data-chart="{fig_name}"', (out / "report.html").read_text(encoding="utf-8"))
+        # the one-lever design is a sweep over 1亿..8亿 on a log axis, with the plan's point
+        takes = [n for n in charts if n.startswith("takes_plan")]
+        self.assertTrue(takes)
+        side = json.loads((out / "charts" / f"{takes[0]}.json").read_text(encoding="utf-8"))
+        self.assertTrue(side["log_x"])
+        self.assertEqual(len(side["scale"]), 4)
+        self.assertAlmostEqual(side["lever_value"][0], 1e8, delta=1e-3)
+        self.assertAlmostEqual(side["lever_value"][-1], 8e8, delta=1e-3)
+        self.assertEqual([d["levers"] for d in manifest["designs"]],
+                         [["fiscal_rd_zone", "little_giants_selected_per_year"]])
+
     def test_regions_are_the_zones_regions(self):
         # the plan has a region outside the zone (Guyuan) and a territory (Ningxia): the
         # regions section shows the zone's regions only, and their shares add up to the zone

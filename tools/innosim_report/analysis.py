@@ -28,12 +28,12 @@ class Formats:
                 v.append(float(run.quantiles[i, run.zone_index, -1, run.qindex(0.5)]))
             for tg in run.targets:
                 values[tg.indicator] += [tg.value, tg.median, tg.q05, tg.q95]
-        for sw in sweeps:
+        for sw in sweeps:  # sweeps and designs
             for i, ind in enumerate(sw.indicators.ids):
                 units.setdefault(ind, sw.units[i])
             for tg in sw.targets:
                 values.setdefault(tg.indicator, []).append(tg.value)
-                values[tg.indicator] += list(sw.median[tg.index])
+                values[tg.indicator] += list(np.ravel(sw.median[tg.index]))
         self._scales = {ind: UnitScale(units[ind], lang, values.get(ind, [])) for ind in units}
 
     def scale(self, ind):

@@ -35,6 +35,7 @@ class Context:
     roles: dict             # run label -> plan | whatif | base | other
     sweeps: list = field(default_factory=list)
     solves: list = field(default_factory=list)
+    designs: list = field(default_factory=list)
     observations: list = field(default_factory=list)
 
     def colour(self, run):

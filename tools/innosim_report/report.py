@@ -29,7 +29,8 @@ from pathlib import Path
 
 from matplotlib import pyplot as plt
 
-from . import calib, compare, drivers as drivers_mod, fans, html as html_mod, pdf as pdf_mod
+from . import calib, compare, design as design_mod, drivers as drivers_mod, fans
+from . import html as html_mod, pdf as pdf_mod
 from . import regions as regions_mod, solve as solve_mod, style, takes
 from .analysis import (Formats, describe_lever_value, lever_diffs, pick_plan, scenario_roles)
 from .charts import Context, close, slug
@@ -40,7 +41,7 @@ from .runfile import RunFileError, load_inputs
 from .summary import build_summary, effect_cells
 
 CHART_FILE = re.compile(r"^(overview|binding_|whatif_|drivers_|takes_|regions|fans_|hindcast_|"
-                        r"run\d+_|compare_|sweep|solve_|attainment|fan_)[\w.#-]*\.(png|svg|json)$")
+                        r"run\d+_|compare_|sweep|solve_|design_|attainment|fan_)[\w.#-]*\.(png|svg|json)$")
 
 
 class Report:
@@ -145,6 +146,19 @@ def sweep_info(ctx, sw):
             (t(lang, "scale_factors"), ", ".join(f"×{k:g}" for k in sw.scale)),
             (t(lang, "model"), a.get("model", "")), (t(lang, "seed"), str(a.get("seed", ""))),
             (t(lang, "sampler"), a.get("sampler", "")),
+            (t(lang, "draws_per_point"), str(a.get("draws", ""))),
+            (t(lang, "engine"), a.get("engine_version", "")), (t(lang, "git_sha"), a.get("git_sha", ""))]
+
+
+def design_info(ctx, dz):
+    lang, a = ctx.lang, dz.attrs
+    levers = "; ".join(f"{dz.lever_name(lang, k)} ×{lv['lo']:g}–×{lv['hi']:g}"
+                       for k, lv in enumerate(dz.levers))
+    return [(t(lang, "design_file"), dz.path), (t(lang, "scenario"), dz.name(lang)),
+            (t(lang, "lever"), levers),
+            (t(lang, "design_points"), f"{dz.scale.shape[0]} "
+                                       f"({t(lang, 'design_' + str(a.get('method', 'grid')))})"),
+            (t(lang, "seed"), str(a.get("seed", ""))),
             (t(lang, "draws_per_point"), str(a.get("draws", ""))),
             (t(lang, "engine"), a.get("engine_version", "")), (t(lang, "git_sha"), a.get("git_sha", ""))]
 
@@ -260,7 +274,7 @@ def build_sections(ctx, summary, inputs):
                     s.add("chart", c)
             secs.append(s)
         _drivers_section(ctx, secs)
-    if ctx.sweeps or ctx.solves:
+    if ctx.sweeps or ctx.solves or ctx.designs:
         s = Section("takes", t(lang, "sec_takes"))
         for sv in ctx.solves:
             s.add("h3", f"{sv.name(lang)} · {sv.target_name(lang)}",
@@ -271,6 +285,16 @@ def build_sections(ctx, summary, inputs):
             s.add("h3", f"{sw.name(lang)} · {sw.lever_name(lang)}",
                   anchor=f"takes-{slug(sw.label)}-{slug(sw.lever)}")
             for c in takes.takes_charts(ctx, sw):
+                s.add("chart", c)
+        for dz in ctx.designs:
+            names = ("、" if lang == "zh" else ", ").join(
+                dz.lever_name(lang, k) for k in range(len(dz.levers)))
+            s.add("h3", f"{dz.name(lang)} · {names}",
+                  anchor=f"design-{slug(dz.label)}-" + "-".join(slug(lv["id"]) for lv in dz.levers))
+            charts = design_mod.design_charts(ctx, dz)
+            if not charts:
+                s.add("note", t(lang, "design_nothing", p=fmt_pct(dz.on_track)))
+            for c in charts:
                 s.add("chart", c)
         secs.append(s)
     if plan:
@@ -303,6 +327,8 @@ def build_sections(ctx, summary, inputs):
                                  (t(lang, "draws_per_point"), str(a.get("draws", ""))),
                                  (t(lang, "engine"), a.get("engine_version", "")),
                                  (t(lang, "git_sha"), a.get("git_sha", ""))], "meta solve"))
+    for dz in ctx.designs:
+        s.add("html", _kv_table(design_info(ctx, dz), "meta design"))
     for obs in ctx.observations:
         s.add("html", _kv_table([(t(lang, "observation_file"), obs.path),
                                  (t(lang, "description"), obs.description)]))
@@ -312,7 +338,7 @@ def build_sections(ctx, summary, inputs):
 
 def absent_analyses(inputs):
     out = ["sensitivity", "discovery"]
-    if not inputs.sweeps and not inputs.solves:
+    if not inputs.sweeps and not inputs.solves and not inputs.designs:
         out.append("sweep")
     if not inputs.observations:
         out.append("observations")
@@ -367,6 +393,9 @@ def _render_pdf(path, ctx, summary, sections, title, runs, keep_figures=False):
                     for sw in ctx.sweeps:
                         lines.append((None, f"{t(lang, 'sweep_file')}: {sw.name(lang)}"))
                         lines += [(k, str(v)) for k, v in sweep_info(ctx, sw)]
+                    for dz in ctx.designs:
+                        lines.append((None, f"{t(lang, 'design_file')}: {dz.name(lang)}"))
+                        lines += [(k, str(v)) for k, v in design_info(ctx, dz)]
                     pdf_mod.info_pages(pages, t(lang, "sec_runs"), lines)
             elif b.kind == "note":
                 pdf_mod.text_page(pages, sec.title, b.payload)
@@ -428,10 +457,10 @@ def build(paths, outdir, lang="zh", plan=None, keep_figures=False, jobs=2):
     if plan and ref is None:
         raise RunFileError(f"--plan {plan}: no run file of that scenario among the inputs "
                            f"(scenarios: {', '.join(r.id for r in runs) or 'none'})")
-    fmt = Formats(runs, inputs.sweeps, lang)
+    fmt = Formats(runs, inputs.sweeps + inputs.designs, lang)
     roles = scenario_roles(runs, ref) if ref else {}
     ctx = Context(lang=lang, fmt=fmt, runs=runs, plan=ref, roles=roles, sweeps=inputs.sweeps, solves=inputs.solves,
-                  observations=inputs.observations)
+                  designs=inputs.designs, observations=inputs.observations)
     lever_lines = {r.label: _lever_lines(ctx, r) for r in ctx.others()} if ref else {}
     summary = build_summary(ctx, lever_lines) if ref else None
     sections = build_sections(ctx, summary, inputs)
@@ -485,6 +514,8 @@ def build(paths, outdir, lang="zh", plan=None, keep_figures=False, jobs=2):
         "runs": [dict(path=r.path, label=r.label, scenario_name=r.id, name=r.name(lang),
                       role=roles.get(r.label)) for r in runs],
         "sweeps": [dict(path=sw.path, label=sw.label, lever=sw.lever) for sw in inputs.sweeps],
+        "designs": [dict(path=dz.path, label=dz.label, levers=[lv["id"] for lv in dz.levers])
+                    for dz in inputs.designs],
         "solves": [dict(path=sv.path, label=sv.label, levers=[lv["id"] for lv in sv.levers],
                         target=sv.target.get("id", sv.target["indicator"])) for sv in inputs.solves],
         "observations": [o.path for o in inputs.observations],

@@ -100,8 +100,21 @@ class ScenarioInfo:
     region_ids: list
 
 
+class ScenarioFile:
+    """What every file of one scenario answers: its id and its display name
+    (with ' #2' for a second file of the same scenario; needs `scenario` and
+    `suffix`)."""
+
+    @property
+    def id(self):
+        return self.scenario.id
+
+    def name(self, lang):
+        return self.scenario.names[lang] + getattr(self, "suffix", "")
+
+
 @dataclass
-class Run:
+class Run(ScenarioFile):
     path: str
     label: str                 # display-name key, unique among the runs of one report
     attrs: dict
@@ -127,13 +140,6 @@ class Run:
     suffix: str = ""           # ' #2' for a second run of the same scenario
 
     # ---- names ----
-    @property
-    def id(self):
-        return self.scenario.id
-
-    def name(self, lang):
-        return self.scenario.names[lang] + self.suffix
-
     def description(self, lang):
         d = self.scenario.descriptions
         return d.get(lang) or d.get("en") or ""
@@ -477,7 +483,7 @@ class SweepTarget:
 
 
 @dataclass
-class Sweep:
+class Sweep(ScenarioFile):
     path: str
     label: str
     attrs: dict
@@ -500,13 +506,6 @@ class Sweep:
     on_track: float
     at_risk: float
     suffix: str = ""
-
-    @property
-    def id(self):
-        return self.scenario.id
-
-    def name(self, lang):
-        return self.scenario.names[lang] + self.suffix
 
     def region_name(self, reg_id, lang):
         return self.regions.name(reg_id, lang)
@@ -545,6 +544,26 @@ def file_type(path):
                        "(.toml)")
 
 
+def read_target_list(f, path, indicators=None, regions=None):
+    """/targets of a sweep, design or sensitivity file (no statistics), checked
+    against /meta when the file has it."""
+    cols = {k: _strings(f, f"targets/{k}", path)
+            for k in ("indicator", "region", "kind", "sense", "note")}
+    value = _array(f, "targets/value", path, 1).astype(float)
+    year = _array(f, "targets/year", path, 1).astype(int)
+    n = len(cols["indicator"])
+    if any(len(v) != n for v in (*cols.values(), value, year)):
+        raise RunFileError(f"{path}: the /targets datasets differ in length")
+    targets = [SweepTarget(index=k, year=int(year[k]), value=float(value[k]),
+                           **{c: v[k] for c, v in cols.items()}) for k in range(n)]
+    for k, tg in enumerate(targets):
+        if indicators is not None and (tg.indicator not in indicators.ids
+                                       or tg.region not in regions.ids):
+            raise RunFileError(f"{path}: target {k} names {tg.indicator}/{tg.region}, "
+                               "which /meta does not list")
+    return targets
+
+
 def load_sweep(path):
     path = str(path)
     with _open(path) as f:
@@ -554,17 +573,7 @@ def load_sweep(path):
             if key not in attrs:
                 raise RunFileError(f"{path}: missing root attribute {key}")
         regions, roles, indicators, units = _read_meta(f, path)
-        cols = {k: _strings(f, f"targets/{k}", path)
-                for k in ("indicator", "region", "kind", "sense", "note")}
-        value = _array(f, "targets/value", path, 1).astype(float)
-        year = _array(f, "targets/year", path, 1).astype(int)
-        targets = [SweepTarget(index=k, year=int(year[k]), value=float(value[k]),
-                               **{c: v[k] for c, v in cols.items()})
-                   for k in range(len(cols["indicator"]))]
-        for k, tg in enumerate(targets):
-            if tg.indicator not in indicators.ids or tg.region not in regions.ids:
-                raise RunFileError(f"{path}: target {k} names {tg.indicator}/{tg.region}, "
-                                   "which /meta does not list")
+        targets = read_target_list(f, path, indicators, regions)
         scale = _array(f, "sweep/scale", path, 1).astype(float)
         lever_value = _array(f, "sweep/lever_value", path, 1).astype(float)
         mats = {k: _array(f, f"sweep/{k}", path, 2).astype(float)
@@ -665,22 +674,31 @@ class Inputs:
     observations: list
     others: list = field(default_factory=list)   # (path, file_type) given but not charted
     solves: list = field(default_factory=list)
+    designs: list = field(default_factory=list)   # of two or more levers (one lever: a sweep)
 
 
 def load_inputs(paths):
-    """Run, sweep and observation files, told apart by file_type."""
+    """Run, sweep, solve, design and observation files, told apart by file_type."""
+    from .design import load_design
     from .solve import load_solve
-    run_paths, sweeps, obs, solves = [], [], [], []
+    run_paths, sweeps, obs, solves, designs = [], [], [], [], []
     for p in paths:
         kind = file_type(p)
         if kind == "innosim-sweep":
             sweeps.append(load_sweep(p))
         elif kind == "innosim-solve":
             solves.append(load_solve(p))
+        elif kind == "innosim-design":
+            dz = load_design(p)
+            if len(dz.levers) == 1:
+                sweeps.append(dz.as_sweep())
+            else:
+                designs.append(dz)
         elif kind == "observations":
             obs.append(load_observations(p))
         else:
             run_paths.append(p)  # load_run names the file if it is no run file either
     runs = load_runs(run_paths)
     unique_labels(sweeps)
-    return Inputs(runs=runs, sweeps=sweeps, observations=obs, solves=solves)
+    unique_labels(designs)
+    return Inputs(runs=runs, sweeps=sweeps, observations=obs, solves=solves, designs=designs)

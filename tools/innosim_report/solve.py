@@ -15,11 +15,12 @@ from . import style
 from .analysis import lever_scale
 from .charts import Chart, slug, suptitle, target_style
 from .i18n import UnitScale, fmt_pct, sense_symbol, t
-from .runfile import RunFileError, _array, _check_version, _decode, _open, _scenario_info, _strings
+from .runfile import (RunFileError, ScenarioFile, _array, _check_version, _decode, _open,
+                      _scenario_info, _strings)
 
 
 @dataclass
-class Solve:
+class Solve(ScenarioFile):
     path: str
     label: str
     attrs: dict
@@ -33,13 +34,6 @@ class Solve:
     median: np.ndarray
     q05: np.ndarray
     q95: np.ndarray
-
-    @property
-    def id(self):
-        return self.scenario.id
-
-    def name(self, lang):
-        return self.scenario.names[lang]
 
     def lever_name(self, lang, k=0):
         lv = self.levers[k]
