@@ -21,6 +21,7 @@ class Hdf5Sink : public DrawSink {
     w_.write_draws(first, count, theta, targets, traj, unif, valid);
   }
   std::vector<double> target_values(std::size_t t) const override { return w_.target_values(t); }
+  void end_early(std::uint64_t draws) override { w_.end_early(draws); }
 
  private:
   RunWriter& w_;

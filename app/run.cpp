@@ -4,6 +4,7 @@
 //   innosim run scenarios/plan-2016-2020.toml -n 100000 --threads 2 -o out/plan.h5
 //   innosim run scenarios/whatif-double-fiscal-rd.toml --format csv --quiet
 //   innosim run scenarios/plan-2016-2020.toml --replay 4711   one draw, by its index
+//   innosim run scenarios/plan-2016-2020.toml --precision 0.005   draws until every P(met) is that precise
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@
 #include "innosim/outputs/table.hpp"
 #include "innosim/random/streams.hpp"
 #include "innosim/run/runner.hpp"
+#include "innosim/run/targets.hpp"
 #include "innosim/version.hpp"
 #include "options.hpp"
 #include "progress.hpp"
@@ -36,6 +38,10 @@
 namespace innosim::app {
 
 namespace {
+
+// Adaptive precision looks at the draws after every this many (16 tiles).
+constexpr std::size_t kPrecisionCheckDraws = 4096;
+constexpr std::size_t kDefaultMaxDraws = 1000000;
 
 struct RunArgs {
   std::string scenario;
@@ -52,6 +58,8 @@ struct RunArgs {
   bool save_uniforms = false;
   bool regions = false;
   std::optional<std::uint64_t> replay;
+  std::optional<double> precision;
+  std::size_t max_draws = kDefaultMaxDraws;
 };
 
 double peak_rss_mib() {
@@ -123,12 +131,43 @@ std::optional<StoreLevel> store_level(const RunArgs& a) {
   return level;
 }
 
+// With --precision: what stopped the run, for people (stderr).
+void say_precision(const RunArgs& a, const Scenario& s, const RunOutcome& r) {
+  if (r.precise) {
+    std::cerr << fmt::format("innosim: every P(met) standard error is below {} after {} draws (checked every {})\n",
+                             *a.precision, r.draws_run, kPrecisionCheckDraws);
+    return;
+  }
+  const std::vector<std::string> ids = target_ids(s.targets);
+  for (std::size_t t = 0; t < r.table.rows.size(); ++t)
+    if (!(r.table.rows[t].p_met_se < *a.precision))
+      std::cerr << fmt::format("innosim: the cap of {} draws came first: P(met) of {} has standard error {:.4f}, not below {}\n",
+                               a.max_draws, ids[t], r.table.rows[t].p_met_se, *a.precision);
+}
+
+// Bad --precision combinations; empty if none.
+std::string precision_problem(const RunArgs& a, const Scenario& s) {
+  if (!a.precision) return "";
+  if (!(*a.precision > 0 && *a.precision < 0.5))
+    return fmt::format("--precision {}: expected a standard error of P(met) between 0 and 0.5 (e.g. 0.005)",
+                       *a.precision);
+  if (s.targets.empty()) return "--precision: the scenario has no targets whose P(met) could be made precise";
+  if (s.run.sampler == SamplerKind::latin_hypercube)
+    return "--precision: the latin_hypercube sampler stratifies a number of draws fixed in advance; "
+           "use --sampler sobol or monte_carlo";
+  return "";
+}
+
 int run(const RunArgs& a) {
   const std::optional<StoreLevel> store = store_level(a);
   if (!store) return kExitBadInput;
   Scenario s = load_scenario(a.scenario);
   if (!a.sampler.empty()) s.run.sampler = parse_sampler(a.sampler);
-  const std::size_t draws = a.draws.value_or(s.run.draws);
+  if (const std::string why = precision_problem(a, s); !why.empty()) {
+    std::cerr << "innosim: " << why << "\n";
+    return kExitBadInput;
+  }
+  const std::size_t draws = a.precision ? a.max_draws : a.draws.value_or(s.run.draws);
   const std::uint64_t seed = a.seed.value_or(s.run.seed);
   return visit_model(s, [&](const auto& model) -> int {
     const Sampler sampler = checked_sampler(model, s, seed, draws);
@@ -136,8 +175,8 @@ int run(const RunArgs& a) {
     if (a.replay) return replay_draw(model, s, sampler, seed, *a.replay, opt.integrator);
 
     const std::string out = output_path(a.output, a.scenario, ".h5");
-    RunHeader header{kVersion, kGitSha, seed, sampler_name(s.run.sampler), draws,
-                     model.randoms_per_year(), s.model};
+    RunHeader header{kVersion,      kGitSha, seed, sampler_name(s.run.sampler), draws, model.randoms_per_year(),
+                     s.model,       a.precision.value_or(0.0)};
     RunWriter writer(out, s, make_shape(s, model.indicators()), header,
                      WriterConfig{*store, a.save_uniforms, 4});
     Hdf5Sink sink(writer);
@@ -147,6 +186,7 @@ int run(const RunArgs& a) {
     opt.trajectories = *store == StoreLevel::trajectories;
     opt.uniforms = a.save_uniforms;
     opt.cancel = &g_cancel;
+    if (a.precision) opt.precision = {*a.precision, kPrecisionCheckDraws};
     Progress progress(!a.quiet && isatty(STDERR_FILENO));
     if (progress.enabled()) opt.progress = [&](std::size_t d, std::size_t n) { progress.update(d, n); };
 
@@ -163,9 +203,11 @@ int run(const RunArgs& a) {
     TableContext ctx{s.name, s.regions, s.indicators, r.info, a.format == "text" && isatty(STDOUT_FILENO)};
     std::cout << format_target_table(r.table, ctx, parse_format(a.format));
     if (a.regions && a.format == "text") std::cout << format_region_table(s, r.shape, r.summary);
+    if (a.precision && !a.quiet) say_precision(a, s, r);
     if (!a.quiet)
       std::cerr << fmt::format("innosim: {} draws in {:.2f} s ({:.0f} draws/s, {} threads, peak memory {:.0f} MiB) -> {}\n",
-                               draws, r.info.seconds, static_cast<double>(draws) / std::max(r.info.seconds, 1e-9),
+                               r.draws_run, r.info.seconds,
+                               static_cast<double>(r.draws_run) / std::max(r.info.seconds, 1e-9),
                                r.info.threads, peak_rss_mib(), out);
     return kExitOk;
   });
@@ -177,8 +219,17 @@ Command add_run_command(CLI::App& app) {
   auto a = std::make_shared<RunArgs>();
   auto* cmd = app.add_subcommand("run", "Run a scenario: print the target table and write an HDF5 file");
   cmd->add_option("scenario", a->scenario, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("-n,--draws", a->draws, "Monte Carlo draws (default: the scenario's [run] draws)")
-      ->check(CLI::PositiveNumber);
+  auto* draws = cmd->add_option("-n,--draws", a->draws, "Monte Carlo draws (default: the scenario's [run] draws)")
+                    ->check(CLI::PositiveNumber);
+  auto* precision =
+      cmd->add_option("--precision", a->precision,
+                      "Draw until every target's P(met) standard error is below this (e.g. 0.005), looking after "
+                      "every 4096 draws")
+          ->excludes(draws);
+  cmd->add_option("--max-draws", a->max_draws, "The cap on draws with --precision")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->needs(precision);
   cmd->add_option("-o,--output", a->output,
                   "HDF5 output file (default: the scenario file's name with .h5, in the current folder)");
   cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");

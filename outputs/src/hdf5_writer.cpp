@@ -52,6 +52,7 @@ class PerDrawDataset {
               std::vector<hsize_t> chunk_lead, int gzip_level, T fill, std::size_t record,
               std::vector<std::size_t> map, const h5::Where& w) {
     where_ = w;
+    loc_ = loc;  // a group the writer keeps open
     name_ = name;
     loc_name_ = w.path(loc, name);
     lead_ = lead;
@@ -160,11 +161,33 @@ class PerDrawDataset {
     return out;
   }
 
+  // Keeps only the first n draws (n <= the draws created with), after flush().
+  // A dataset without elements (no rows) is not chunked and cannot change
+  // its extent: it is made again with n draws.
+  void shrink(hsize_t n) {
+    flush();
+    std::vector<hsize_t> dims = lead_;
+    dims.push_back(n);
+    if (chunk_n_ > 0) {
+      if (H5Dset_extent(ds_.get(), dims.data()) < 0)
+        h5::fail(where_.file, loc_name_, "cannot keep the first " + std::to_string(n) + " draws");
+    } else {
+      ds_.reset();
+      h5::check(H5Ldelete(loc_, name_.c_str(), H5P_DEFAULT), where_, loc_, name_, "cannot remove dataset");
+      Hid space = h5::simple_space(dims);
+      ds_ = h5::checked(H5Dcreate2(loc_, name_.c_str(), h5::native_type<T>(), space.get(), H5P_DEFAULT,
+                                   H5P_DEFAULT, H5P_DEFAULT),
+                        H5Dclose, where_, loc_, name_, "cannot create dataset");
+    }
+    draws_ = n;
+  }
+
   std::size_t rows() const { return rows_; }
   bool close() { return ds_.reset(); }
 
  private:
   h5::Where where_;
+  hid_t loc_ = -1;
   std::string name_, loc_name_;
   Hid ds_;
   std::vector<hsize_t> lead_;
@@ -332,6 +355,10 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
                           header.model, header.seed, header.sampler, true},
                          w);
   h5::write_attr<std::uint64_t>(root, "draws_requested", header.draws, w);
+  if (header.precision > 0) {
+    h5::write_attr<double>(root, "precision", header.precision, w);
+    h5::write_attr<std::uint64_t>(root, "draws_cap", header.draws, w);
+  }
   h5::write_attr<std::uint64_t>(root, "randoms_per_year", header.randoms_per_year, w);
   h5::write_attr<std::int32_t>(root, "horizon_start", scenario.horizon.start, w);
   h5::write_attr<std::int32_t>(root, "horizon_end", scenario.horizon.end, w);
@@ -443,6 +470,23 @@ void RunWriter::write_draws(std::uint64_t first, std::size_t count,
   if (m.keeps(StoreLevel::targets)) m.valid.append(first, count, valid.data());
   if (m.keeps(StoreLevel::trajectories)) m.trajectories.append(first, count, trajectories.data());
   if (m.config.yearly_uniforms) m.uniforms.append(first, count, uniforms.data());
+}
+
+void RunWriter::end_early(std::uint64_t draws) {
+  Impl& m = *impl_;
+  if (m.finished) throw std::logic_error("RunWriter::end_early after finish()");
+  require(draws <= m.draws, "RunWriter::end_early: " + std::to_string(draws) + " draws, more than the " +
+                                std::to_string(m.draws) + " announced");
+  const auto n = static_cast<hsize_t>(draws);
+  if (m.keeps(StoreLevel::parameters)) m.theta.shrink(n);
+  m.target_draws.shrink(n);
+  if (m.keeps(StoreLevel::targets)) m.valid.shrink(n);
+  if (m.keeps(StoreLevel::trajectories)) m.trajectories.shrink(n);
+  if (m.config.yearly_uniforms) m.uniforms.shrink(n);
+  m.draws = draws;
+  h5::check(H5Adelete(m.file.get(), "draws_requested"), m.where, m.file.get(), "@draws_requested",
+            "cannot rewrite attribute");
+  h5::write_attr<std::uint64_t>(m.file.get(), "draws_requested", draws, m.where);
 }
 
 std::vector<double> RunWriter::target_values(std::size_t t) const {

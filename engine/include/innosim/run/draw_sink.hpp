@@ -22,6 +22,10 @@ class DrawSink {
                            std::span<const double> uniforms, std::span<const std::uint8_t> valid) = 0;
   // All per-draw values of target t (NaN for dropped draws).
   virtual std::vector<double> target_values(std::size_t t) const = 0;
+  // The run ended after `draws` draws, fewer than announced (a precision
+  // rule was met); called once, after the last write_draws and before
+  // target_values.
+  virtual void end_early(std::uint64_t draws) { (void)draws; }
 };
 
 // Keeps target values in memory (sweeps, tests).

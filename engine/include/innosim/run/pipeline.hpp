@@ -13,6 +13,8 @@
 //   3. consume_block   (serial, in block order): merges tile moments (fixed
 //      order), counts invalid draws and hands the block's per-draw values to
 //      the sink;
+// run in one pass, or, with a precision rule, in passes of `every` draws
+// with the rule checked between them (run_options.hpp);
 // then finish merges the per-thread quantile sketches and accumulator parts
 // (integer counts: exact and order-free) and builds the summary and the
 // target table. Every random
@@ -80,6 +82,10 @@ class MonteCarloPipeline {
 
   void make_blocks();
   Local make_local() const;
+  // One pass of the three stages over draws [next_draw_, pass_end_).
+  void run_pass();
+  // After a pass: every target's P(met) standard error below the rule's.
+  bool precise_enough() const;
   // The stages, in pipeline order.
   Block* issue_block(oneapi::tbb::flow_control& fc);
   void simulate_block(Block& b);
@@ -113,8 +119,10 @@ class MonteCarloPipeline {
   oneapi::tbb::enumerable_thread_specific<Local> locals_;
 
   // Stage 1 and stage 3 state (serial stages).
-  std::size_t next_block_ = 0;
+  std::uint64_t next_draw_ = 0, pass_end_ = 0;
   Moments total_;
+  std::vector<std::uint64_t> met_, valid_;  // per target, for the precision rule
+  bool precise_ = false;
   JointAccumulator joint_;
   std::size_t done_ = 0, dropped_ = 0;
   std::vector<std::uint64_t> dropped_draws_;

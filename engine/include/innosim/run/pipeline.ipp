@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <limits>
 #include <span>
 #include <stdexcept>
@@ -49,12 +50,16 @@ MonteCarloPipeline<M>::MonteCarloPipeline(const M& model, const Scenario& scenar
 
   threads_ = opt_.threads ? opt_.threads : static_cast<unsigned>(oneapi::tbb::info::default_concurrency());
   const std::size_t tiles = (opt_.draws + kTileDraws - 1) / kTileDraws;
+  // With a precision rule the passes are the unit of parallel work.
+  const std::size_t pass_tiles = opt_.precision.on() ? std::min(tiles, opt_.precision.every / kTileDraws) : tiles;
   block_tiles_ = opt_.block_tiles;
-  if (block_tiles_ == 0) block_tiles_ = std::clamp<std::size_t>(tiles / (8 * std::size_t{threads_}), 1, 16);
+  if (block_tiles_ == 0) block_tiles_ = std::clamp<std::size_t>(pass_tiles / (8 * std::size_t{threads_}), 1, 16);
   block_draws_ = block_tiles_ * kTileDraws;
   n_blocks_ = (opt_.draws + block_draws_ - 1) / block_draws_;
   n_tokens_ = 2 * std::size_t{threads_};
   total_ = Moments(n_series_);
+  met_.assign(n_targets_, 0);
+  valid_.assign(n_targets_, 0);
 }
 
 template <Model M>
@@ -94,35 +99,64 @@ RunOutcome MonteCarloPipeline<M>::run() {
                             std::max<std::size_t>(threads_, tbb::info::default_concurrency()));
   tbb::task_arena arena(static_cast<int>(threads_));
   arena.execute([&] {
-    tbb::parallel_pipeline(
-        n_tokens_,
-        tbb::make_filter<void, Block*>(tbb::filter_mode::serial_in_order, [this](tbb::flow_control& fc) {
-          return issue_block(fc);
-        }) & tbb::make_filter<Block*, Block*>(tbb::filter_mode::parallel, [this](Block* b) {
-          simulate_block(*b);
-          return b;
-        }) & tbb::make_filter<Block*, void>(tbb::filter_mode::serial_in_order, [this](Block* b) {
-          consume_block(*b);
-          free_blocks_.push(b);
-        }));
+    const std::size_t every = opt_.precision.on() ? opt_.precision.every : opt_.draws;
+    while (next_draw_ < opt_.draws) {
+      pass_end_ = std::min<std::uint64_t>(opt_.draws, next_draw_ + every);
+      run_pass();
+      if (done_ < pass_end_ || !failures_.empty() || (opt_.cancel && opt_.cancel->load())) break;
+      if (opt_.precision.on() && precise_enough()) {
+        precise_ = true;
+        break;
+      }
+    }
   });
   return finish(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
-// Stage 1: the next block of draws, in order; stops at the end, at the first
+template <Model M>
+void MonteCarloPipeline<M>::run_pass() {
+  namespace tbb = oneapi::tbb;
+  tbb::parallel_pipeline(
+      n_tokens_,
+      tbb::make_filter<void, Block*>(tbb::filter_mode::serial_in_order,
+                                     [this](tbb::flow_control& fc) { return issue_block(fc); }) &
+          tbb::make_filter<Block*, Block*>(tbb::filter_mode::parallel,
+                                           [this](Block* b) {
+                                             simulate_block(*b);
+                                             return b;
+                                           }) &
+          tbb::make_filter<Block*, void>(tbb::filter_mode::serial_in_order, [this](Block* b) {
+            consume_block(*b);
+            free_blocks_.push(b);
+          }));
+}
+
+template <Model M>
+bool MonteCarloPipeline<M>::precise_enough() const {
+  for (std::size_t t = 0; t < n_targets_; ++t) {
+    if (valid_[t] == 0) return false;
+    // As summarize_target computes it, so the table shows what stopped the run.
+    const double dn = static_cast<double>(valid_[t]);
+    const double p = static_cast<double>(met_[t]) / dn;
+    if (!(std::sqrt(p * (1.0 - p) / dn) < opt_.precision.se)) return false;
+  }
+  return true;
+}
+
+// Stage 1: the next block of draws, in order; stops at the pass's end, at the first
 // failure (InvalidDraws::fail) or when cancelled.
 template <Model M>
 typename MonteCarloPipeline<M>::Block* MonteCarloPipeline<M>::issue_block(oneapi::tbb::flow_control& fc) {
-  if (next_block_ == n_blocks_ || stop_.load() || (opt_.cancel && opt_.cancel->load())) {
+  if (next_draw_ == pass_end_ || stop_.load() || (opt_.cancel && opt_.cancel->load())) {
     fc.stop();
     return nullptr;
   }
   Block* b = nullptr;
   while (!free_blocks_.try_pop(b)) {
   }
-  b->first = next_block_ * block_draws_;
-  b->count = std::min(block_draws_, opt_.draws - b->first);
-  ++next_block_;
+  b->first = next_draw_;
+  b->count = static_cast<std::size_t>(std::min<std::uint64_t>(block_draws_, pass_end_ - next_draw_));
+  next_draw_ += b->count;
   return b;
 }
 
@@ -198,6 +232,13 @@ void MonteCarloPipeline<M>::consume_block(Block& b) {
   }
   if (failures_.empty()) {
     joint_.add(std::span<const double>(b.targets.data(), b.count * n_targets_), b.count);
+    for (std::size_t d = 0; d < b.count; ++d)
+      for (std::size_t t = 0; t < n_targets_; ++t) {
+        const double v = b.targets[d * n_targets_ + t];
+        if (std::isnan(v)) continue;
+        ++valid_[t];
+        if (scenario_.targets[t].met(v)) ++met_[t];
+      }
     sink_.write_draws(b.first, b.count, std::span<const double>(b.theta.data(), b.count * n_params_),
                       std::span<const double>(b.targets.data(), b.count * n_targets_),
                       opt_.trajectories ? std::span<const double>(b.traj.data(), b.count * n_series_)
@@ -221,13 +262,16 @@ RunOutcome MonteCarloPipeline<M>::finish(double seconds) {
             [](const InvalidDraw& a, const InvalidDraw& b) { return a.draw < b.draw; });
   result.failures = std::move(failures_);
   result.info.seed = opt_.seed;
-  result.info.draws_requested = opt_.draws;
+  result.draws_run = done_;
+  result.precise = precise_;
+  result.info.draws_requested = precise_ ? done_ : opt_.draws;
   result.info.draws_dropped = dropped_;
   result.info.draws_valid = done_ - dropped_;
   result.info.dropped_draws = std::move(dropped_draws_);
   result.info.threads = threads_;
   result.info.seconds = seconds;
   if (result.cancelled || result.failed()) return result;
+  if (done_ < opt_.draws) sink_.end_early(done_);
 
   QuantileSketch sketch(n_series_);
   for (const Local& l : locals_) {

@@ -15,8 +15,21 @@
 
 namespace innosim {
 
+// Adaptive precision: the run is cut into checks of `every` draws (a
+// multiple of kTileDraws); after each whole check the draws so far are
+// looked at, and the run stops at the first check where every target's
+// P(met) standard error sqrt(p(1-p)/n) is below `se` (a target with no
+// valid draw yet never is). RunOptions::draws is then the cap. Where the run
+// stops does not depend on threads or block sizes: the checks fall at fixed
+// draw counts and see exactly the draws before them.
+struct PrecisionRule {
+  double se = 0;          // 0 = off: run every draw
+  std::size_t every = 0;  // draws per check
+  bool on() const { return se > 0 && every > 0; }
+};
+
 struct RunOptions {
-  std::size_t draws = 10000;
+  std::size_t draws = 10000;  // with a precision rule: at most this many
   std::uint64_t seed = 0;
   unsigned threads = 0;         // 0 = all hardware threads
   std::size_t block_tiles = 0;  // 0 = choose from draws and threads
@@ -29,6 +42,7 @@ struct RunOptions {
   // Per-draw statistics fed every valid draw's whole output in the parallel
   // stage and merged after a successful run (draw_accumulator.hpp); not owned.
   std::vector<DrawAccumulator*> accumulators;
+  PrecisionRule precision;
 };
 
 struct InvalidDraw {
@@ -43,6 +57,8 @@ struct RunOutcome {
   RunInfo info;
   bool cancelled = false;
   std::vector<InvalidDraw> failures;  // with InvalidDraws::fail: the failing draws seen (sorted)
+  std::size_t draws_run = 0;          // draws run (with a precision rule, where it stopped)
+  bool precise = false;               // a precision rule was met (false when the cap stopped the run)
   bool failed() const { return !failures.empty(); }
 };
 

@@ -41,9 +41,10 @@ struct RunHeader {
   std::string git_sha;
   std::uint64_t seed = 0;
   std::string sampler;
-  std::size_t draws = 0;
+  std::size_t draws = 0;             // with a precision rule: the cap
   std::size_t randoms_per_year = 0;  // K: per-year uniforms per draw
   std::string model;
+  double precision = 0;  // the P(met) standard error asked for (run --precision); 0 = none
 };
 
 class RunWriter {
@@ -64,6 +65,11 @@ class RunWriter {
   void write_draws(std::uint64_t first, std::size_t count, std::span<const double> theta,
                    std::span<const double> target_values, std::span<const double> trajectories,
                    std::span<const double> uniforms, std::span<const std::uint8_t> valid);
+
+  // The run stopped after `draws` draws, fewer than announced (adaptive
+  // precision): every per-draw dataset keeps its first `draws` draws and
+  // draws_requested says `draws`. After the last write_draws.
+  void end_early(std::uint64_t draws);
 
   // Reads back all per-draw values of target t (for exact quantiles; at the
   // summary level they are kept in a scratch file beside the temporary one).
