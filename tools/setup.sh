@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything innosim needs to build, test and draw charts, from Debian 12
 # packages only: the libraries, the report tool's Python packages and fonts,
-# cpp-httplib and nlohmann-json for `innosim serve`, and headless Chromium
+# cpp-httplib and nlohmann-json for `innosim serve`, NLopt for `innosim solve`, and headless Chromium
 # with its driver and Selenium for the test of its page. Idempotent: packages
 # already present are left alone.
 # Usage: sudo tools/setup.sh   (or as root)
@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build git dpkg-dev file
   libboost-dev libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools catch2
-  libtomlplusplus-dev libcli11-dev libfmt-dev librandom123-dev
+  libtomlplusplus-dev libcli11-dev libfmt-dev librandom123-dev libnlopt-dev
   python3-numpy python3-scipy python3-h5py python3-matplotlib fonts-noto-cjk
   pkgconf libcpp-httplib-dev nlohmann-json3-dev
   chromium chromium-driver python3-selenium

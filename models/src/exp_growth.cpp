@@ -20,6 +20,8 @@ ExpGrowth::ExpGrowth(const Scenario& scenario)
   p_shock_ = b.parameter("shock_sd");
   p_initial_ = b.parameter_by_region("initial");
   if (scenario.lever("extra_growth")) extra_ = b.lever("extra_growth", "rate");
+  if (scenario.lever("initial_boost"))
+    if (const Lever* l = b.lever("initial_boost", "rate")) boost_ = l->at(scenario.horizon.start);
   b.indicators({"output"});
   b.finish();
 }
@@ -28,7 +30,7 @@ void ExpGrowth::init(Workspace& ws, std::span<const double> theta, State& x) con
   ws.g = theta[p_growth_];
   ws.s = theta[p_shock_];
   x.fill(0.0);
-  for (std::size_t r = 0; r < regions_; ++r) x[r] = theta[p_initial_[r]];
+  for (std::size_t r = 0; r < regions_; ++r) x[r] = theta[p_initial_[r]] * (1.0 + boost_);
 }
 
 void ExpGrowth::year_start(Workspace& ws, int year, State& /*x*/, std::span<const double> u) const {

@@ -101,3 +101,55 @@ TEST_CASE("compare: runs sharing draws are paired, others unpaired with the reas
   CHECK(out.out.find("sweep-e2e minus exp-e2e: paired") != std::string::npos);
   CHECK(out.out.find("sweep-e2e minus exp-e2e: unpaired (seeds differ: 11 and 12)") != std::string::npos);
 }
+
+TEST_CASE("solve --cost: the cheapest mix of two levers is the one known in closed form", "[e2e][solve][mix]") {
+  // mix.toml: a1 = 65 x 0.01 = 0.65 per unit of k1, a2 = 10 x 0.1 = 1 per unit
+  // of k2; at p = 0.8 the cheapest mix is k2 = 10 (2 a1 / a2 - 1) = 3,
+  // k1 = (C - ln 1.3) / 0.05, cheaper than either lever alone.
+  const fs::path h5 = temp_dir() / "mix.h5";
+  const Out s = innosim("solve " + data("mix.toml") +
+                        " --target output --probability 0.8 --lever extra_growth --lever initial_boost"
+                        " --cost extra_growth=65 --cost initial_boost=10 --format json -q -o " + h5.string());
+  INFO(s.err << s.out);
+  REQUIRE(s.code == 0);
+  const double z80 = 0.8416212335729143;
+  const double C = std::log(250.0 / 150.0) - 0.15 + z80 * std::sqrt(0.0045);
+  const double k2 = 3, k1 = (C - std::log(1.3)) / 0.05;
+  const double exact = 0.65 * k1 + k2;
+  const double alone = std::min(0.65 * C / 0.05, 10 * (std::exp(C) - 1));  // the better single lever
+  const double cost = json_value(s.out, "cost"), lo = json_value(s.out, "cost_lo"), hi = json_value(s.out, "cost_hi");
+  CAPTURE(exact, alone, cost, lo, hi);
+  CHECK(s.out.find("\"reachable\": true") != std::string::npos);
+  CHECK(lo <= cost);
+  CHECK(cost <= hi);
+  CHECK(std::fabs(cost - exact) < std::max(2 * (hi - lo), 0.05));
+  CHECK(cost < alone - 0.05);
+  const std::string code =
+      "import h5py, sys\n"
+      "f = h5py.File(\"" + h5.string() + "\", \"r\")\n"
+      "m = f[\"mix\"]; k = m[\"factor\"][()]\n"
+      "ok = f.attrs[\"file_type\"] == \"innosim-solve\" and m.attrs[\"reachable\"] == 1\n"
+      "ok = ok and abs(0.65 * k[0] + k[1] - m.attrs[\"cost\"]) < 1e-9 and 1.5 < k[1] < 4.5\n"
+      "ok = ok and m[\"tried_shares\"].shape[1] == 2 and len(m[\"tried_extra_cost\"]) >= 3\n"
+      "sys.exit(0 if ok else 1)\n";
+  CHECK(python(code) == 0);
+}
+
+TEST_CASE("solve --cost: bad or missing costs exit 2 with a clear message", "[e2e][solve][mix][bad-input]") {
+  const fs::path h5 = temp_dir() / "mix-bad.h5";
+  const std::string base = "solve " + data("mix.toml") + " -n 100 -q -o " + h5.string() +
+                           " --target output --probability 0.5 --lever extra_growth ";
+  Out r = innosim(base + "--cost extra_growth=1");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("the cheapest mix needs several --lever") != std::string::npos);
+  r = innosim(base + "--lever initial_boost --cost extra_growth=1");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("lever 'initial_boost' has no cost") != std::string::npos);
+  r = innosim(base + "--lever initial_boost --cost extra_growth=1 --cost initial_bost=2");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("'initial_bost' is not one of the --lever options") != std::string::npos);
+  r = innosim(base + "--lever initial_boost --cost extra_growth=0 --cost initial_boost=2");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("a cost c > 0") != std::string::npos);
+  CHECK_FALSE(leftovers(temp_dir(), "mix-bad"));
+}

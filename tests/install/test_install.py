@@ -35,7 +35,7 @@ CPACK = os.environ.get("INNOSIM_CPACK", "cpack")
 # from dpkg-shlibdeps): the report tool's interpreter, packages and fonts.
 REPORT_DEPENDS = ["python3", "python3-h5py", "python3-matplotlib", "python3-numpy", "python3-scipy",
                   "fonts-noto-cjk"]
-SHARED_LIBRARY_DEPENDS = ["libhdf5", "libtbb", "libfmt", "libtomlplusplus", "libstdc++6", "libc6"]
+SHARED_LIBRARY_DEPENDS = ["libhdf5", "libtbb", "libfmt", "libtomlplusplus", "libnlopt", "libstdc++6", "libc6"]
 
 
 def run(cmd, **kw):

@@ -2,13 +2,17 @@
 // A tiny analytic model for engine tests: regional output growing
 // exponentially at a common uncertain rate plus yearly normal shocks,
 //   dY_r/dt = (g + s * z_year + extra(year)) * Y_r,
+//   Y_r(start) = initial_r * (1 + boost(start)),
 // so that ln Y_r(T) is known in closed form and P(zone output >= target)
 // can be checked against the engine to within Monte Carlo error.
 //
 // Scenario inputs: parameters `growth` (rate/yr), `shock_sd` (rate/yr),
-// per-region `initial` (count); lever `extra_growth` (rate/yr, optional
-// path, zone-wide). Indicator: `output` (a stock), for each region, the zone
-// (the regions with in_zone) and the territory when one is declared.
+// per-region `initial` (count); levers `extra_growth` (rate/yr, optional
+// path, zone-wide) and `initial_boost` (rate, optional, its value in the
+// start year raises every initial level: a lever with diminishing returns
+// on ln Y, for the cheapest-mix test of `solve`). Indicator: `output` (a
+// stock), for each region, the zone (the regions with in_zone) and the
+// territory when one is declared.
 
 #include <array>
 #include <span>
@@ -49,6 +53,7 @@ class ExpGrowth {
   std::size_t p_growth_ = 0, p_shock_ = 0;
   std::vector<std::size_t> p_initial_;
   const Lever* extra_ = nullptr;
+  double boost_ = 0;  // initial_boost in the start year
 };
 
 static_assert(Model<ExpGrowth>);

@@ -50,6 +50,50 @@ struct SolveResult {
   double seconds = 0;
 };
 
+// The cheapest mix (`innosim solve` with several --lever and a --cost for
+// each): every lever has a factor of its own in [lo, hi]; a mix costs
+// sum_i cost_i x amount_i, amount_i = factor_i x base_i in the lever's unit
+// (亿元/yr for yuan levers). The mix of least cost reaching p.
+struct MixLever {
+  std::string id;
+  double base = 0;        // unscaled zone total in the horizon's end year, in the lever's unit (yuan)
+  double cost = 0;        // per unit of the amount (per 亿元/yr for yuan levers)
+  double per_factor = 0;  // cost of raising the factor by 1: cost x base in those units
+  double factor = 0;      // in the answer
+};
+
+// One split of the extra cost (over every factor at lo) that was tried.
+struct MixTried {
+  std::vector<double> shares;  // per lever, summing to 1
+  double extra_cost = 0;       // smallest extra cost reaching p along it; NaN: not within the range
+  double p_met = 0;            // P(met) there (or the highest seen along it)
+};
+
+struct MixResult {
+  std::string target_id;
+  std::size_t target = 0;
+  double probability = 0;
+  double lo = 0, hi = 0;
+  std::vector<MixLever> levers;
+  bool reachable = false;        // some mix tried reaches p
+  double cost = 0;               // of the answer (every factor at lo, and the extra cost)
+  double cost_lo = 0, cost_hi = 0;  // along the answer's split: the cost for p - se and p + se (NaN: beyond)
+  double scenario_cost = 0;      // of the scenario's own mix (every factor 1)
+  SolvePoint at_answer;          // the target's statistics at the answer
+  double p_met_se = 0;           // sqrt(p(1-p)/draws)
+  double tolerance = 0;          // of the extra cost along a split, relative to that split's largest
+  std::vector<MixTried> mixes;   // every split tried, in order
+  std::size_t runs = 0;          // points run
+  double seconds = 0;
+};
+
+std::string format_mix_table(const Scenario& scenario, const SolveHeader& header, const MixResult& r,
+                             TableFormat format);
+
+// A solve file (file_type innosim-solve) with /mix instead of /answer and /curve.
+void write_mix_file(const std::string& path, const Scenario& scenario, const SolveHeader& header,
+                    const MixResult& r);
+
 std::string format_solve_table(const Scenario& scenario, const SolveHeader& header, const SolveResult& r,
                                TableFormat format);
 
