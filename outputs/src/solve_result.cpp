@@ -29,6 +29,7 @@ constexpr int kSolveFormatVersion = 1;
 std::string amount(const Lever& l, double base, double k) {
   const double x = k * base;
   if (l.unit == "yuan") return fmt::format("{:.3f} 亿元/yr ({:.0f} yuan)", x / 1e8, x);
+  if (l.unit == "1") return fmt::format("{:.4g}", x);  // a pure number
   return fmt::format("{:.4g} {}", x, l.unit);
 }
 
@@ -123,7 +124,10 @@ std::string format_json(const Scenario& s, const SolveHeader& h, const SolveResu
 std::string cost_text(double c) { return std::isnan(c) ? std::string("n/a") : fmt::format("{:.4g}", c); }
 
 // "per 亿元/yr" for yuan levers, "per rate" otherwise.
-std::string per_unit(const Lever& l) { return l.unit == "yuan" ? "per 亿元/yr" : "per " + l.unit; }
+std::string per_unit(const Lever& l) {
+  if (l.unit == "yuan") return "per 亿元/yr";
+  return l.unit == "1" ? "per unit" : "per " + l.unit;
+}
 
 std::string mix_text(const Scenario& s, const SolveHeader& h, const MixResult& r) {
   const Target& tg = s.targets[r.target];
@@ -166,7 +170,7 @@ std::string mix_text(const Scenario& s, const SolveHeader& h, const MixResult& r
   }
   out += fmt::format(
       "The split is chosen by NLopt's COBYLA; along each split the smallest extra cost reaching p is found by "
-      "bisection on P(met) estimated with the same draws everywhere (common random numbers), to within {:.0f}% of "
+      "bisection on P(met) estimated with the same draws everywhere (common random numbers), to within {:.1f}% of "
       "the split's largest extra cost; the 1 s.e. range is where the estimate crosses p ∓ {} along the answer's "
       "split.\n",
       r.tolerance * 100, percent(r.p_met_se, 2));
