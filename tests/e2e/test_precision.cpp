@@ -30,7 +30,7 @@ TEST_CASE("run --precision: stops at the first check where P(met) is precise eno
   // solve.toml: P(output >= 190) is about 0.29, so its standard error falls
   // below 0.004 between 12288 and 16384 draws.
   const fs::path a = temp_dir() / "prec-1.h5", b = temp_dir() / "prec-3.h5";
-  const std::string run = "run " + data("solve.toml") + " --precision 0.004 --format json ";
+  const std::string run = "run " + data("solve.toml") + " --precision 0.004 --store parameters --format json ";
   const Out one = innosim(run + "--threads 1 -o " + a.string());
   const Out three = innosim(run + "--threads 3 -o " + b.string());
   INFO(one.err << three.err);
@@ -51,7 +51,7 @@ TEST_CASE("run --precision: stops at the first check where P(met) is precise eno
 
   // A plain run of as many draws gives the same table and per-draw values.
   const fs::path c = temp_dir() / "prec-plain.h5";
-  const Out plain = innosim("run " + data("solve.toml") + " -q --format json -n " +
+  const Out plain = innosim("run " + data("solve.toml") + " -q --store parameters --format json -n " +
                             std::to_string(static_cast<long>(n)) + " -o " + c.string());
   REQUIRE(plain.code == 0);
   CHECK(results(plain.out) == results(one.out));
@@ -61,6 +61,7 @@ TEST_CASE("run --precision: stops at the first check where P(met) is precise eno
       "ok = a[\"targets/draws\"].shape == c[\"targets/draws\"].shape == (1, " + std::to_string(static_cast<long>(n)) + ")\n"
       "ok = ok and a.attrs[\"draws_requested\"] == c.attrs[\"draws_requested\"] and a.attrs[\"precision\"] == 0.004\n"
       "ok = ok and a.attrs[\"draws_cap\"] == 1000000 and \"precision\" not in c.attrs\n"
+      "ok = ok and a[\"parameters\"].attrs[\"draws_digest\"] == c[\"parameters\"].attrs[\"draws_digest\"]\n"
       "for name in (\"targets/draws\", \"parameters/draws\", \"draws/valid\", \"summary/mean\", \"summary/quantiles\", \"targets/p_met\"):\n"
       "    ok = ok and np.array_equal(a[name][()], c[name][()], equal_nan=True)\n"
       "sys.exit(0 if ok else 1)\n";
