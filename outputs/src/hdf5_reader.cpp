@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "detail/files.hpp"
 #include "detail/h5.hpp"
 #include "detail/run_file.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
@@ -119,37 +120,27 @@ TargetTable recompute_table(hid_t g, const h5::Where& w, const std::vector<Targe
 
 }  // namespace
 
+std::string read_file_type(const std::string& path) {
+  h5::silence_errors();
+  if (!std::filesystem::exists(path) || H5Fis_hdf5(path.c_str()) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return {};
+  }
+  const hid_t fid = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (fid < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return {};
+  }
+  Hid file(fid, H5Fclose);
+  if (!h5::has_attr(file.get(), "file_type")) return {};
+  return h5::read_attr_string(file.get(), "file_type", h5::Where{path});
+}
+
 RunFile read_run_file(const std::string& path, bool recompute) {
   h5::silence_errors();
   const h5::Where w{path};
-  if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    throw std::runtime_error(path + ": not an HDF5 file");
-  }
-  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
-  Hid file = h5::checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose, w,
-                         H5I_INVALID_HID, "", "cannot open");
+  Hid file = detail::open_innosim_file(path, detail::kFileType, detail::kFormatVersion, "run");
   const hid_t root = file.get();
-
-  if (!h5::has_attr(root, "file_type")) {
-    throw std::runtime_error(path + ": not an innosim run file (missing attribute file_type)");
-  }
-  const std::string file_type = h5::read_attr_string(root, "file_type", w);
-  if (file_type != detail::kFileType) {
-    throw std::runtime_error(path + ": not an innosim run file (file_type is '" + file_type +
-                             "', expected '" + detail::kFileType + "')");
-  }
-  if (!h5::has_attr(root, "format_version")) {
-    throw std::runtime_error(path + ": malformed run file (missing attribute format_version)");
-  }
-  const auto version = h5::read_attr<std::int64_t>(root, "format_version", w);
-  if (version != detail::kFormatVersion) {
-    throw std::runtime_error(path + ": run file format_version " + std::to_string(version) +
-                             " is not supported (this innosim reads version " +
-                             std::to_string(detail::kFormatVersion) + ")");
-  }
 
   RunFile rf;
   rf.path = path;

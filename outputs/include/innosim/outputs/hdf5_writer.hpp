@@ -101,6 +101,11 @@ struct RunFile {
   std::vector<Target> targets;
 };
 
+// The file_type attribute of an innosim HDF5 file ("innosim-run",
+// "innosim-sweep", "innosim-posterior"); "" for a file that has none or is
+// not HDF5.
+std::string read_file_type(const std::string& path);
+
 // Reads a run file; throws std::runtime_error naming the path and the
 // missing or malformed object. With `recompute`, the target table is
 // recomputed from /targets/draws (what `check` prints) when the file has
