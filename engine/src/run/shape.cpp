@@ -19,12 +19,17 @@ ResultShape make_shape(const Scenario& scenario, const std::vector<IndicatorInfo
   return s;
 }
 
+std::size_t output_offset(const Scenario& scenario, std::size_t n_indicators, std::size_t indicator,
+                          std::size_t region, int year) {
+  const std::size_t outputs_per_indicator = scenario.regions.size() + scenario.aggregate_ids().size();
+  return static_cast<std::size_t>(year - scenario.horizon.start) * n_indicators * outputs_per_indicator +
+         indicator * outputs_per_indicator + region;
+}
+
 std::vector<std::size_t> target_offsets(const Scenario& scenario,
                                         const std::vector<IndicatorInfo>& indicators) {
   std::vector<std::size_t> out;
   std::vector<Problem> problems;
-  const std::size_t outputs_per_indicator = scenario.regions.size() + scenario.aggregate_ids().size();
-  const std::size_t per_year = indicators.size() * outputs_per_indicator;
   for (std::size_t t = 0; t < scenario.targets.size(); ++t) {
     const Target& tg = scenario.targets[t];
     const std::string key = "targets[" + std::to_string(t) + "]";
@@ -41,8 +46,7 @@ std::vector<std::size_t> target_offsets(const Scenario& scenario,
                           "expected a year in (" + std::to_string(scenario.horizon.start) + ", " +
                               std::to_string(scenario.horizon.end) + "], got " + std::to_string(tg.year)});
     else
-      out.push_back(static_cast<std::size_t>(tg.year - scenario.horizon.start) * per_year +
-                    i * outputs_per_indicator + *r);
+      out.push_back(output_offset(scenario, indicators.size(), i, *r, tg.year));
   }
   if (!problems.empty()) throw ScenarioError(std::move(problems));
   return out;

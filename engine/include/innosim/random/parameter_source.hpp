@@ -26,6 +26,17 @@ class ParameterSource {
   // integer events) draw `draw` uses. Every draw has its own by default; a
   // design can let several of its rows share one draw's noise.
   virtual std::uint64_t noise_draw(std::uint64_t draw) const { return draw; }
+
+  // A source that chooses the yearly random inputs itself (a calibration
+  // moves them as part of each particle's state) fills `u`, the draw's
+  // [simulated year][the model's randoms per year] uniforms, each in (0, 1),
+  // and returns true. By default (false) they are Stream::yearly of
+  // noise_draw(draw).
+  virtual bool yearly_uniforms(std::uint64_t draw, std::span<double> u) const {
+    (void)draw;
+    (void)u;
+    return false;
+  }
 };
 
 }  // namespace innosim

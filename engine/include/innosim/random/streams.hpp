@@ -17,6 +17,11 @@ enum class Stream : std::uint32_t {
   sampler_shift = 3,  // Sobol random shift / LHS permutation keys (draw index 0)
   design = 4,         // Latin hypercube designs over levers (draw index = lever)
   bootstrap = 5,      // bootstrap resamples of run comparisons (draw index = replicate)
+  // Calibration (calibrate/smc.hpp) and draws from its posterior:
+  smc_moves = 10,       // MCMC proposals and acceptances: draw = particle, year = move counter
+  smc_resample = 11,    // the systematic resampling uniform: draw = generation
+  smc_predictive = 12,  // replicate measurement errors: draw = particle, slot = observation
+  posterior = 13,       // which particle a run's draw takes (draw = the run's draw index)
 };
 
 // Uniform in the open interval (0,1): (k + 1/2) 2^-52, k the top 52 bits of

@@ -186,11 +186,13 @@ template <Model M>
 bool MonteCarloPipeline<M>::simulate_draw(Local& l, Block& b, std::size_t d, double* series_row) {
   const std::uint64_t draw = b.first + d;
   const std::size_t draw_uniforms = n_steps_ * n_uniforms_;
-  const std::uint64_t noise_draw = source_.noise_draw(draw);
   double* u = b.unif.data() + d * draw_uniforms;
-  for (std::size_t y = 0; y < n_steps_; ++y)
-    fill_uniform01(opt_.seed, noise_draw, Stream::yearly, static_cast<std::uint32_t>(y),
-                   std::span<double>(u + y * n_uniforms_, n_uniforms_));
+  if (!source_.yearly_uniforms(draw, std::span<double>(u, draw_uniforms))) {
+    const std::uint64_t noise_draw = source_.noise_draw(draw);
+    for (std::size_t y = 0; y < n_steps_; ++y)
+      fill_uniform01(opt_.seed, noise_draw, Stream::yearly, static_cast<std::uint32_t>(y),
+                     std::span<double>(u + y * n_uniforms_, n_uniforms_));
+  }
   const DrawStatus st = l.sim->run(std::span<const double>(b.theta.data() + d * n_params_, n_params_),
                                    std::span<const double>(u, draw_uniforms), l.out);
   double* tv = b.targets.data() + d * n_targets_;

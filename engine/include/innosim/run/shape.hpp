@@ -16,6 +16,12 @@ namespace innosim {
 // else the model's.
 ResultShape make_shape(const Scenario& scenario, const std::vector<IndicatorInfo>& indicators);
 
+// Offset of (indicator, region, year) in one draw's output: [year -
+// horizon.start][indicator][region, then the aggregates from regions.size()], as
+// DrawSimulator writes it; n_indicators is the model's indicator count.
+std::size_t output_offset(const Scenario& scenario, std::size_t n_indicators, std::size_t indicator,
+                          std::size_t region, int year);
+
 // Offsets of each target into one draw's output ([years + 1][indicator][region
 // or aggregate], as DrawSimulator writes it); throws ScenarioError for a target
 // naming an indicator, region or year the model/horizon lacks.
