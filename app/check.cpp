@@ -1,10 +1,12 @@
 // innosim check: prints the target table of a run file again, from the file
 // alone (recomputed from each draw's target values when the file keeps them,
-// store level targets and above); with --observations, compares the run with observed values instead.
+// store level targets and above); with --observations, compares the run with observed values instead;
+// for a posterior file (innosim calibrate), prints its diagnostics again.
 //
 //   innosim check plan-2016-2020.h5
 //   innosim check plan-2016-2020.h5 --format json
 //   innosim check hindcast-2010-2015.h5 --observations scenarios/observed-2010-2015.toml
+//   innosim check hindcast-2010-2015.posterior.h5
 
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "innosim/outputs/calibration_table.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
 #include "innosim/outputs/observation_check.hpp"
 #include "innosim/outputs/table.hpp"
@@ -30,6 +33,10 @@ struct CheckArgs {
 };
 
 int check(const CheckArgs& a) {
+  if (read_file_type(a.file) == "innosim-posterior" && a.observations.empty()) {
+    std::cout << format_calibration(read_posterior_file(a.file), parse_format(a.format));
+    return kExitOk;
+  }
   if (!a.observations.empty()) {
     const ObservationSet obs = load_observations(a.observations);
     const RunFile f = read_run_file(a.file, false);
@@ -49,8 +56,8 @@ int check(const CheckArgs& a) {
 
 Command add_check_command(CLI::App& app) {
   auto a = std::make_shared<CheckArgs>();
-  auto* cmd = app.add_subcommand("check", "Print the target table of a run file again, or compare the run with observations");
-  cmd->add_option("file", a->file, "Run file (HDF5)")->required()->check(CLI::ExistingFile);
+  auto* cmd = app.add_subcommand("check", "Print the target table of a run file again, compare the run with observations, or print a posterior file's diagnostics");
+  cmd->add_option("file", a->file, "Run file or posterior file (HDF5)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--observations", a->observations,
                   "Observation file (TOML): compare each observed value with the run's median and 90 % band")
       ->check(CLI::ExistingFile);

@@ -21,6 +21,7 @@ Command add_check_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app);
+Command add_calibrate_command(CLI::App& app);
 Command add_serve_command(CLI::App& app);
 Command add_design_command(CLI::App& app);
 Command add_solve_command(CLI::App& app);

@@ -6,6 +6,7 @@
 //   innosim check hindcast.h5 --observations scenarios/observed-2010-2015.toml
 //   innosim compare plan-2016-2020.h5 baseline.h5
 //   innosim report plan-2016-2020.h5 -o report/ --lang zh
+//   innosim calibrate scenarios/hindcast-2010-2015.toml --observations scenarios/observed-2010-2015.toml
 //   innosim sweep scenarios/plan-2016-2020.toml --lever fiscal_rd_zone --scale 0.5,1,2,4 -n 2000
 //   innosim serve                                           the what-if page on http://127.0.0.1:8080/
 //   innosim design scenarios/plan-2016-2020.toml --lever fiscal_rd_zone=0.5:4 --lever own_fiscal_st=1:2
@@ -39,7 +40,7 @@ int main(int argc, char** argv) {
                                          add_check_command(cli),  add_compare_command(cli),
                                          add_report_command(cli), add_sweep_command(cli),
                                          add_serve_command(cli),  add_design_command(cli),
-                                         add_solve_command(cli)};
+                                         add_solve_command(cli),  add_calibrate_command(cli)};
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,51 @@
+#pragma once
+// The posterior file of `innosim calibrate` (schema: docs/hdf5-schema.md,
+// "Posterior files"): the prior draws, the weighted particles at the end of
+// the tempering and the equal-weight set a scenario's [posterior] draws
+// from, the schedule and diagnostics of every generation, and the prior and
+// posterior predictive quantiles of every observation. Written under a
+// temporary name and renamed when complete, like run files.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "innosim/calibrate/calibration.hpp"
+#include "innosim/scenario/observations.hpp"
+#include "innosim/scenario/scenario.hpp"
+
+namespace innosim {
+
+// A calibration and the names it needs, as written to and read from a
+// posterior file; what the diagnostics print.
+struct PosteriorRecord {
+  std::string path;  // the file (empty before it is written)
+  std::string engine_version, git_sha;
+  std::string scenario_name, model;
+  std::string observations_name, observations_file;
+  std::uint64_t seed = 0;
+  unsigned threads = 0;
+  CalibrationOptions settings;  // particles, ess_fraction, sweeps, generations (callbacks unset)
+  // The calibrated parameters, in the result's order.
+  std::vector<std::string> parameter_ids, parameter_units, parameter_sources, parameter_priors;
+  std::vector<Observation> observations;  // indicator, region, unit, year, value, sd, source
+  CalibrationResult result;
+};
+
+// The record of a calibration just run (names from the scenario and the
+// observation file).
+PosteriorRecord make_posterior_record(const Scenario& scenario, const ObservationSet& observations,
+                                      const CalibrationOptions& settings, const CalibrationResult& result,
+                                      const std::string& engine_version, const std::string& git_sha);
+
+// Writes `path` (a temporary name beside it, renamed when complete). With
+// the scenario's files and the observation file verbatim. Throws
+// std::runtime_error naming the file and object on failure; leaves no file then.
+void write_posterior_file(const std::string& path, const Scenario& scenario, const ObservationSet& observations,
+                          const PosteriorRecord& record);
+
+// Reads a posterior file; throws std::runtime_error naming the path and the
+// missing or malformed object ("not an innosim posterior file" for another kind).
+PosteriorRecord read_posterior_file(const std::string& path);
+
+}  // namespace innosim
