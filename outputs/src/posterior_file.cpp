@@ -4,14 +4,14 @@
 
 #include "innosim/outputs/posterior_file.hpp"
 
-#include <unistd.h>
-
-#include <filesystem>
+#include <limits>
+#include <optional>
 #include <stdexcept>
 
-#include "detail/h5.hpp"
-#include "detail/publish.hpp"
 #include "detail/files.hpp"
+#include "detail/h5.hpp"
+#include "detail/meta.hpp"
+#include "detail/whole_file.hpp"
 
 namespace innosim {
 
@@ -77,10 +77,7 @@ void write_layout(hid_t root, const Scenario& s, const ObservationSet& obs, cons
   h5::write_attr<std::int32_t>(root, "horizon_end", s.horizon.end, w);
   h5::write_strings(root, "warnings", r.warnings, w);
 
-  {
-    Hid g = h5::create_group(root, "scenario", w);
-    detail::write_scenario_files(g.get(), s, w);
-  }
+  detail::write_scenario_group(root, s, w);
   {
     Hid g = h5::create_group(root, "observations", w);
     h5::write_attr_string(g.get(), "name", rec.observations_name, w);
@@ -203,27 +200,26 @@ PosteriorRecord make_posterior_record(const Scenario& s, const ObservationSet& o
 
 void write_posterior_file(const std::string& path, const Scenario& scenario, const ObservationSet& observations,
                           const PosteriorRecord& record) {
+  detail::write_whole_file(path, [&](hid_t root, const h5::Where& w) {
+    write_layout(root, scenario, observations, record, w);
+  });
+}
+
+PosteriorParticles read_posterior_particles(const std::string& path) {
   h5::silence_errors();
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
   const h5::Where w{path};
-  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
-  const hid_t fid = H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-  if (fid < 0) h5::fail(path, "/", "cannot create temporary file " + temp);
-  Hid file(fid, H5Fclose);
-  auto remove_temp = [&] {
-    std::error_code ec;
-    std::filesystem::remove(temp, ec);
-  };
-  try {
-    write_layout(file.get(), scenario, observations, record, w);
-    if (!file.reset()) h5::fail(path, "/", "cannot close " + temp);
-    detail::publish_file(temp, path);
-  } catch (...) {
-    file.reset();
-    remove_temp();
-    throw;
-  }
+  Hid file = detail::open_innosim_file(path, kPosteriorFileType, kPosteriorFormatVersion, "posterior");
+  const hid_t root = file.get();
+  PosteriorParticles p;
+  p.model = h5::read_attr_string(root, "model", w);
+  p.scenario_name = h5::read_attr_string(root, "scenario_name", w);
+  p.particles = static_cast<std::size_t>(h5::read_attr<std::uint64_t>(root, "particles", w));
+  Hid g = h5::open_group(root, "parameters", w);
+  p.ids = h5::read_strings(g.get(), "id", w);
+  p.units = h5::read_strings(g.get(), "unit", w, p.ids.size());
+  Hid r = h5::open_group(root, "resampled", w);
+  p.theta = read_matrix(r.get(), "theta", p.particles, p.ids.size(), w);
+  return p;
 }
 
 PosteriorRecord read_posterior_file(const std::string& path) {

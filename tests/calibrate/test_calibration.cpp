@@ -168,37 +168,6 @@ TEST_CASE("calibration: 90 % posterior intervals cover the true parameters in ab
   CHECK(coverage < 0.9 + 3 * 0.0245);
 }
 
-TEST_CASE("bigcov", "[.big]") {
-  const Scenario s = growth_scenario();
-  const ExpGrowth m(s);
-  const Sampler prior(s, 1, 1);
-  constexpr std::size_t kExperiments = 300;
-  std::size_t covered = 0, intervals = 0;
-  std::vector<std::size_t> covered_by(3, 0);
-  for (std::size_t e = 0; e < kExperiments; ++e) {
-    // True parameters from the prior (so that Bayesian intervals have their
-    // nominal coverage on average over experiments), data from the model.
-    const std::vector<double> truth = prior_draw(s, 20000 + e);
-    const ObservationSet data = synthetic(s, m, truth, 60000 + e, 0.02);
-    const CalibrationResult r = calibrate(m, s, prior, data, options(300, 77 + e, 0));
-    REQUIRE(r.reached);
-    for (std::size_t k = 0; k < r.shifts.size(); ++k) {
-      const ParameterShift& p = r.shifts[k];
-      const double x = truth[p.parameter];
-      const bool in = p.post_q05 <= x && x <= p.post_q95;
-      covered += in ? 1 : 0;
-      covered_by[k] += in ? 1 : 0;
-      ++intervals;
-    }
-  }
-  const double coverage = static_cast<double>(covered) / static_cast<double>(intervals);
-  // 150 intervals: the binomial standard error at 90 % is 2.45 points; allow 3 of them.
-  INFO("coverage " << coverage << " (growth " << covered_by[0] << ", shock_sd " << covered_by[1] << ", initial "
-                   << covered_by[2] << " of " << kExperiments << ")");
-  CHECK(coverage > 0.9 - 3 * 0.0245);
-  CHECK(coverage < 0.9 + 3 * 0.0245);
-}
-
 TEST_CASE("calibration: data that pin a parameter down shrink it", "[calibrate]") {
   const Scenario s = growth_scenario();
   const ExpGrowth m(s);
