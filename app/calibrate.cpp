@@ -2,8 +2,8 @@
 // values and writes the posterior file; prints the diagnostics
 // (docs/calibration.md).
 //
-//   innosim calibrate scenarios/hindcast-2010-2015.toml --observations scenarios/observed-2010-2015.toml \
-//       -o calibration/hindcast-2010-2015.posterior.h5
+//   innosim calibrate scenarios/hindcast-2010-2015.toml --observations scenarios/observed-2010-2015.toml
+//       -o hindcast-2010-2015.posterior.h5
 //   innosim calibrate my.toml --observations obs.toml -n 4000 --threads 8 --format json
 
 #include <unistd.h>
@@ -57,6 +57,10 @@ void print_generation(const GenerationStats& g) {
 
 int calibrate_scenario(const CalibrateArgs& a) {
   const Scenario s = load_scenario(a.scenario);
+  if (s.posterior)
+    throw ScenarioError({Problem{s.posterior->where, "posterior.file",
+                                 "a calibration starts from the priors: calibrate a scenario without a [posterior] "
+                                 "section"}});
   const ObservationSet obs = load_observations(a.observations);
   const std::uint64_t seed = a.seed.value_or(s.run.seed);
   return visit_model(s, [&](const auto& model) -> int {

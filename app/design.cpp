@@ -29,6 +29,7 @@
 #include "levers.hpp"
 #include "options.hpp"
 #include "points.hpp"
+#include "scenario_draws.hpp"
 #include "progress.hpp"
 
 namespace innosim::app {
@@ -139,7 +140,7 @@ int design(const DesignArgs& a) {
   }
   const std::size_t draws = a.run.draws.value_or(s.run.draws);
   const std::uint64_t seed = a.run.seed.value_or(s.run.seed);
-  const Sampler sampler = visit_model(s, [&](const auto& model) { return checked_sampler(model, s, seed, draws); });
+  const ScenarioDraws source = visit_model(s, [&](const auto& model) { return checked_draws(model, s, seed, draws); });
 
   DesignData data;
   data.scale = grid ? grid_points(*axes, K, log) : lhs_points(*axes, K, seed, log);
@@ -157,14 +158,14 @@ int design(const DesignArgs& a) {
 
   const std::string out = output_path(a.run.output, a.scenario, "-design.h5");
   Progress progress(!a.run.quiet && isatty(STDERR_FILENO));
-  PointsOutcome r = run_points(variants, sampler, {draws, seed, a.run.threads, true, &progress});
+  PointsOutcome r = run_points(variants, source.source(), {draws, seed, a.run.threads, true, &progress});
   if (!r.ok()) return report_points_failure(r, fmt::format("the design failed at point {}", r.failed_point + 1));
   for (PointResult& p : r.points) {
     data.tables.push_back(std::move(p.table));
     data.target_draws.push_back(std::move(p.target_draws));
   }
-  data.theta.resize(draws * sampler.num_parameters());
-  sampler.draw(0, draws, data.theta);
+  data.theta.resize(draws * source.source().num_parameters());
+  source.source().draw(0, draws, data.theta);
   data.seconds = r.seconds;
   data.threads = r.points.empty() ? 0 : r.points.front().info.threads;
   const DesignHeader header{kVersion, kGitSha, seed, sampler_name(s.run.sampler), draws, s.model,

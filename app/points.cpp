@@ -57,7 +57,7 @@ void check_variant(const Scenario& s) {
   });
 }
 
-PointsOutcome run_points(const std::vector<Scenario>& variants, const Sampler& sampler, const PointsConfig& cfg) {
+PointsOutcome run_points(const std::vector<Scenario>& variants, const ParameterSource& sampler, const PointsConfig& cfg) {
   namespace tbb = oneapi::tbb;
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t V = variants.size(), N = cfg.draws;

@@ -47,8 +47,8 @@ struct PointsOutcome {
 };
 
 // Every variant must differ from the others only in its levers (same
-// model, parameters, targets, horizon); `sampler` is built from any of them.
-PointsOutcome run_points(const std::vector<Scenario>& variants, const Sampler& sampler, const PointsConfig& config);
+// model, parameters, targets, horizon); `sampler` (the scenario's draws, app/scenario_draws.hpp) is built from any of them.
+PointsOutcome run_points(const std::vector<Scenario>& variants, const ParameterSource& sampler, const PointsConfig& config);
 
 // Checks the model can be built from `s` and every input problem is found
 // before anything is computed (throws ScenarioError).

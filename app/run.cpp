@@ -32,6 +32,7 @@
 #include "innosim/run/targets.hpp"
 #include "innosim/version.hpp"
 #include "options.hpp"
+#include "scenario_draws.hpp"
 #include "progress.hpp"
 #include "signals.hpp"
 
@@ -73,7 +74,7 @@ double peak_rss_mib() {
 // parameter values and yearly random inputs follow from the scenario, the
 // seed, the sampler, the draw count (Latin hypercube strata) and its index.
 template <Model M>
-int replay_draw(const M& model, const Scenario& s, const Sampler& sampler, std::uint64_t seed,
+int replay_draw(const M& model, const Scenario& s, const ParameterSource& sampler, std::uint64_t seed,
                 std::uint64_t draw, const IntegratorSettings& integ) {
   std::vector<double> theta(sampler.num_parameters());
   sampler.draw(draw, 1, theta);
@@ -170,9 +171,9 @@ int run(const RunArgs& a) {
   const std::size_t draws = a.precision ? a.max_draws : a.draws.value_or(s.run.draws);
   const std::uint64_t seed = a.seed.value_or(s.run.seed);
   return visit_model(s, [&](const auto& model) -> int {
-    const Sampler sampler = checked_sampler(model, s, seed, draws);
+    const ScenarioDraws source = checked_draws(model, s, seed, draws);
     RunOptions opt = scenario_run_options(s, draws, seed);
-    if (a.replay) return replay_draw(model, s, sampler, seed, *a.replay, opt.integrator);
+    if (a.replay) return replay_draw(model, s, source.source(), seed, *a.replay, opt.integrator);
 
     const std::string out = output_path(a.output, a.scenario, ".h5");
     RunHeader header{kVersion,      kGitSha, seed, sampler_name(s.run.sampler), draws, model.randoms_per_year(),
@@ -190,7 +191,7 @@ int run(const RunArgs& a) {
     Progress progress(!a.quiet && isatty(STDERR_FILENO));
     if (progress.enabled()) opt.progress = [&](std::size_t d, std::size_t n) { progress.update(d, n); };
 
-    RunOutcome r = run_monte_carlo(model, s, sampler, opt, sink);
+    RunOutcome r = run_monte_carlo(model, s, source.source(), opt, sink);
     progress.finish();
     if (r.cancelled) {
       std::cerr << "innosim: interrupted; no output written\n";

@@ -27,6 +27,7 @@
 #include "exit_codes.hpp"
 #include "innosim/models/registry.hpp"
 #include "options.hpp"
+#include "scenario_draws.hpp"
 #include "serve/runs.hpp"
 #include "serve/server.hpp"
 #include "signals.hpp"
@@ -81,7 +82,7 @@ int run_server(const ServeArgs& a) {
   }
   Scenario s = load_scenario(scenario.string());
   visit_model(s, [&](const auto& model) -> int {
-    (void)checked_sampler(model, s, s.run.seed, s.run.draws);
+    const ScenarioDraws check = checked_draws(model, s, s.run.seed, s.run.draws);
     return kExitOk;
   });
   serve::DrawLimits draws{a.quick_draws, std::min(s.run.draws, a.max_draws), a.max_draws};

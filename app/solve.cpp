@@ -31,6 +31,7 @@
 #include "levers.hpp"
 #include "options.hpp"
 #include "points.hpp"
+#include "scenario_draws.hpp"
 #include "progress.hpp"
 #include "solve_curve.hpp"
 #include "solve_mix.hpp"
@@ -94,7 +95,7 @@ int solve(const SolveArgs& a) {
   }
   const std::size_t draws = a.run.draws.value_or(s.run.draws);
   const std::uint64_t seed = a.run.seed.value_or(s.run.seed);
-  const Sampler sampler = visit_model(s, [&](const auto& model) { return checked_sampler(model, s, seed, draws); });
+  const ScenarioDraws sampler = visit_model(s, [&](const auto& model) { return checked_draws(model, s, seed, draws); });
   const double lo = axes->front().lo, hi = axes->front().hi;
   const SolveHeader header{kVersion, kGitSha, seed, sampler_name(s.run.sampler), draws, s.model};
   Progress progress(!a.run.quiet && isatty(STDERR_FILENO));
@@ -107,7 +108,7 @@ int solve(const SolveArgs& a) {
       return kExitBadInput;
     }
     MixResult mix;
-    if (auto rc = cheapest_mix(s, *axes, costs, target, a.probability, sampler, cfg, mix)) return *rc;
+    if (auto rc = cheapest_mix(s, *axes, costs, target, a.probability, sampler.source(), cfg, mix)) return *rc;
     mix.target_id = a.target;
     const std::string out = output_path(a.run.output, a.scenario, "-solve.h5");
     write_mix_file(out, s, header, mix);
@@ -120,7 +121,7 @@ int solve(const SolveArgs& a) {
 
   Curve curve(
       s, [&](Scenario& sk, double k) { for (const LeverAxis& ax : *axes) scale_lever(sk, ax.id, k); }, target,
-      sampler, cfg);
+      sampler.source(), cfg);
   const std::vector<double> grid = even_grid(lo, hi, kGridPoints - 1);
   if (auto rc = curve.evaluate(grid)) return *rc;
 

@@ -17,7 +17,7 @@
 #include <fmt/format.h>
 
 #include "innosim/outputs/solve_result.hpp"  // SolvePoint
-#include "innosim/random/sampler.hpp"
+#include "innosim/random/parameter_source.hpp"
 #include "innosim/scenario/scenario.hpp"
 #include "points.hpp"
 
@@ -28,7 +28,7 @@ namespace innosim::app {
 class Curve {
  public:
   using Apply = std::function<void(Scenario&, double)>;
-  Curve(const Scenario& s, Apply apply, std::size_t target, const Sampler& sampler, PointsConfig cfg)
+  Curve(const Scenario& s, Apply apply, std::size_t target, const ParameterSource& sampler, PointsConfig cfg)
       : s_(s), apply_(std::move(apply)), target_(target), sampler_(sampler), cfg_(cfg) {}
 
   // Runs every t not yet known (side by side); nullopt, or the exit code
@@ -74,7 +74,7 @@ class Curve {
   const Scenario& s_;
   Apply apply_;
   std::size_t target_;
-  const Sampler& sampler_;
+  const ParameterSource& sampler_;
   PointsConfig cfg_;
   std::map<double, SolvePoint> points_;
   double seconds_ = 0;

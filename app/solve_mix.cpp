@@ -34,7 +34,7 @@ double unit_amount(const LeverAxis& ax) { return ax.lever->unit == "yuan" ? ax.b
 class MixSearch {
  public:
   MixSearch(const Scenario& s, const std::vector<LeverAxis>& axes, std::size_t target, double p,
-            const Sampler& sampler, const PointsConfig& cfg, MixResult& r)
+            const ParameterSource& sampler, const PointsConfig& cfg, MixResult& r)
       : s_(s), axes_(axes), target_(target), p_(p), sampler_(sampler), cfg_(cfg), r_(r) {}
 
   // The factors at extra cost B along split w.
@@ -208,7 +208,7 @@ class MixSearch {
   const std::vector<LeverAxis>& axes_;
   std::size_t target_;
   double p_;
-  const Sampler& sampler_;
+  const ParameterSource& sampler_;
   PointsConfig cfg_;
   MixResult& r_;
   SolvePoint origin_;
@@ -254,7 +254,7 @@ std::string parse_costs(const std::vector<std::string>& specs, const std::vector
 
 std::optional<int> cheapest_mix(const Scenario& s, const std::vector<LeverAxis>& axes,
                                 const std::vector<double>& costs, std::size_t target, double p,
-                                const Sampler& sampler, const PointsConfig& cfg, MixResult& r) {
+                                const ParameterSource& sampler, const PointsConfig& cfg, MixResult& r) {
   r.target = target;
   r.probability = p;
   r.lo = axes.front().lo;

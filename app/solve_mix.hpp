@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "innosim/outputs/solve_result.hpp"
-#include "innosim/random/sampler.hpp"
+#include "innosim/random/parameter_source.hpp"
 #include "innosim/scenario/scenario.hpp"
 #include "levers.hpp"
 #include "points.hpp"
@@ -34,6 +34,6 @@ std::string parse_costs(const std::vector<std::string>& specs, const std::vector
 // Fills `r` (all but target_id); the exit code if a run failed.
 std::optional<int> cheapest_mix(const Scenario& s, const std::vector<LeverAxis>& axes,
                                 const std::vector<double>& costs, std::size_t target, double p,
-                                const Sampler& sampler, const PointsConfig& cfg, MixResult& r);
+                                const ParameterSource& sampler, const PointsConfig& cfg, MixResult& r);
 
 }  // namespace innosim::app

@@ -26,6 +26,7 @@
 #include "levers.hpp"
 #include "options.hpp"
 #include "points.hpp"
+#include "scenario_draws.hpp"
 #include "progress.hpp"
 
 namespace innosim::app {
@@ -74,7 +75,7 @@ int sweep(const SweepArgs& a) {
   const std::size_t draws = a.run.draws.value_or(s.run.draws);
   const std::uint64_t seed = a.run.seed.value_or(s.run.seed);
   // The sampler and every scaled scenario are checked before anything is computed.
-  const Sampler sampler = visit_model(s, [&](const auto& model) { return checked_sampler(model, s, seed, draws); });
+  const ScenarioDraws sampler = visit_model(s, [&](const auto& model) { return checked_draws(model, s, seed, draws); });
   std::vector<Scenario> variants;
   SweepData data;
   data.lever = lever.id;
@@ -89,7 +90,7 @@ int sweep(const SweepArgs& a) {
 
   const std::string out = output_path(a.run.output, a.scenario, "-sweep.h5");
   Progress progress(!a.run.quiet && isatty(STDERR_FILENO));
-  const PointsOutcome r = run_points(variants, sampler, {draws, seed, a.run.threads, false, &progress});
+  const PointsOutcome r = run_points(variants, sampler.source(), {draws, seed, a.run.threads, false, &progress});
   if (!r.ok())
     return report_points_failure(r, fmt::format("the sweep failed at factor {}", data.scale[r.failed_point]));
   for (const PointResult& p : r.points) data.tables.push_back(p.table);

@@ -13,6 +13,7 @@
 #include "exit_codes.hpp"
 #include "innosim/models/registry.hpp"
 #include "options.hpp"
+#include "scenario_draws.hpp"
 
 namespace innosim::app {
 
@@ -26,13 +27,17 @@ struct ValidateArgs {
 int validate(const ValidateArgs& a) {
   Scenario s = load_scenario(a.scenario);
   return visit_model(s, [&](const auto& model) -> int {
-    const Sampler sampler = checked_sampler(model, s, s.run.seed, s.run.draws);
+    const ScenarioDraws draws = checked_draws(model, s, s.run.seed, s.run.draws);
+    const Sampler& sampler = draws.sampler();
     if (a.resolved)
       std::cout << s.resolved_text();
     else
       std::cout << fmt::format(
-          "{}: ok — scenario '{}', model {}, {} regions, {} levers, {} parameters ({} uncertain), {} targets\n",
+          "{}: ok — scenario '{}', model {}, {} regions, {} levers, {} parameters ({} uncertain{}), {} targets\n",
           a.scenario, s.name, s.model, s.regions.size(), s.levers.size(), s.parameters.size(), sampler.dimensions(),
+          draws.posterior() ? fmt::format(", {} from the posterior {}", draws.posterior()->slots().size(),
+                                          s.posterior->given)
+                            : std::string(),
           s.targets.size());
     return kExitOk;
   });

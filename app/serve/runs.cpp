@@ -14,6 +14,7 @@
 #include "innosim/run/runner.hpp"
 #include "innosim/version.hpp"
 #include "options.hpp"
+#include "scenario_draws.hpp"
 
 namespace innosim::app::serve {
 
@@ -73,7 +74,7 @@ Scenario Runs::load_checked(const WhatIf& w) const {
     throw std::runtime_error(fmt::format("the files of {} changed on disk since the server started; restart innosim serve",
                                          base_path_));
   visit_model(s, [&](const auto& model) -> int {
-    (void)checked_sampler(model, s, s.run.seed, s.run.draws);
+    const ScenarioDraws check = checked_draws(model, s, s.run.seed, s.run.draws);
     return 0;
   });
   return s;
@@ -115,9 +116,9 @@ std::shared_ptr<const RunResult> Runs::run(const CheckedWhatIf& w, std::size_t d
   result->name = w.whatif.name;
   result->draws = draws;
   visit_model(s, [&](const auto& model) -> int {
-    const Sampler sampler(s, s.run.seed, draws);
+    const ScenarioDraws source = checked_draws(model, s, s.run.seed, draws);
     MemorySink sink(s.targets.size());
-    RunOutcome r = run_monte_carlo(model, s, sampler, page_run_options(s, draws, config_.threads, cancel), sink);
+    RunOutcome r = run_monte_carlo(model, s, source.source(), page_run_options(s, draws, config_.threads, cancel), sink);
     throw_if_unusable(r);
     r.info.sampler = sampler_name(s.run.sampler);
     result->shape = std::move(r.shape);
@@ -133,12 +134,12 @@ void Runs::write_run_file(const CheckedWhatIf& w, std::size_t draws, const std::
                           const std::atomic<bool>* cancel) const {
   const Scenario& s = *w.scenario;
   visit_model(s, [&](const auto& model) -> int {
-    const Sampler sampler(s, s.run.seed, draws);
+    const ScenarioDraws source = checked_draws(model, s, s.run.seed, draws);
     RunHeader header{kVersion, kGitSha, s.run.seed, sampler_name(s.run.sampler), draws, model.randoms_per_year(),
                      s.model};
     RunWriter writer(path, s, make_shape(s, model.indicators()), header, WriterConfig{});
     Hdf5Sink sink(writer);
-    RunOutcome r = run_monte_carlo(model, s, sampler, page_run_options(s, draws, config_.threads, cancel), sink);
+    RunOutcome r = run_monte_carlo(model, s, source.source(), page_run_options(s, draws, config_.threads, cancel), sink);
     throw_if_unusable(r);
     r.info.sampler = sampler_name(s.run.sampler);
     writer.finish(r.summary, r.table, r.info);

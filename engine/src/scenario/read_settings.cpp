@@ -1,9 +1,10 @@
-// [scenario], [horizon], [run] and [verdict]: what the scenario is, its years, how it runs and how verdicts
-// are given.
+// [scenario], [horizon], [run], [verdict] and [posterior]: what the scenario is, its years, how it runs, how
+// verdicts are given and which calibration its parameters come from.
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "innosim/scenario/limits.hpp"
 #include "scenario/detail/scenario_reader.hpp"
@@ -148,6 +149,29 @@ void ScenarioReader::read_verdict(const Node& root) {
         fmt::format("expected at_risk <= on_track ({}), got {}", fmt_num(s_.run.on_track),
                     fmt_num(s_.run.at_risk)));
   }
+}
+
+// The file is only named here; whether it exists and suits the scenario is
+// checked where it is read (random/posterior_source.hpp's users: run, sweep,
+// validate), with problems at this key's file:line:col.
+void ScenarioReader::read_posterior(const Node& root) {
+  const Node* t = table_at(root, "posterior", "posterior");
+  if (!t) return;
+  check_keys(*t, "posterior", {"file"});
+  auto v = string_at(*t, "file", "posterior.file", "the path of a posterior file (innosim calibrate -o)", true);
+  if (!v) return;
+  const Node* n = t->get("file");
+  if (v->empty()) {
+    add(n->loc, "posterior.file", "expected the path of a posterior file (innosim calibrate -o), got \"\"");
+    return;
+  }
+  PosteriorUse use;
+  use.given = *v;
+  use.where = n->loc;
+  const std::filesystem::path given(*v);
+  use.path = given.is_absolute() ? given.string()
+                                 : (std::filesystem::path(n->loc.file).parent_path() / given).lexically_normal().string();
+  s_.posterior = std::move(use);
 }
 
 }  // namespace innosim::detail

@@ -218,6 +218,11 @@ std::string Scenario::resolved_text() const {
   w.value("rtol", num(run.rtol), "run.rtol");
   w.value("atol", num(run.atol), "run.atol");
 
+  if (posterior) {
+    w.section("[posterior]");
+    w.value("file", quote(posterior->given), "posterior.file");
+  }
+
   w.section("[verdict]");
   w.value("on_track", num(run.on_track), "verdict.on_track");
   w.value("at_risk", num(run.at_risk), "verdict.at_risk");

@@ -43,11 +43,12 @@ void ScenarioReader::run(const Node& root) {
   record_locations(root, "", s_.locs);
   check_keys(root, "",
              {"scenario", "horizon", "run", "verdict", "regions", "territory", "indicators", "levers",
-              "parameters", "correlations", "targets", "model_options", "model_matrices"});
+              "parameters", "correlations", "targets", "model_options", "model_matrices", "posterior"});
   read_scenario(root);
   read_horizon(root);
   read_run(root);
   read_verdict(root);
+  read_posterior(root);
   read_regions(root);
   read_territory(root);
   read_indicators(root);

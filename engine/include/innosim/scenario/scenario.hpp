@@ -170,6 +170,15 @@ struct RunSettings {
   double atol = 1e-9;
 };
 
+// [posterior]: the posterior file of `innosim calibrate` whose parameters
+// run, sweep and the other commands draw from (random/posterior_source.hpp);
+// the other parameters keep their priors.
+struct PosteriorUse {
+  std::string given;  // the path as written
+  std::string path;   // resolved against the folder of the file that names it
+  SourceLoc where;    // of posterior.file
+};
+
 struct Scenario {
   std::string name;            // the short id (file names, tables)
   std::string name_en;         // display names for reports; a file that sets `name` inherits
@@ -192,6 +201,7 @@ struct Scenario {
   std::vector<Correlation> correlations;
   std::vector<Target> targets;
   RunSettings run;
+  std::optional<PosteriorUse> posterior;
   // Model options: named numbers (booleans as 0/1) the model validates itself,
   // how each was written (ModelBinding::option checks it against what the
   // model expects) and where.

@@ -2,7 +2,7 @@
 // Validation of a merged scenario tree into a Scenario. ScenarioReader holds
 // what the section readers share; each group of sections has its own reader,
 // defined in its own file:
-//   read_settings.cpp      [scenario], [horizon], [run], [verdict]
+//   read_settings.cpp      [scenario], [horizon], [run], [verdict], [posterior]
 //   read_regions.cpp       [[regions]], [territory], [indicators]
 //   read_levers.cpp        [levers]
 //   read_parameters.cpp    [parameters] and their distributions, [[correlations]]
@@ -67,6 +67,7 @@ class ScenarioReader : public TreeReader {
   void read_horizon(const Node& root);
   void read_run(const Node& root);
   void read_verdict(const Node& root);
+  void read_posterior(const Node& root);
   // read_regions.cpp
   void read_regions(const Node& root);
   void read_territory(const Node& root);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "innosim/calibrate/calibration.hpp"
+#include "innosim/random/posterior_source.hpp"
 #include "innosim/scenario/observations.hpp"
 #include "innosim/scenario/scenario.hpp"
 
@@ -47,5 +48,10 @@ void write_posterior_file(const std::string& path, const Scenario& scenario, con
 // Reads a posterior file; throws std::runtime_error naming the path and the
 // missing or malformed object ("not an innosim posterior file" for another kind).
 PosteriorRecord read_posterior_file(const std::string& path);
+
+// What a scenario's [posterior] section needs of the file: the model, the
+// calibrated parameters' ids and units, the equal-weight particles. Throws
+// like read_posterior_file.
+PosteriorParticles read_posterior_particles(const std::string& path);
 
 }  // namespace innosim
