@@ -76,7 +76,7 @@ TEST_CASE("calibrate: a bad observation file is refused at file:line:col with ex
   const std::string file = calib("growth-observed-bad.toml");
   CHECK(bad.err.find(file + ":7:13: series[0].indicator: unknown indicator 'outptu' — did you mean 'output'?") !=
         std::string::npos);
-  CHECK(bad.err.find(file + ":17:10: series[1].years[0]: year 2016 is outside the horizon 2010-2015") !=
+  CHECK(bad.err.find(file + ":19:10: series[1].years[0]: year 2016 is outside the horizon 2010-2015") !=
         std::string::npos);
   CHECK_FALSE(leftovers(temp_dir(), "bad.posterior.h5"));
 
@@ -84,7 +84,7 @@ TEST_CASE("calibrate: a bad observation file is refused at file:line:col with ex
                           " -n 64 -q -o " + out.string());
   INFO(nan.err);
   CHECK(nan.code == 2);
-  CHECK(nan.err.find(calib("growth-observed-nan.toml") + ":10:19: series[0].values[1]") != std::string::npos);
+  CHECK(nan.err.find(calib("growth-observed-nan.toml") + ":10:18: series[0].values[1]: expected a finite") != std::string::npos);
   CHECK_FALSE(leftovers(temp_dir(), "bad.posterior.h5"));
 }
 
