@@ -119,7 +119,7 @@ TEST_CASE("a scenario's [posterior] makes run draw the calibrated parameters fro
   const Out v = innosim("validate " + scenario.string());
   INFO(v.err);
   REQUIRE(v.code == 0);
-  CHECK(v.out.find("3 parameters (3 uncertain, 3 from the posterior for-run.posterior.h5)") != std::string::npos);
+  CHECK(v.out.find("4 parameters (3 uncertain, 3 from the posterior for-run.posterior.h5)") != std::string::npos);
 
   const fs::path r1 = temp_dir() / "cal-run-1.h5", r3 = temp_dir() / "cal-run-3.h5";
   REQUIRE(innosim("run " + scenario.string() + " -n 500 -q --threads 1 -o " + r1.string()).code == 0);
