@@ -27,8 +27,9 @@ LocatedObservations locate_observations(const Scenario& scenario, const std::vec
                                         const ObservationSet& set) {
   ObservationScope scope;
   for (const IndicatorInfo& i : indicators) scope.indicators.push_back({i.id, i.unit, i.stock});
+  // The output's order: the regions, then the aggregates (zone, territory).
   for (const Region& r : scenario.regions) scope.regions.push_back(r.id);
-  scope.regions.emplace_back("zone");
+  for (const std::string& a : scenario.aggregate_ids()) scope.regions.push_back(a);
   for (int y = scenario.horizon.start; y <= scenario.horizon.end; ++y) scope.years.push_back(y);
   scope.years_what = fmt::format("the horizon {}-{}", scenario.horizon.start, scenario.horizon.end);
   const std::vector<ObservationMatch> matches = match_observations(set, scope);

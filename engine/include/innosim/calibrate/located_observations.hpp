@@ -31,7 +31,7 @@ struct LocatedObservations {
 };
 
 // Locates every observation of `set` in the output of `indicators` over
-// `scenario`'s regions (and the zone) and horizon; throws ScenarioError with
+// `scenario`'s regions (and the aggregates: zone, territory) and horizon; throws ScenarioError with
 // every observation that does not fit (unknown indicator or region with "did
 // you mean", unit mismatch, negative stock, year outside the horizon), each
 // at its file:line:col.
