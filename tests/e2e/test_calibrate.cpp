@@ -122,8 +122,8 @@ TEST_CASE("a scenario's [posterior] makes run draw the calibrated parameters fro
   CHECK(v.out.find("4 parameters (3 uncertain, 3 from the posterior for-run.posterior.h5)") != std::string::npos);
 
   const fs::path r1 = temp_dir() / "cal-run-1.h5", r3 = temp_dir() / "cal-run-3.h5";
-  REQUIRE(innosim("run " + scenario.string() + " -n 500 -q --threads 1 -o " + r1.string()).code == 0);
-  REQUIRE(innosim("run " + scenario.string() + " -n 500 -q --threads 3 -o " + r3.string()).code == 0);
+  REQUIRE(innosim("run " + scenario.string() + " -n 500 -q --store parameters --threads 1 -o " + r1.string()).code == 0);
+  REQUIRE(innosim("run " + scenario.string() + " -n 500 -q --store parameters --threads 3 -o " + r3.string()).code == 0);
   // Every draw's parameters are one particle's (all three from the same
   // particle), the particles are well spread over the draws, and the run
   // does not depend on the thread count.
