@@ -172,3 +172,45 @@ TEST_CASE("validate refuses a [posterior] that does not suit the scenario, at fi
   CHECK(n.err.find("not an innosim posterior file (file_type is 'innosim-run'") != std::string::npos);
   CHECK_FALSE(leftovers(temp_dir(), "x.h5"));
 }
+
+TEST_CASE("a [posterior] exclude list keeps those parameters on their priors and must name calibrated ones",
+          "[e2e][calibrate][posterior]") {
+  const fs::path post = temp_dir() / "for-exclude.posterior.h5";
+  REQUIRE(calibrate(post).code == 0);
+  const fs::path scenario = temp_dir() / "growth-exclude.toml";
+  std::ofstream(scenario) << "[scenario]\nextends = \"" << calib("growth.toml")
+                          << "\"\nname = \"growth-exclude\"\n\n[posterior]\nfile = \"for-exclude.posterior.h5\"\n"
+                             "exclude = [\"shock_sd\"]\n";
+  const Out v = innosim("validate " + scenario.string());
+  INFO(v.err);
+  REQUIRE(v.code == 0);
+  CHECK(v.out.find("4 parameters (3 uncertain, 2 from the posterior for-exclude.posterior.h5)") != std::string::npos);
+  // growth and initial[north] come from one particle; shock_sd is the prior's
+  // draw, the same as in a run of growth.toml with the same seed.
+  const fs::path r = temp_dir() / "excl-run.h5", p = temp_dir() / "excl-prior.h5";
+  REQUIRE(innosim("run " + scenario.string() + " -n 300 -q --store parameters -o " + r.string()).code == 0);
+  REQUIRE(innosim("run " + calib("growth.toml") + " -n 300 -q --store parameters -o " + p.string()).code == 0);
+  const std::string code =
+      "import h5py, numpy as np, sys\n"
+      "post = h5py.File(\"" + post.string() + "\", \"r\"); r = h5py.File(\"" + r.string() + "\", \"r\")\n"
+      "p = h5py.File(\"" + p.string() + "\", \"r\")\n"
+      "pid = list(post[\"parameters/id\"].asstr()[()]); rid = list(r[\"parameters/id\"].asstr()[()])\n"
+      "cal = [\"growth\", \"initial[north]\"]\n"
+      "parts = {tuple(c) for c in post[\"resampled/theta\"][()][[pid.index(i) for i in cal]].T}\n"
+      "d = r[\"parameters/draws\"][()]\n"
+      "ok = all(tuple(x) in parts for x in d[[rid.index(i) for i in cal]].T)\n"
+      "s = rid.index(\"shock_sd\")\n"
+      "ok = ok and np.array_equal(d[s], p[\"parameters/draws\"][()][s])\n"
+      "sys.exit(0 if ok else 1)\n";
+  CHECK(python(code) == 0);
+
+  // A name the file does not calibrate is refused where it is written.
+  std::ofstream(scenario) << "[scenario]\nextends = \"" << calib("growth.toml")
+                          << "\"\nname = \"growth-exclude\"\n\n[posterior]\nfile = \"for-exclude.posterior.h5\"\n"
+                             "exclude = [\"initial\", \"shok_sd\"]\n";
+  const Out bad = innosim("validate " + scenario.string());
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find(scenario.string() + ":7:23: posterior.exclude[1]: for-exclude.posterior.h5 does not calibrate "
+                                         "parameter 'shok_sd' — did you mean 'shock_sd'?") != std::string::npos);
+  CHECK(bad.err.find("'initial'") == std::string::npos);  // a name standing for every region is accepted
+}

@@ -157,7 +157,7 @@ void ScenarioReader::read_verdict(const Node& root) {
 void ScenarioReader::read_posterior(const Node& root) {
   const Node* t = table_at(root, "posterior", "posterior");
   if (!t) return;
-  check_keys(*t, "posterior", {"file"});
+  check_keys(*t, "posterior", {"file", "exclude"});
   auto v = string_at(*t, "file", "posterior.file", "the path of a posterior file (innosim calibrate -o)", true);
   if (!v) return;
   const Node* n = t->get("file");
@@ -166,6 +166,21 @@ void ScenarioReader::read_posterior(const Node& root) {
     return;
   }
   PosteriorUse use;
+  if (const Node* ex = t->get("exclude")) {
+    if (ex->t != Node::T::array) {
+      add(ex->loc, "posterior.exclude", fmt::format("expected an array of parameter ids, got {}", got(*ex)));
+    } else {
+      for (std::size_t i = 0; i < ex->items.size(); ++i) {
+        const Node& e = ex->items[i];
+        if (e.t != Node::T::string || e.s.empty()) {
+          add(e.loc, fmt::format("posterior.exclude[{}]", i), fmt::format("expected a parameter id, got {}", got(e)));
+          continue;
+        }
+        use.exclude.push_back(e.s);
+        use.exclude_where.push_back(e.loc);
+      }
+    }
+  }
   use.given = *v;
   use.where = n->loc;
   const std::filesystem::path given(*v);

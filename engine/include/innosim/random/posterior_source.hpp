@@ -29,8 +29,9 @@ struct PosteriorParticles {
 };
 
 // Every way the posterior does not suit `scenario` (another model, a
-// parameter the scenario lacks, is fixed in it or has another unit), each at
-// scenario.posterior->where. Empty when it suits.
+// parameter the scenario lacks, is fixed in it or has another unit, an
+// `exclude` name the file does not calibrate), each at scenario.posterior's
+// file:line:col. Excluded parameters are not checked. Empty when it suits.
 std::vector<Problem> posterior_problems(const Scenario& scenario, const PosteriorParticles& posterior);
 
 class PosteriorSource final : public ParameterSource {
@@ -44,13 +45,15 @@ class PosteriorSource final : public ParameterSource {
 
   // The particle draw `draw` takes.
   std::size_t particle(std::uint64_t draw) const;
-  // Scenario indices of the parameters drawn from the posterior, in the file's order.
+  // Scenario indices of the parameters drawn from the posterior (the file's
+  // parameters less the excluded ones), in the file's order.
   const std::vector<std::size_t>& slots() const { return slots_; }
 
  private:
   const Sampler& prior_;
   PosteriorParticles post_;
   std::vector<std::size_t> slots_;
+  std::vector<std::size_t> columns_;  // [slots] each one's column in the file's particles
   std::uint64_t seed_;
 };
 

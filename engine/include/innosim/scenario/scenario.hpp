@@ -172,11 +172,16 @@ struct RunSettings {
 
 // [posterior]: the posterior file of `innosim calibrate` whose parameters
 // run, sweep and the other commands draw from (random/posterior_source.hpp);
-// the other parameters keep their priors.
+// the other parameters, and those named in `exclude`, keep their priors.
 struct PosteriorUse {
   std::string given;  // the path as written
   std::string path;   // resolved against the folder of the file that names it
   SourceLoc where;    // of posterior.file
+  // Calibrated parameters this scenario takes from its priors instead: a
+  // parameter id ("gdp_start[yinchuan]") or a name that stands for all its
+  // regions ("gdp_start"); each must name a parameter of the file.
+  std::vector<std::string> exclude;
+  std::vector<SourceLoc> exclude_where;  // of each name
 };
 
 struct Scenario {
