@@ -218,7 +218,8 @@ def _map_page(ctx, dz, tgs, k, n):
                 contour = bool(cs.allsegs and any(len(s) for s in cs.allsegs[0]))
             except (ValueError, RuntimeError):  # points on one line: no triangles
                 contour = False
-        ax.plot([px], [py], "D", ms=13, color="black", mfc=style.OKABE_ITO["yellow"], mew=1.8,
+        # a hollow diamond, so a design point at the plan's amounts stays readable
+        ax.plot([px], [py], "D", ms=40 if len(x) <= 25 else 24, color="black", mfc="none", mew=2.6,
                 zorder=6, gid="plan_point")
         _set_axis(ax.xaxis, sx, x)
         _set_axis(ax.yaxis, sy, y)
@@ -244,15 +245,13 @@ def _map_page(ctx, dz, tgs, k, n):
     fig.text(0.49, 0.205, _axis_label(dz, lang, 0, sx, logx), ha="center", fontsize=13)
     fig.text(0.012, 0.535, _axis_label(dz, lang, 1, sy, logy), rotation=90, va="center",
              fontsize=13)
-    handles = [Line2D([], [], ls="none", marker="D", ms=12, color="black",
-                      mfc=style.OKABE_ITO["yellow"],
+    handles = [Line2D([], [], ls="none", marker="D", ms=14, color="black", mfc="none", mew=2.2,
                       label=t(lang, "design_plan", plan=dz.name(lang),
                               v=f"{sx.value(px / sx.factor)}, {sy.value(py / sy.factor)}")),
                Line2D([], [], color=style.BINDING, ls="--", lw=2.4,
                       label=t(lang, "threshold_on", p=fmt_pct(dz.on_track)))]
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=12, bbox_to_anchor=(0.5, 0.0))
-    names = ("、" if lang == "zh" else ", ").join(dz.lever_name(lang, j) for j in range(2))
-    title = t(lang, "design_title", levers=names, scn=dz.name(lang)) + page_suffix(lang, k, n)
+    title = t(lang, "design_title", scn=dz.name(lang)) + page_suffix(lang, k, n)
     suptitle(fig, title)
     return _chart(ctx, dz, k, n, fig, title, panels)
 
@@ -291,8 +290,7 @@ def _each_lever_page(ctx, dz, tgs, k, n):
         panels.append(dict(**_record(dz, tg), best_point=v, best_text=best))
     fig.text(0.06, 0.035, t(lang, "design_each_note", plan=dz.name(lang)), fontsize=12,
              color="#333333")
-    names = ("、" if lang == "zh" else ", ").join(dz.lever_name(lang, j) for j in range(nl))
-    title = t(lang, "design_title", levers=names, scn=dz.name(lang)) + page_suffix(lang, k, n)
+    title = t(lang, "design_title", scn=dz.name(lang)) + page_suffix(lang, k, n)
     suptitle(fig, title)
     return _chart(ctx, dz, k, n, fig, title, panels)
 

@@ -147,12 +147,12 @@ TEXT = {
         "design_points": "设计点数",
         "design_grid": "全网格",
         "design_latin_hypercube": "拉丁超立方",
-        "design_title": "所需力度：{levers}组合下的达成概率（{scn}）",
+        "design_title": "所需力度：杠杆组合下的达成概率（{scn}）",
         "design_plan": "{plan}本身的杠杆值（{v}）",
         "design_best": "达成概率最高 {p}：{at}",
         "design_each_note": "每个点同时改变所有杠杆：同一杠杆取值下的上下分散来自其他杠杆。竖线为{plan}本身的杠杆值，点线为达成线。",
         "design_cap": "将各杠杆的整条路径分别乘以设计中的倍数重新运行{scn}（{points} 个点，{method}，每点 {draws} 次模拟，随机数相同）；"
-                      "每个方块为一个设计点，颜色和数字为该点的达成概率，虚线为达成线，菱形为{scn}本身的杠杆值。",
+                      "每个方块为一个设计点，颜色和数字为该点的达成概率，虚线为达成线，空心菱形为{scn}本身的杠杆值。",
         "design_nothing": "设计中没有约束性目标，也没有被杠杆改变且未全部达到 {p} 的目标。",
         "solve_title": "所需力度：{ind}达标需要多少{levers}（{scn}）",
         "solve_left": "{ind} {tgt}",
@@ -353,14 +353,14 @@ TEXT = {
         "design_points": "Design points",
         "design_grid": "full grid",
         "design_latin_hypercube": "Latin hypercube",
-        "design_title": "What it takes: P(met) over {levers} together ({scn})",
+        "design_title": "What it takes: P(met) over a combination of levers ({scn})",
         "design_plan": "{plan}'s own levers ({v})",
         "design_best": "Highest P(met) {p}: {at}",
         "design_each_note": "Every point changes all levers at once: the spread at one amount of a lever comes from the others. The vertical line is {plan}'s own amount, the dotted line on track.",
         "design_cap": "{scn} re-run with each lever's whole path multiplied by the design's factors ({points} points, "
                       "{method}, {draws} draws a point, same random numbers); each square is a point of the design, "
                       "coloured and labelled with its P(met); the dashed line is the on-track threshold and the "
-                      "diamond {scn}'s own levers.",
+                      "hollow diamond {scn}'s own levers.",
         "design_nothing": "The design has no binding target and no target that the levers move and that is below {p} somewhere.",
         "solve_title": "What it takes: {levers} needed for {ind} ({scn})",
         "solve_left": "{ind} {tgt}",
