@@ -379,6 +379,34 @@ class BriefingTest(unittest.TestCase):
         self.assertEqual([d["levers"] for d in manifest["designs"]],
                          [["fiscal_rd_zone", "little_giants_selected_per_year"]])
 
+    def test_cheapest_mix_from_a_solve_cost_file(self):
+        # solve --cost: each lever a factor of its own; the file has /mix instead of /answer
+        import h5py
+        mix = self.tmp / "mix.h5"
+        innosim("solve", SCN / RUNS["plan"], "--target", "mass_entrepreneurship", "--probability",
+                0.5, "--lever", "fiscal_rd_zone", "--lever", "super_deduction_rate",
+                "--cost", "fiscal_rd_zone=1", "--cost", "super_deduction_rate=8", "--range", "1:6",
+                "-n", 200, "-q", "-o", mix)
+        out = self.tmp / "mix-report"
+        r = report_cli(self.files["plan"], mix, "-o", out, "--lang", "en")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        (name,) = [c["name"] for c in manifest["charts"] if c["name"].endswith("_mix")]
+        self.assertEqual(next(c["section"] for c in manifest["charts"] if c["name"] == name),
+                         "takes")
+        side = json.loads((out / "charts" / f"{name}.json").read_text(encoding="utf-8"))
+        with h5py.File(mix, "r") as f:
+            factor = f["mix/factor"][()].tolist()
+            reachable = int(f["mix"].attrs["reachable"])
+            cost = float(f["mix"].attrs["cost"])
+        self.assertEqual([lv["factor"] for lv in side["levers"]], factor)
+        self.assertEqual([lv["id"] for lv in side["levers"]],
+                         ["fiscal_rd_zone", "super_deduction_rate"])
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        if reachable:
+            self.assertIn(f"cost {cost:.4g}", side["answer_text"])
+        self.assertTrue(any(side["answer_text"] in line for line in summary["takes"]))
+
     def test_regions_are_the_zones_regions(self):
         # the plan has a region outside the zone (Guyuan) and a territory (Ningxia): the
         # regions section shows the zone's regions only, and their shares add up to the zone

@@ -3,6 +3,7 @@ the solved target's indicator (median and 90 % band) and its P(met) against
 the lever on a log axis, with the target, the plan's own amount and the
 solved amount in 亿元 (or million yuan) with its ±1 s.e. range."""
 
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +15,7 @@ from matplotlib.patches import Patch
 from . import style
 from .analysis import lever_scale
 from .charts import Chart, slug, suptitle, target_style
-from .i18n import UnitScale, fmt_pct, sense_symbol, t
+from .i18n import UnitScale, fmt_pct, sense_symbol, t, wrap
 from .runfile import (RunFileError, ScenarioFile, _array, _check_version, _decode, _open,
                       _scenario_info, _strings)
 
@@ -34,6 +35,8 @@ class Solve(ScenarioFile):
     median: np.ndarray
     q05: np.ndarray
     q95: np.ndarray
+    mix: dict = None          # the cheapest mix (solve --cost): attrs, cost_per_unit, factor,
+    #                           tried_shares [S, L], tried_extra_cost, tried_p_met [S]; no curve
 
     def lever_name(self, lang, k=0):
         lv = self.levers[k]
@@ -52,15 +55,17 @@ def load_solve(path):
     with _open(path) as f:
         attrs = {k: _decode(v) for k, v in f.attrs.items()}
         _check_version(attrs, path, "innosim-solve")
-        for g in ("target", "answer"):
+        mix = _read_mix(f, path) if "mix" in f else None
+        for g in ("target",) + (() if mix else ("answer",)):
             if g not in f:
                 raise RunFileError(f"{path}: missing /{g} (see docs/hdf5-schema.md)")
         target = {k: _decode(v) for k, v in f["target"].attrs.items()}
-        answer = {k: _decode(v) for k, v in f["answer"].attrs.items()}
+        answer = {} if mix else {k: _decode(v) for k, v in f["answer"].attrs.items()}
         for k in ("indicator", "region", "year", "value", "sense"):
             if k not in target:
                 raise RunFileError(f"{path}: /target lacks the attribute {k}")
-        for k in ("probability", "reachable", "scale", "p_met", "scale_lo", "scale_hi"):
+        for k in () if mix else ("probability", "reachable", "scale", "p_met", "scale_lo",
+                                 "scale_hi"):
             if k not in answer:
                 raise RunFileError(f"{path}: /answer lacks the attribute {k}")
         cols = {k: _strings(f, f"levers/{k}", path) for k in ("id", "unit", "name_en", "name_zh")}
@@ -71,7 +76,11 @@ def load_solve(path):
                   for k in range(len(cols["id"]))]
         if not levers:
             raise RunFileError(f"{path}: /levers/id is empty")
-        curve = {k: _array(f, f"curve/{k}", path, 1).astype(float)
+        if mix and any(len(mix[k]) != len(levers) for k in ("cost_per_unit", "factor")) \
+                or mix and mix["tried_shares"].shape[1:] != (len(levers),):
+            raise RunFileError(f"{path}: /mix/cost_per_unit, factor or tried_shares do not have "
+                               f"one entry per lever ({len(levers)})")
+        curve = {k: (np.zeros(0) if mix else _array(f, f"curve/{k}", path, 1).astype(float))
                  for k in ("scale", "p_met", "p_met_se", "median", "q05", "q95")}
         n = len(curve["scale"])
         for k, v in curve.items():
@@ -82,7 +91,24 @@ def load_solve(path):
     target["value"] = float(target["value"])
     answer = {k: (float(v) if not isinstance(v, str) else v) for k, v in answer.items()}
     return Solve(path=path, label=scenario.id, attrs=attrs, scenario=scenario, target=target,
-                 levers=levers, answer=answer, **curve)
+                 levers=levers, answer=answer, mix=mix, **curve)
+
+
+def _read_mix(f, path):
+    g = f["mix"]
+    mix = {k: (float(v) if not isinstance(v, str) else v)
+           for k, v in ((k, _decode(v)) for k, v in g.attrs.items())}
+    for k in ("probability", "reachable", "cost", "p_met"):
+        if k not in mix:
+            raise RunFileError(f"{path}: /mix lacks the attribute {k}")
+    for k in ("cost_per_unit", "factor", "tried_extra_cost", "tried_p_met"):
+        mix[k] = _array(f, f"mix/{k}", path, 1).astype(float)
+    mix["tried_shares"] = _array(f, "mix/tried_shares", path, 2).astype(float)
+    if len(mix["tried_extra_cost"]) != mix["tried_shares"].shape[0] or \
+            len(mix["tried_p_met"]) != mix["tried_shares"].shape[0]:
+        raise RunFileError(f"{path}: /mix/tried_shares, tried_extra_cost and tried_p_met differ "
+                           "in length")
+    return mix
 
 
 def _amount(sv, lang):
@@ -96,6 +122,8 @@ def _amount(sv, lang):
 
 def answer_text(ctx, sv):
     """The solved amount (and its ±1 s.e. range), or that the range searched does not reach it."""
+    if sv.mix:
+        return mix_text(ctx, sv)
     lang, a = ctx.lang, sv.answer
     _, amount = _amount(sv, lang)
     if bool(a["reachable"]):
@@ -108,8 +136,92 @@ def answer_text(ctx, sv):
              best=fmt_pct(a["p_met"]), v=amount(a["scale"]))
 
 
+def mix_text(ctx, sv):
+    """The cheapest mix: each lever's amount at its own factor and the cost, or that no split
+    tried reaches the probability."""
+    lang, m = ctx.lang, sv.mix
+    sep = "、" if lang == "zh" else ", "
+    parts = []
+    for j, (lv, k) in enumerate(zip(sv.levers, m["factor"])):
+        sc = lever_scale(lv["unit"], lang, [lv["base_value"]])
+        parts.append(f"{sv.lever_name(lang, j)} {sc.value(k * lv['base_value'])} (×{k:.3g})")
+    if bool(m["reachable"]):
+        return t(lang, "mix_answer", p=fmt_pct(m["probability"]), levers=sep.join(parts),
+                 cost=f"{m['cost']:.4g}", plan=f"{m.get('scenario_cost', float('nan')):.4g}")
+    return t(lang, "mix_unreachable", p=fmt_pct(m["probability"]), best=fmt_pct(m["p_met"]))
+
+
+def _mix_chart(ctx, sv):
+    """The cheapest mix: each lever at the plan and at the answer (left); the extra cost of
+    every split of the money tried (right), the cheapest marked."""
+    lang, m, tg = ctx.lang, sv.mix, sv.target
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=style.SLIDE)
+    fig.subplots_adjust(left=0.2, right=0.98, top=0.80, bottom=0.26, wspace=0.35)
+    rows = []
+    for k, lv in enumerate(sv.levers):
+        sc = lever_scale(lv["unit"], lang, [lv["base_value"]])
+        ax1.barh(k - 0.18, 1.0, height=0.34, color="#bbbbbb", gid=f"plan_{k}")
+        ax1.barh(k + 0.18, m["factor"][k], height=0.34, color=style.FAN, gid=f"mix_{k}")
+        ax1.text(m["factor"][k], k + 0.18, f"  {sc.value(m['factor'][k] * lv['base_value'])}",
+                 va="center", fontsize=11)
+        ax1.text(1.0, k - 0.18, f"  {sc.value(lv['base_value'])}", va="center", fontsize=11,
+                 color="#555555")
+        rows.append(dict(id=lv["id"], factor=m["factor"][k], base_value=lv["base_value"],
+                         amount=m["factor"][k] * lv["base_value"],
+                         cost_per_unit=m["cost_per_unit"][k]))
+    ax1.set_yticks(range(len(sv.levers)))
+    ax1.set_yticklabels([wrap(sv.lever_name(lang, k), lang, 18) for k in range(len(sv.levers))],
+                        fontsize=11)
+    ax1.tick_params(axis="x", labelsize=11)
+    ax2.tick_params(labelsize=11)
+    ax1.invert_yaxis()
+    ax1.set_xlim(0, max(1.0, float(np.nanmax(m["factor"]))) * 1.35)
+    ax1.set_xlabel(t(lang, "mix_factor"), fontsize=12)
+    ax1.grid(axis="x", color="#e0e0e0")
+    ax1.set_title(t(lang, "mix_left", plan=sv.name(lang)), loc="left", fontsize=13)
+    cost = m["tried_extra_cost"]
+    ok = np.isfinite(cost)
+    if len(sv.levers) == 2:
+        x = 100 * m["tried_shares"][:, 0]
+        order = np.argsort(x, kind="stable")
+        ax2.plot(x[order][ok[order]], cost[order][ok[order]], "o-", color=style.FAN, ms=6,
+                 gid="tried")
+        label = t(lang, "mix_share", lever=sv.lever_name(lang, 0))
+        ax2.set_xlabel(label if lang == "zh" else textwrap.fill(label, 55), fontsize=12)
+        ax2.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.0f}%"))
+    else:
+        x = np.arange(len(cost))
+        ax2.plot(x[ok], cost[ok], "o", color=style.FAN, ms=6, gid="tried")
+        ax2.set_xlabel(t(lang, "mix_splits"), fontsize=12)
+    if bool(m["reachable"]) and ok.any():
+        best = int(np.nanargmin(np.where(ok, cost, np.nan)))
+        ax2.plot([x[best]], [cost[best]], "D", ms=13, color="black", mfc=style.OKABE_ITO["yellow"],
+                 zorder=5, gid="cheapest")
+    ax2.set_ylabel(t(lang, "mix_extra_cost"), fontsize=12)
+    ax2.grid(color="#e0e0e0")
+    ax2.set_title(t(lang, "mix_right", p=fmt_pct(m["probability"])), loc="left", fontsize=13)
+    answer = mix_text(ctx, sv)
+    fig.text(0.02, 0.1, answer, fontsize=14, fontweight="bold", wrap=True)
+    try:
+        isc = ctx.fmt.scale(tg["indicator"])
+        tv = isc.value(tg["value"])
+    except KeyError:
+        tv = f"{tg['value']:g}"
+    title = t(lang, "mix_title", ind=sv.target_name(lang),
+              tgt=f"{sense_symbol(tg['sense'])} {tv} ({tg['year']})", scn=sv.name(lang))
+    suptitle(fig, title)
+    lever_ids = "_".join(slug(lv["id"]) for lv in sv.levers)
+    return [Chart(f"solve_{slug(sv.label)}_{slug(str(tg.get('id', tg['indicator'])))}_{lever_ids}_mix",
+                  fig, title, t(lang, "mix_cap", draws=sv.attrs.get("draws", "")),
+                  dict(kind="solve_mix", scenario=sv.label, file=sv.path, target=tg,
+                       levers=rows, mix={k: v for k, v in m.items()}, answer_text=answer))]
+
+
 def solve_charts(ctx, sv):
-    """One chart of two panels: the indicator, and P(met), against the lever."""
+    """One chart of two panels: the indicator, and P(met), against the lever (the cheapest
+    mix of a solve --cost file: its own chart)."""
+    if sv.mix:
+        return _mix_chart(ctx, sv)
     lang = ctx.lang
     a, tg = sv.answer, sv.target
     order = np.argsort(sv.scale, kind="stable")
