@@ -407,6 +407,37 @@ class BriefingTest(unittest.TestCase):
             self.assertIn(f"cost {cost:.4g}", side["answer_text"])
         self.assertTrue(any(side["answer_text"] in line for line in summary["takes"]))
 
+    def test_calibration_from_a_posterior_file(self):
+        import h5py
+        data = ROOT / "tests" / "data" / "calibrate"
+        post = self.tmp / "growth.posterior.h5"
+        innosim("calibrate", data / "growth.toml", "--observations", data / "growth-observed.toml",
+                "-n", 200, "--threads", 2, "-q", "-o", post)
+        out = self.tmp / "posterior-report"
+        r = report_cli(post, "-o", out, "--lang", "en")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        charts = {c["name"]: c for c in manifest["charts"]}
+        params = [n for n in charts if n.startswith("calibration_") and "_parameters" in n]
+        fans = [n for n in charts if n.startswith("calibration_") and "_fans" in n]
+        self.assertTrue(params and fans)
+        self.assertTrue(all(charts[n]["section"] == "calibration" for n in params + fans))
+        with h5py.File(post, "r") as f:
+            ids = [x.decode() for x in f["parameters/id"][()]]
+            shrink = f["parameters/shrinkage"][()]
+            q05 = f["parameters/posterior_q05"][()]
+            fan = f["fan/posterior"][()]
+            inside = int(f["predictive/inside"][()].sum())
+        side = json.loads((out / "charts" / f"{params[0]}.json").read_text(encoding="utf-8"))
+        rows = side["parameters"]
+        self.assertEqual(sorted(x["parameter"] for x in rows), sorted(ids))
+        self.assertEqual([x["shrinkage"] for x in rows], sorted(shrink.tolist(), reverse=True))
+        for x in rows:
+            self.assertEqual(x["posterior_q05"], q05[ids.index(x["parameter"])])
+        side = json.loads((out / "charts" / f"{fans[0]}.json").read_text(encoding="utf-8"))
+        self.assertEqual(side["inside"], inside)
+        self.assertEqual(side["panels"][0]["posterior"], fan[0].tolist())
+
     def test_regions_are_the_zones_regions(self):
         # the plan has a region outside the zone (Guyuan) and a territory (Ningxia): the
         # regions section shows the zone's regions only, and their shares add up to the zone

@@ -36,6 +36,7 @@ class Context:
     sweeps: list = field(default_factory=list)
     solves: list = field(default_factory=list)
     designs: list = field(default_factory=list)
+    posteriors: list = field(default_factory=list)
     observations: list = field(default_factory=list)
 
     def colour(self, run):

@@ -30,7 +30,7 @@ from pathlib import Path
 from matplotlib import pyplot as plt
 
 from . import calib, compare, design as design_mod, drivers as drivers_mod, fans
-from . import html as html_mod, pdf as pdf_mod
+from . import html as html_mod, pdf as pdf_mod, posterior
 from . import regions as regions_mod, solve as solve_mod, style, takes
 from .analysis import (Formats, describe_lever_value, lever_diffs, pick_plan, scenario_roles)
 from .charts import Context, close, slug
@@ -41,7 +41,7 @@ from .runfile import RunFileError, load_inputs
 from .summary import build_summary, effect_cells
 
 CHART_FILE = re.compile(r"^(overview|binding_|whatif_|drivers_|takes_|regions|fans_|hindcast_|"
-                        r"run\d+_|compare_|sweep|solve_|design_|attainment|fan_)[\w.#-]*\.(png|svg|json)$")
+                        r"run\d+_|compare_|sweep|solve_|design_|calibration_|attainment|fan_)[\w.#-]*\.(png|svg|json)$")
 
 
 class Report:
@@ -299,11 +299,15 @@ def build_sections(ctx, summary, inputs):
         secs.append(s)
     if plan:
         chart_section("regions", regions_mod.region_charts(ctx))
+    calibration = []
     if ctx.observations and runs:
         # the plan, and hindcasts: runs that start before it
         start = int(plan.years[0]) if plan else None
         hind = [r for r in runs if r is plan or (start is not None and int(r.years[0]) < start)]
-        chart_section("calibration", [c for run in hind for c in calib.hindcast_charts(ctx, run)])
+        calibration += [c for run in hind for c in calib.hindcast_charts(ctx, run)]
+    for post in ctx.posteriors:
+        calibration += posterior.posterior_charts(ctx, post)
+    chart_section("calibration", calibration)
     # appendix: every scenario with its description and targets, its fans, run information
     s = Section("appendix", t(lang, "sec_appendix"))
     for run in runs:
@@ -460,7 +464,8 @@ def build(paths, outdir, lang="zh", plan=None, keep_figures=False, jobs=2):
     fmt = Formats(runs, inputs.sweeps + inputs.designs, lang)
     roles = scenario_roles(runs, ref) if ref else {}
     ctx = Context(lang=lang, fmt=fmt, runs=runs, plan=ref, roles=roles, sweeps=inputs.sweeps, solves=inputs.solves,
-                  designs=inputs.designs, observations=inputs.observations)
+                  designs=inputs.designs, posteriors=inputs.posteriors,
+                  observations=inputs.observations)
     lever_lines = {r.label: _lever_lines(ctx, r) for r in ctx.others()} if ref else {}
     summary = build_summary(ctx, lever_lines) if ref else None
     sections = build_sections(ctx, summary, inputs)
@@ -516,6 +521,7 @@ def build(paths, outdir, lang="zh", plan=None, keep_figures=False, jobs=2):
         "sweeps": [dict(path=sw.path, label=sw.label, lever=sw.lever) for sw in inputs.sweeps],
         "designs": [dict(path=dz.path, label=dz.label, levers=[lv["id"] for lv in dz.levers])
                     for dz in inputs.designs],
+        "posteriors": [dict(path=x.path, label=x.label) for x in inputs.posteriors],
         "solves": [dict(path=sv.path, label=sv.label, levers=[lv["id"] for lv in sv.levers],
                         target=sv.target.get("id", sv.target["indicator"])) for sv in inputs.solves],
         "observations": [o.path for o in inputs.observations],

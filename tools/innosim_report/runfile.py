@@ -675,15 +675,20 @@ class Inputs:
     others: list = field(default_factory=list)   # (path, file_type) given but not charted
     solves: list = field(default_factory=list)
     designs: list = field(default_factory=list)   # of two or more levers (one lever: a sweep)
+    posteriors: list = field(default_factory=list)
 
 
 def load_inputs(paths):
-    """Run, sweep, solve, design and observation files, told apart by file_type."""
+    """Run, sweep, solve, design, posterior and observation files, told apart by file_type."""
     from .design import load_design
+    from .posterior import load_posterior
     from .solve import load_solve
-    run_paths, sweeps, obs, solves, designs = [], [], [], [], []
+    run_paths, sweeps, obs, solves, designs, post = [], [], [], [], [], []
     for p in paths:
         kind = file_type(p)
+        if kind == "innosim-posterior":
+            post.append(load_posterior(p))
+            continue
         if kind == "innosim-sweep":
             sweeps.append(load_sweep(p))
         elif kind == "innosim-solve":
@@ -701,4 +706,5 @@ def load_inputs(paths):
     runs = load_runs(run_paths)
     unique_labels(sweeps)
     unique_labels(designs)
-    return Inputs(runs=runs, sweeps=sweeps, observations=obs, solves=solves, designs=designs)
+    return Inputs(runs=runs, sweeps=sweeps, observations=obs, solves=solves, designs=designs,
+                  posteriors=post)

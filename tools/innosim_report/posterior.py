@@ -1,0 +1,238 @@
+"""Calibration, from a posterior file (`innosim calibrate`, docs/hdf5-schema.md):
+what the observations taught. First, each calibrated parameter's prior
+and posterior 90 % intervals and medians (the parameters the data narrowed
+most first, each row on the scale of its prior interval, the numbers at the
+ends); then, for every observed series, the model's band over the prior
+draws against its band over the posterior particles, with the observed
+values and their measurement error."""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib import pyplot as plt
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from . import style
+from .analysis import parameter_label
+from .charts import Chart, page_suffix, pages, slug, suptitle
+from .i18n import UnitScale, fmt_pct, t, wrap
+from .runfile import (RunFileError, ScenarioFile, _array, _check_version, _decode, _open,
+                      _scenario_info, _strings)
+
+PRIOR = "#9a9a9a"
+POST = style.OKABE_ITO["blue"]
+ROWS_PER_PAGE = 12
+FANS_PER_PAGE = 6
+
+
+@dataclass
+class Posterior(ScenarioFile):
+    path: str
+    label: str
+    attrs: dict
+    scenario: object
+    params: list          # [P] ids
+    units: list
+    priors: list          # the prior distributions in words
+    stats: dict           # {prior,posterior}_{q05,median,q95,sd}, shrinkage: [P]
+    obs: dict             # indicator, region, unit: [J] str; year [J]; value, sd [J]
+    inside: np.ndarray    # [J] 1 when the observation is in the posterior replicate band
+    fan_series: list      # [F] (indicator, region)
+    fan_years: np.ndarray
+    fan_levels: np.ndarray
+    fan_prior: np.ndarray  # [F, Y, Q]
+    fan_post: np.ndarray
+    suffix: str = ""
+
+
+STATS = tuple(f"{w}_{s}" for w in ("prior", "posterior") for s in ("q05", "median", "q95", "sd")) \
+    + ("shrinkage",)
+
+
+def load_posterior(path):
+    path = str(path)
+    with _open(path) as f:
+        attrs = {k: _decode(v) for k, v in f.attrs.items()}
+        _check_version(attrs, path, "innosim-posterior")
+        ids = _strings(f, "parameters/id", path)
+        n = len(ids)
+        units = _strings(f, "parameters/unit", path) if "parameters/unit" in f else [""] * n
+        priors = _strings(f, "parameters/prior", path) if "parameters/prior" in f else [""] * n
+        stats = {k: _array(f, f"parameters/{k}", path, 1).astype(float) for k in STATS}
+        obs = {k: _strings(f, f"observations/{k}", path) for k in ("indicator", "region", "unit")}
+        obs["year"] = _array(f, "observations/year", path, 1).astype(int)
+        obs["value"] = _array(f, "observations/value", path, 1).astype(float)
+        obs["sd"] = _array(f, "observations/sd", path, 1).astype(float)
+        inside = _array(f, "predictive/inside", path, 1).astype(bool)
+        levels = _array(f, "predictive/levels", path, 1).astype(float)
+        series = list(zip(_strings(f, "fan/indicator", path), _strings(f, "fan/region", path)))
+        years = _array(f, "fan/years", path, 1).astype(int)
+        fp = _array(f, "fan/prior", path, 3).astype(float)
+        fq = _array(f, "fan/posterior", path, 3).astype(float)
+        scenario = _scenario_info(f, attrs, path)
+    if any(len(v) != n for v in (units, priors, *stats.values())):
+        raise RunFileError(f"{path}: the /parameters datasets differ in length")
+    nj = len(obs["indicator"])
+    if any(len(v) != nj for v in (*obs.values(), inside)):
+        raise RunFileError(f"{path}: the /observations datasets differ in length")
+    shape = (len(series), len(years), len(levels))
+    if fp.shape != shape or fq.shape != shape:
+        raise RunFileError(f"{path}: /fan/prior {fp.shape} and /fan/posterior {fq.shape}, "
+                           f"expected [F, Y, Q] = {shape}")
+    for q in (0.05, 0.5, 0.95):
+        if not np.any(np.isclose(levels, q)):
+            raise RunFileError(f"{path}: /predictive/levels lacks {q}")
+    return Posterior(path=path, label=scenario.id, attrs=attrs, scenario=scenario, params=ids,
+                     units=units, priors=priors, stats=stats, obs=obs, inside=inside,
+                     fan_series=series, fan_years=years, fan_levels=levels, fan_prior=fp,
+                     fan_post=fq)
+
+
+def _names_run(ctx, post):
+    """A run of the same scenario (or one it extends, as a hindcast's plan): names for ids."""
+    return next((r for r in ctx.runs if r.id == post.id), None) or \
+        next((r for r in ctx.runs if post.id in r.scenario.chain), None) or ctx.plan
+
+
+def _number(v):
+    a = abs(v)
+    if a != 0 and (a >= 1e5 or a < 1e-3):
+        return f"{v:.3g}"
+    return f"{v:,.4g}" if a >= 1000 else f"{v:.3g}"
+
+
+def posterior_charts(ctx, post):
+    charts = []
+    order = sorted(range(len(post.params)),
+                   key=lambda p: (-np.nan_to_num(post.stats["shrinkage"][p], nan=-9), p))
+    groups = pages(order, ROWS_PER_PAGE)
+    charts += [_params_page(ctx, post, g, k, len(groups)) for k, g in enumerate(groups, 1) if g]
+    series = list(range(len(post.fan_series)))
+    groups = pages(series, FANS_PER_PAGE)
+    charts += [_fans_page(ctx, post, g, k, len(groups)) for k, g in enumerate(groups, 1) if g]
+    return charts
+
+
+def _params_page(ctx, post, rows, k, n):
+    lang = ctx.lang
+    st = post.stats
+    run = _names_run(ctx, post)
+    fig, ax = plt.subplots(figsize=style.SLIDE)
+    fig.subplots_adjust(left=0.30, right=0.90, top=0.84, bottom=0.13)
+    out = []
+    for y, p in enumerate(rows):
+        lo, hi = st["prior_q05"][p], st["prior_q95"][p]
+        span = (hi - lo) or 1.0
+
+        def x(v):
+            return (v - lo) / span
+        ax.plot([0, 1], [y, y], color=PRIOR, lw=9, alpha=0.55, solid_capstyle="butt")
+        ax.plot([x(st["prior_median"][p])], [y], "|", color="#555555", ms=18, mew=2.5)
+        ax.plot([x(st["posterior_q05"][p]), x(st["posterior_q95"][p])], [y, y], color=POST, lw=4,
+                solid_capstyle="butt", gid=f"posterior_{p}")
+        ax.plot([x(st["posterior_median"][p])], [y], "o", color=POST, mec="black", ms=9, zorder=4)
+        ax.text(-0.03, y, _number(lo), ha="right", va="center", fontsize=10, color="#555555")
+        ax.text(1.03, y, _number(hi), ha="left", va="center", fontsize=10, color="#555555")
+        name = parameter_label(run, post.params[p], lang) if run is not None else post.params[p]
+        out.append(dict(parameter=post.params[p], name=name, unit=post.units[p],
+                        prior=post.priors[p], **{s: float(st[s][p]) for s in STATS}))
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([f"{wrap(r['name'], lang, 22)}\n"
+                        f"{t(lang, 'shrinkage', s=fmt_pct(r['shrinkage']))}" for r in out],
+                       fontsize=10.5)
+    ax.set_ylim(len(rows) - 0.5, -0.7)
+    xs = [v for r in out for v in ((r["posterior_q05"] - r["prior_q05"]) /
+                                   ((r["prior_q95"] - r["prior_q05"]) or 1.0),
+                                   (r["posterior_q95"] - r["prior_q05"]) /
+                                   ((r["prior_q95"] - r["prior_q05"]) or 1.0))]
+    ax.set_xlim(min(-0.2, min(xs) - 0.05), max(1.2, max(xs) + 0.05))
+    ax.set_xticks([])
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    handles = [Line2D([], [], color=PRIOR, lw=9, alpha=0.55, label=t(lang, "prior90")),
+               Line2D([], [], ls="none", marker="|", ms=16, mew=2.5, color="#555555",
+                      label=t(lang, "prior_median")),
+               Line2D([], [], color=POST, lw=4, marker="o", mec="black", label=t(lang, "posterior90"))]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=13, bbox_to_anchor=(0.55, 0.02))
+    title = t(lang, "posterior_title", scn=post.name(lang)) + page_suffix(lang, k, n)
+    suptitle(fig, title)
+    _footer(fig, post, lang)
+    sfx = "" if n == 1 else f"_{k}"
+    return Chart(f"calibration_{slug(post.label)}_parameters{sfx}", fig, title,
+                 t(lang, "posterior_cap", file=post.path),
+                 dict(kind="posterior_parameters", scenario=post.label, file=post.path,
+                      parameters=out))
+
+
+def _footer(fig, post, lang):
+    a = post.attrs
+    fig.text(0.01, 0.012, t(lang, "posterior_footer", n=a.get("particles", "?"),
+                            obs=len(post.obs["value"]), seed=a.get("seed", "?"),
+                            ev=f"{float(a.get('log_evidence', math.nan)):.2f}"),
+             fontsize=12, color="#555555", ha="left", va="bottom")
+
+
+def _fans_page(ctx, post, series, k, n):
+    lang = ctx.lang
+    run = _names_run(ctx, post)
+    qi = {q: int(np.flatnonzero(np.isclose(post.fan_levels, q))[0]) for q in (0.05, 0.5, 0.95)}
+    ncols = 3 if len(series) > 2 else len(series)
+    nrows = math.ceil(len(series) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=style.SLIDE, squeeze=False)
+    fig.subplots_adjust(left=0.06, right=0.985, top=0.83, bottom=0.16, hspace=0.55, wspace=0.28)
+    yrs = post.fan_years
+    panels = []
+    for slot, s in enumerate(series):
+        ax = axes[slot // ncols][slot % ncols]
+        ind, reg = post.fan_series[s]
+        sel = [j for j in range(len(post.obs["value"]))
+               if post.obs["indicator"][j] == ind and post.obs["region"][j] == reg]
+        unit = post.obs["unit"][sel[0]] if sel else ""
+        vals = list(post.fan_prior[s, :, qi[0.95]]) + [post.obs["value"][j] for j in sel]
+        sc = UnitScale(unit or "1", lang, [v for v in vals if np.isfinite(v)])
+        pr, po = post.fan_prior[s], post.fan_post[s]
+        ax.fill_between(yrs, sc.scale(pr[:, qi[0.05]]), sc.scale(pr[:, qi[0.95]]), color=PRIOR,
+                        alpha=0.3, lw=0)
+        ax.plot(yrs, sc.scale(pr[:, qi[0.5]]), color=PRIOR, lw=1.8, ls="--")
+        ax.fill_between(yrs, sc.scale(po[:, qi[0.05]]), sc.scale(po[:, qi[0.95]]), color=POST,
+                        alpha=0.3, lw=0)
+        ax.plot(yrs, sc.scale(po[:, qi[0.5]]), color=POST, lw=2.4, gid=f"posterior_median_{s}")
+        for j in sel:
+            ax.errorbar([post.obs["year"][j]], [sc.scale(post.obs["value"][j])],
+                        yerr=[sc.scale(post.obs["sd"][j])], fmt="o",
+                        color="black" if post.inside[j] else style.BINDING, ms=7, capsize=3,
+                        zorder=5)
+        name = run.indicator_name(ind, lang) if run is not None and ind in run.indicators.ids \
+            else ind
+        region = run.region_name(reg, lang) if run is not None and reg in run.regions.ids else reg
+        ax.set_title(f"{wrap(name, lang, 18)} · {region}", loc="left", fontsize=12)
+        ax.set_ylabel(sc.label, fontsize=11)
+        ax.tick_params(labelsize=10)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True, nbins=6))
+        ax.grid(color="#eeeeee")
+        panels.append(dict(indicator=ind, region=reg, unit=unit, years=yrs, levels=post.fan_levels,
+                           prior=pr, posterior=po,
+                           observed=[dict(year=int(post.obs["year"][j]),
+                                          value=float(post.obs["value"][j]),
+                                          sd=float(post.obs["sd"][j]),
+                                          inside=bool(post.inside[j])) for j in sel]))
+    for slot in range(len(series), nrows * ncols):
+        axes[slot // ncols][slot % ncols].axis("off")
+    handles = [Patch(color=PRIOR, alpha=0.3, label=t(lang, "prior_band")),
+               Patch(color=POST, alpha=0.3, label=t(lang, "posterior_band")),
+               Line2D([], [], ls="none", marker="o", color="black", label=t(lang, "observed_sd")),
+               Line2D([], [], ls="none", marker="o", color=style.BINDING,
+                      label=t(lang, "observed_outside"))]
+    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=12, bbox_to_anchor=(0.5, 0.04))
+    inside = int(post.inside.sum())
+    title = t(lang, "posterior_fans_title", scn=post.name(lang), k=inside,
+              n=len(post.inside)) + page_suffix(lang, k, n)
+    suptitle(fig, title)
+    _footer(fig, post, lang)
+    sfx = "" if n == 1 else f"_{k}"
+    return Chart(f"calibration_{slug(post.label)}_fans{sfx}", fig, title,
+                 t(lang, "posterior_fans_cap", file=post.path),
+                 dict(kind="posterior_fans", scenario=post.label, file=post.path, inside=inside,
+                      observations=len(post.inside), panels=panels))
