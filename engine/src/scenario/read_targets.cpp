@@ -15,8 +15,6 @@ void ScenarioReader::read_targets(const Node& root) {
     add(a->loc, "targets", fmt::format("expected an array of tables ([[targets]]), got {}", got(*a)));
     return;
   }
-  std::vector<std::string> indicator_ids;
-  for (const IndicatorNames& n : s_.indicators) indicator_ids.push_back(n.id);
   std::vector<std::string> region_choices = s_.aggregate_ids();
   for (const std::string& id : region_ids()) region_choices.push_back(id);
   for (std::size_t k = 0; k < a->items.size(); ++k) {
@@ -31,17 +29,9 @@ void ScenarioReader::read_targets(const Node& root) {
     target.where = t.loc;
     bool ok = true;
     const IndicatorNames* ind = nullptr;
-    if (auto v = string_at(t, "indicator", path + ".indicator", "an indicator id (a string)", true)) {
+    if (auto v = indicator_at(t, "indicator", path + ".indicator", true, ok)) {
       ind = s_.indicator(*v);
-      if (!ind) {
-        add(t.get("indicator")->loc, path + ".indicator",
-            fmt::format("unknown indicator '{}': expected one listed in [indicators]{}", *v,
-                        did_you_mean_hint(*v, indicator_ids)));
-        ok = false;
-      }
       target.indicator = *v;
-    } else {
-      ok = false;
     }
     if (auto v = string_at(t, "region", path + ".region", "\"zone\", the territory or a region id", false)) {
       if (regions_ok_ &&

@@ -43,7 +43,8 @@ void ScenarioReader::run(const Node& root) {
   record_locations(root, "", s_.locs);
   check_keys(root, "",
              {"scenario", "horizon", "run", "verdict", "regions", "territory", "indicators", "levers",
-              "parameters", "correlations", "targets", "model_options", "model_matrices", "posterior"});
+              "parameters", "correlations", "targets", "model_options", "model_matrices", "posterior",
+              "sensitivity", "index"});
   read_scenario(root);
   read_horizon(root);
   read_run(root);
@@ -58,6 +59,8 @@ void ScenarioReader::run(const Node& root) {
   read_targets(root);
   read_options(root);
   read_matrices(root);
+  read_sensitivity(root);
+  read_index(root);
 }
 
 // A lever or parameter without a unit whose id is a near miss of one that
@@ -82,6 +85,23 @@ bool ScenarioReader::unknown_override(const Node& section, const Entry& e, std::
                   "— did you mean '{}'?",
                   what, e.key, what, best));
   return true;
+}
+
+std::optional<std::string> ScenarioReader::indicator_at(const Node& table, std::string_view key,
+                                                        const std::string& path, bool required, bool& ok) {
+  auto v = string_at(table, key, path, "an indicator id (a string)", required);
+  if (!v) {
+    if (required || table.get(key)) ok = false;
+    return v;
+  }
+  if (!s_.indicator(*v)) {
+    std::vector<std::string> ids;
+    for (const IndicatorNames& n : s_.indicators) ids.push_back(n.id);
+    add(table.get(key)->loc, path,
+        fmt::format("unknown indicator '{}': expected one listed in [indicators]{}", *v, did_you_mean_hint(*v, ids)));
+    ok = false;
+  }
+  return v;
 }
 
 std::vector<std::string> ScenarioReader::region_ids() const {

@@ -16,7 +16,9 @@ enum class Stream : std::uint32_t {
   yearly = 2,         // the model's per-year random inputs, slot = input index
   sampler_shift = 3,  // Sobol random shift / LHS permutation keys (draw index 0)
   design = 4,         // Latin hypercube designs over levers (draw index = lever)
-  bootstrap = 5,      // bootstrap resamples of run comparisons (draw index = replicate)
+  bootstrap = 5,      // bootstrap resamples: of run comparisons (draw = replicate), of sensitivity estimators
+                      // (draw = resample, year 0, slot = position)
+  sensitivity = 6,    // sensitivity designs: Sobol shift of A|B, Morris trajectories (draw = trajectory)
   // Calibration (calibrate/smc.hpp) and draws from its posterior:
   smc_moves = 10,       // MCMC proposals and acceptances: draw = particle, year = move counter
   smc_resample = 11,    // the systematic resampling uniform: draw = generation

@@ -8,6 +8,7 @@
 //   read_parameters.cpp    [parameters] and their distributions, [[correlations]]
 //   read_targets.cpp       [[targets]]
 //   read_model_inputs.cpp  [model_options], [model_matrices]
+//   read_analysis.cpp      [sensitivity], [index]
 // Internal to the scenario loader.
 
 #include <functional>
@@ -59,6 +60,11 @@ class ScenarioReader : public TreeReader {
   // misspelt id. Says so, with "did you mean", instead of "unit missing".
   bool unknown_override(const Node& section, const Entry& e, std::string_view what);
   std::vector<std::string> region_ids() const;
+  // An indicator id at table[key]: a string listed in [indicators]. Returns
+  // what was written (nullopt when absent or not a string) and sets `ok`
+  // false on any problem, which it records (with "did you mean").
+  std::optional<std::string> indicator_at(const Node& table, std::string_view key, const std::string& path,
+                                          bool required, bool& ok);
   // A by_region table: every key a region, every region present.
   bool check_by_region(const Node& br, const std::string& path);
 
@@ -86,6 +92,10 @@ class ScenarioReader : public TreeReader {
   // read_model_inputs.cpp
   void read_options(const Node& root);
   void read_matrices(const Node& root);
+  // read_analysis.cpp
+  void read_sensitivity(const Node& root);
+  void read_index(const Node& root);
+  std::optional<IndexComponent> read_index_component(const Node& c, const std::string& path);
 };
 
 }  // namespace innosim::detail

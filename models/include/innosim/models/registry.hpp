@@ -15,6 +15,7 @@
 
 #include "innosim/models/exp_growth.hpp"
 #include "innosim/models/four_plus_one.hpp"
+#include "innosim/models/test_functions.hpp"
 #include "innosim/scenario/scenario.hpp"
 
 namespace innosim {
@@ -28,6 +29,8 @@ struct ModelEntry {
 inline constexpr std::tuple kModels{
     ModelEntry<FourPlusOne>{"four_plus_one"},
     ModelEntry<ExpGrowth>{"exp_growth"},
+    ModelEntry<TestFunction>{"ishigami"},  // one class for both test functions: the runner
+    ModelEntry<TestFunction>{"sobol_g"},   // is instantiated once for them
 };
 
 // The model ids, in the order of kModels.
