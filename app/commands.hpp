@@ -25,5 +25,6 @@ Command add_calibrate_command(CLI::App& app);
 Command add_serve_command(CLI::App& app);
 Command add_design_command(CLI::App& app);
 Command add_solve_command(CLI::App& app);
+Command add_sensitivity_command(CLI::App& app);
 
 }  // namespace innosim::app

@@ -11,6 +11,7 @@
 //   innosim serve                                           the what-if page on http://127.0.0.1:8080/
 //   innosim design scenarios/plan-2016-2020.toml --lever fiscal_rd_zone=0.5:4 --lever own_fiscal_st=1:2
 //   innosim solve scenarios/plan-2016-2020.toml --target intermediaries --probability 0.8 --lever fiscal_rd_zone
+//   innosim sensitivity scenarios/plan-2016-2020.toml                    what drives each target (Sobol, Morris)
 //
 // Exit codes (exit_codes.hpp): 0 success; 1 the run failed (invalid draw,
 // I/O); 2 bad input; 130 interrupted (Ctrl-C; no output file is left behind).
@@ -40,7 +41,8 @@ int main(int argc, char** argv) {
                                          add_check_command(cli),  add_compare_command(cli),
                                          add_report_command(cli), add_sweep_command(cli),
                                          add_serve_command(cli),  add_design_command(cli),
-                                         add_solve_command(cli),  add_calibrate_command(cli)};
+                                         add_solve_command(cli),  add_calibrate_command(cli),
+                                         add_sensitivity_command(cli)};
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
