@@ -12,6 +12,7 @@
 //   innosim design scenarios/plan-2016-2020.toml --lever fiscal_rd_zone=0.5:4 --lever own_fiscal_st=1:2
 //   innosim solve scenarios/plan-2016-2020.toml --target intermediaries --probability 0.8 --lever fiscal_rd_zone
 //   innosim sensitivity scenarios/plan-2016-2020.toml                    what drives each target (Sobol, Morris)
+//   innosim discover plan-2016-2020.h5 --target intermediaries             where the target is met (PRIM)
 //
 // Exit codes (exit_codes.hpp): 0 success; 1 the run failed (invalid draw,
 // I/O); 2 bad input; 130 interrupted (Ctrl-C; no output file is left behind).
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
                                          add_report_command(cli), add_sweep_command(cli),
                                          add_serve_command(cli),  add_design_command(cli),
                                          add_solve_command(cli),  add_calibrate_command(cli),
-                                         add_sensitivity_command(cli)};
+                                         add_sensitivity_command(cli), add_discover_command(cli)};
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

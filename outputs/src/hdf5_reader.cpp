@@ -11,6 +11,7 @@
 
 #include "detail/files.hpp"
 #include "detail/h5.hpp"
+#include "detail/meta.hpp"
 #include "detail/run_file.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
 #include "innosim/run/targets.hpp"
@@ -20,10 +21,9 @@ namespace innosim {
 namespace h5 = detail::h5;
 using h5::Hid;
 
-namespace {
+namespace detail {
 
-// Draws per block when streaming /targets/draws into the joint view.
-constexpr hsize_t kJointBlock = 16384;
+namespace {
 
 Sense parse_sense(const std::string& s, const h5::Where& w, std::size_t t) {
   if (s == "at_least") return Sense::at_least;
@@ -39,7 +39,9 @@ bool parse_kind(const std::string& s, const h5::Where& w, std::size_t t) {
                            "' is neither binding nor expected");
 }
 
-std::vector<Target> read_targets(hid_t g, const h5::Where& w) {
+}  // namespace
+
+std::vector<Target> read_target_definitions(hid_t g, const h5::Where& w) {
   const auto ind = h5::read_strings(g, "indicator", w);
   const std::size_t T = ind.size();
   const auto reg = h5::read_strings(g, "region", w, T);
@@ -60,6 +62,13 @@ std::vector<Target> read_targets(hid_t g, const h5::Where& w) {
   }
   return out;
 }
+
+}  // namespace detail
+
+namespace {
+
+// Draws per block when streaming /targets/draws into the joint view.
+constexpr hsize_t kJointBlock = 16384;
 
 // Rebuilds the target table from /targets/draws, exactly as the run did.
 TargetTable recompute_table(hid_t g, const h5::Where& w, const std::vector<Target>& targets,
@@ -242,7 +251,7 @@ RunFile read_run_file(const std::string& path, bool recompute) {
   // /targets
   {
     Hid g = h5::open_group(root, "targets", w);
-    rf.targets = read_targets(g.get(), w);
+    rf.targets = detail::read_target_definitions(g.get(), w);
     const std::size_t T = rf.targets.size();
     std::vector<std::string> units(T);
     for (std::size_t t = 0; t < T; ++t) {

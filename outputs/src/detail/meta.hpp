@@ -169,4 +169,8 @@ inline void write_target_definitions(hid_t targets, const Scenario& s, const h5:
   h5::write_vector(targets, "value", value, w);
 }
 
+// Reads the target definitions written by write_target_definitions; throws
+// std::runtime_error naming the object when one is missing or malformed.
+std::vector<Target> read_target_definitions(hid_t targets, const h5::Where& w);
+
 }  // namespace innosim::detail
