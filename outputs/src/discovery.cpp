@@ -51,7 +51,8 @@ DiscoverySource read_discovery_source(const std::string& path) {
                              "(innosim design)");
   src.scenario_name = h5::read_attr_string(root, "scenario_name", w);
   src.seed = h5::read_attr<std::uint64_t>(root, "seed", w);
-  src.draws = static_cast<std::size_t>(h5::read_attr<std::uint64_t>(root, "draws", w));
+  src.draws = static_cast<std::size_t>(
+      h5::read_attr<std::uint64_t>(root, src.file_type == kRunType ? "draws_requested" : "draws", w));
   if (src.file_type == kDesignType)
     src.design_points = static_cast<std::size_t>(h5::read_attr<std::uint64_t>(root, "points", w));
   {
@@ -69,6 +70,10 @@ DiscoverySource read_discovery_source(const std::string& path) {
   const std::size_t N = src.draws, V = src.design_points;
   {
     Hid g = h5::open_group(root, "parameters", w);
+    if (!h5::exists(g.get(), "draws"))
+      throw std::runtime_error(path + ": no per-draw parameter values (/parameters/draws): the run kept store level " +
+                               h5::read_attr_string(root, "store", w) +
+                               "; run it again with --store parameters for scenario discovery");
     const auto ids = h5::read_strings(g.get(), "id", w);
     const auto theta =
         h5::read_array<double>(g.get(), "draws", w, nullptr, {{static_cast<hsize_t>(ids.size()), static_cast<hsize_t>(N)}});

@@ -11,7 +11,7 @@ using namespace e2e;
 
 TEST_CASE("discover: on a run file, the box restricts the growth rate from below", "[e2e][discover]") {
   const fs::path run = temp_dir() / "discover-run.h5", out = temp_dir() / "discover-run-box.h5";
-  REQUIRE(innosim("run " + data("solve.toml") + " -n 2000 -q -o " + run.string()).code == 0);
+  REQUIRE(innosim("run " + data("solve.toml") + " -n 2000 --store parameters -q -o " + run.string()).code == 0);
   const Out d = innosim("discover " + run.string() + " --target output -q -o " + out.string());
   INFO(d.err << d.out);
   REQUIRE(d.code == 0);
@@ -55,13 +55,19 @@ TEST_CASE("discover: on a design file, the lever's factor is an input and is res
 
 TEST_CASE("discover: bad input exits 2 with a clear message", "[e2e][discover]") {
   const fs::path run = temp_dir() / "discover-bad.h5";
-  REQUIRE(innosim("run " + data("solve.toml") + " -n 300 -q -o " + run.string()).code == 0);
+  REQUIRE(innosim("run " + data("solve.toml") + " -n 300 --store parameters -q -o " + run.string()).code == 0);
   const Out target = innosim("discover " + run.string() + " --target outpt -q");
   CHECK(target.code == 2);
   CHECK(target.err.find("no target 'outpt' — did you mean 'output'?") != std::string::npos);
   const Out alpha = innosim("discover " + run.string() + " --target output --alpha 0.7 -q");
   CHECK(alpha.code == 2);
   CHECK(alpha.err.find("--alpha 0.7: expected a share of the box strictly between 0 and 0.5") != std::string::npos);
+  // A run file without per-draw parameter values (the default store level) says how to get them.
+  const fs::path lean = temp_dir() / "discover-lean.h5";
+  REQUIRE(innosim("run " + data("solve.toml") + " -n 300 -q -o " + lean.string()).code == 0);
+  const Out store = innosim("discover " + lean.string() + " --target output -q");
+  CHECK(store.code == 2);
+  CHECK(store.err.find("run it again with --store parameters") != std::string::npos);
   const Out kind = innosim("discover " + data("solve.toml") + " --target output -q");
   CHECK(kind.code == 2);
   CHECK_FALSE(leftovers(temp_dir(), "discover-bad-discover"));
