@@ -22,6 +22,7 @@ std::string numbered(const char* prefix, std::size_t i) {
 TestFunction::TestFunction(const Scenario& scenario)
     : indicators_{{"y", "1", false}},
       regions_(scenario.regions.size()),
+      aggregates_(scenario.aggregate_ids().size()),
       num_parameters_(scenario.parameters.size()) {
   ModelBinding b(scenario);
   function_ = scenario.model == "sobol_g" ? Function::sobol_g : Function::ishigami;
@@ -56,7 +57,7 @@ void TestFunction::year_start(Workspace&, int, State& x, std::span<const double>
 void TestFunction::rhs(const Workspace&, const State&, State& dxdt, double) const { dxdt[0] = 0.0; }
 
 void TestFunction::observe(const Workspace&, int, const State& x, std::span<double> out) const {
-  for (std::size_t r = 0; r <= regions_; ++r) out[r] = x[0];
+  for (std::size_t r = 0; r < regions_ + aggregates_; ++r) out[r] = x[0];
 }
 
 }  // namespace innosim

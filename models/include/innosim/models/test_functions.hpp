@@ -10,8 +10,8 @@
 // Ishigami function uses x1..x3 and ignores any further ones — dummies whose
 // indices are 0). Option noise_sd (default 0) adds noise_sd * z each
 // simulated year, z standard normal from the year's one uniform: noise of
-// variance noise_sd^2 * years. Indicator `y` (unit 1) in every region and
-// the zone alike; the state is y, constant within a year.
+// variance noise_sd^2 * years. Indicator `y` (unit 1) in every region, the
+// zone and the territory alike; the state is y, constant within a year.
 
 #include <array>
 #include <cmath>
@@ -32,6 +32,7 @@ class TestFunction {
 
   const std::vector<IndicatorInfo>& indicators() const { return indicators_; }
   std::size_t num_regions() const { return regions_; }
+  std::size_t num_aggregates() const { return aggregates_; }
   std::size_t num_parameters() const { return num_parameters_; }
   std::size_t randoms_per_year() const { return 1; }
 
@@ -59,7 +60,7 @@ class TestFunction {
   enum class Function { ishigami, sobol_g };
   Function function_ = Function::ishigami;
   std::vector<IndicatorInfo> indicators_;
-  std::size_t regions_ = 0, num_parameters_ = 0;
+  std::size_t regions_ = 0, aggregates_ = 1, num_parameters_ = 0;
   std::vector<std::size_t> p_x_;  // theta index of x1, x2, ...
   double a_ = 7.0, b_ = 0.1;       // Ishigami
   std::vector<double> g_a_;        // Sobol G: a_i per input
