@@ -17,7 +17,7 @@ Scenario exp_scenario() { return load_scenario(std::string(INNOSIM_TEST_DATA) + 
 }  // namespace
 
 TEST_CASE("model_ids lists the registry's models", "[registry]") {
-  CHECK(model_ids() == std::vector<std::string>{"four_plus_one", "exp_growth"});
+  CHECK(model_ids() == std::vector<std::string>{"four_plus_one", "exp_growth", "ishigami", "sobol_g"});
 }
 
 TEST_CASE("visit_model builds the model the scenario names and returns f's result", "[registry]") {
@@ -41,6 +41,6 @@ TEST_CASE("an unknown model id is one problem at [scenario] model, with a sugges
     const Problem& p = e.problems().front();
     CHECK(p.key == "scenario.model");
     CHECK(p.where.file == s.where.file);
-    CHECK(p.message == "unknown model 'exp_grwth' — did you mean 'exp_growth'? (known: four_plus_one, exp_growth)");
+    CHECK(p.message == "unknown model 'exp_grwth' — did you mean 'exp_growth'? (known: four_plus_one, exp_growth, ishigami, sobol_g)");
   }
 }
