@@ -407,6 +407,58 @@ class BriefingTest(unittest.TestCase):
             self.assertIn(f"cost {cost:.4g}", side["answer_text"])
         self.assertTrue(any(side["answer_text"] in line for line in summary["takes"]))
 
+    def test_drivers_from_sensitivity_and_discovery_files(self):
+        # a sensitivity file replaces the rank-based tornados with Sobol total indices and
+        # their intervals; a discovery file adds PRIM's trajectory and box
+        import h5py
+        import numpy as np
+        sens, disc = self.tmp / "sens.h5", self.tmp / "disc.h5"
+        innosim("sensitivity", SCN / RUNS["plan"], "--method", "sobol", "-N", 32,
+                "--resamples", 20, "--target", "rd_intensity", "--target", "intermediaries",
+                "-q", "-o", sens)
+        innosim("discover", self.files["plan"], "--target", "intermediaries", "-q", "-o", disc)
+        out = self.tmp / "analysis-report"
+        r = report_cli(self.files["plan"], sens, disc, "-o", out, "--lang", "en")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        names = [c["name"] for c in manifest["charts"] if c["section"] == "drivers"]
+        self.assertFalse([n for n in names if re.match(r"drivers_\d", n)])  # no rank-based ones
+        sobol = [n for n in names if n.startswith("drivers_sobol_")]
+        prim = [n for n in names if n.startswith("drivers_prim_")]
+        self.assertTrue(sobol and prim)
+        self.assertNotIn("sensitivity", manifest["not_present"])
+        self.assertNotIn("discovery", manifest["not_present"])
+        with h5py.File(sens, "r") as f:
+            factors = [x.decode() for x in f["factors/name"][()]]
+            total = f["sobol/total"][()]
+            lo, hi = f["sobol/total_lo"][()], f["sobol/total_hi"][()]
+        seen = set()
+        for n in sobol:
+            side = json.loads((out / "charts" / f"{n}.json").read_text(encoding="utf-8"))
+            for panel in side["panels"]:
+                o = panel["output"]
+                rows = [x for x in panel["factors"] if x["factor"] != "yearly noise"]
+                shown = [x["total"] for x in rows]
+                self.assertEqual(shown, sorted(shown, reverse=True))
+                best = np.nanmax(total[o])
+                self.assertEqual(shown[0], best)   # the largest factor first
+                for x in rows:
+                    g = factors.index(x["factor"])
+                    self.assertEqual((x["total"], x["total_lo"], x["total_hi"]),
+                                     (total[o, g], lo[o, g], hi[o, g]))
+                seen.add(panel["indicator"])
+        self.assertEqual(seen, {"rd_intensity", "intermediaries"})
+        with h5py.File(disc, "r") as f:
+            box = int(f["box"].attrs["index"])
+            inputs = [x.decode() for x in f["box/input"][()]]
+            coverage = f["trajectory/coverage"][()]
+        (side,) = [json.loads((out / "charts" / f"{n}.json").read_text(encoding="utf-8"))
+                   for n in prim]
+        self.assertEqual(side["box"], box)
+        self.assertEqual([x["input"] for x in side["restrictions"]], inputs)
+        self.assertEqual(side["coverage"], coverage.tolist())
+        self.assertEqual(side["target_id"], "intermediaries")
+
     def test_calibration_from_a_posterior_file(self):
         import h5py
         data = ROOT / "tests" / "data" / "calibrate"

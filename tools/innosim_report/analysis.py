@@ -39,6 +39,9 @@ class Formats:
     def scale(self, ind):
         return self._scales[ind]
 
+    def has(self, ind):
+        return ind in self._scales
+
     def value(self, ind, v):
         return self._scales[ind].value(v)
 

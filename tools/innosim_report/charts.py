@@ -36,6 +36,8 @@ class Context:
     sweeps: list = field(default_factory=list)
     solves: list = field(default_factory=list)
     designs: list = field(default_factory=list)
+    sensitivities: list = field(default_factory=list)
+    discoveries: list = field(default_factory=list)
     posteriors: list = field(default_factory=list)
     observations: list = field(default_factory=list)
 

@@ -130,7 +130,45 @@ TEXT = {
         "drivers_no_draws": "{scn} 的运行文件没有保存参数抽样值（存储级别 {store}），因此无法分析驱动因素。"
                             "如需驱动因素，请用 innosim run 场景文件 --store parameters 重新运行："
                             "抽样和结果不变，文件另外保存每次抽样的参数值。",
-        "drivers_cap_sobol": "Sobol 总效应指数（条形）与其置信区间（误差线），来自敏感性分析文件 {file}。",
+        "drivers_cap_sobol": "目标年指标值的 Sobol 总效应指数（条形，含与其他因素的交互作用）及其自助法置信区间（误差线），"
+                             "圆点为一阶指数（单独作用）；按总效应排序，列出最大的因素及模型的逐年随机扰动。"
+                             "来自敏感性分析文件 {file}；因素为不确定参数（或声明的参数组），指数作用于抽样的独立均匀变量。",
+        "yearly_noise": "逐年随机扰动",
+        "shrinkage": "区间收缩 {s}",
+        "prior90": "先验 90% 区间",
+        "prior_median": "先验中位数",
+        "posterior90": "后验 90% 区间与中位数",
+        "posterior_title": "校准：观测值使参数的不确定性缩小了多少（{scn}）",
+        "posterior_cap": "每行一个被校准的参数，按其先验 5%–95% 区间标尺绘制（两端数字为该区间端点）：灰色为先验区间，蓝色为以观测值为条件的后验区间，"
+                         "按收缩程度（1 − 后验方差/先验方差）排序。来自校准文件 {file}（序贯蒙特卡洛退火）。",
+        "posterior_footer": "校准：{n} 个粒子，{obs} 个观测值，种子 {seed}，对数证据 {ev}",
+        "posterior_fans_title": "校准：先验与后验的模型区间和观测值（{k}/{n} 个观测值落在后验 90% 区间内，{scn}）",
+        "posterior_fans_cap": "灰色为按先验抽样的模型 5%–95% 区间（虚线为中位数），蓝色为按后验粒子的区间；点为观测值及其 1 倍测量标准差，"
+                              "红点落在后验预测区间之外。来自校准文件 {file}。",
+        "prior_band": "先验 5%–95%",
+        "posterior_band": "后验 5%–95%",
+        "observed_sd": "观测值 ±1 倍标准差",
+        "observed_outside": "落在后验区间外的观测值",
+        "sobol_axis": "Sobol 指数（占方差的比例）",
+        "sobol_total": "总效应指数",
+        "sobol_ci": "{c} 置信区间",
+        "sobol_first": "一阶指数",
+        "sobol_footer": "敏感性分析：{n} 个基础样本（Saltelli 设计），{r} 次自助重抽样，种子 {seed}",
+        "prim_title": "{ind}在什么条件下{case}（PRIM 情景发现，{scn}）",
+        "prim_case_met": "能够达成",
+        "prim_case_missed": "未能达成",
+        "prim_trajectory": "剥离轨迹：每个盒子的覆盖率与密度",
+        "prim_coverage": "覆盖率（盒内案例占全部案例）",
+        "prim_density": "密度（盒内点中案例的比例）",
+        "prim_restricted": "受限输入数",
+        "prim_overall": "全部点的比例",
+        "prim_chosen": "◆ 所选盒子：含 {mass} 的点，覆盖率 {cov}，密度 {dens}",
+        "prim_box": "所选盒子的 {n} 个限制（灰色为数据范围，绿色为盒内范围）",
+        "prim_no_box": "所选盒子没有任何限制",
+        "prim_kept": "单独保留 {kept} 的点，准 p 值 {p}",
+        "prim_footer": "{points} 个点（其中 {cases} 个案例），每步剥离 {alpha}；来源 {src}",
+        "prim_cap": "PRIM（耐心规则归纳法）逐步剥去案例（目标{case}）最少的边缘，得到剥离轨迹；所选盒子是覆盖率不低于下限时密度最高的盒子。"
+                    "准 p 值衡量每个限制带来的密度提高是否可能出于偶然。来自情景发现文件 {file}。",
         "drivers_axis": "{ind}（{u}）",
         "low10": "参数最低 10%",
         "high10": "参数最高 10%",
@@ -358,8 +396,56 @@ TEXT = {
                             "{store}), so its drivers cannot be computed. To see them, run the "
                             "scenario again with innosim run SCENARIO --store parameters: the same "
                             "draws and results, and the file keeps each draw's parameter values.",
-        "drivers_cap_sobol": "Sobol total-effect indices (bars) with their confidence intervals (error "
-                             "bars), from the sensitivity file {file}.",
+        "drivers_cap_sobol": "Sobol total-effect indices of the indicator in the target year (bars: the "
+                             "factor's effect including its interactions) with their bootstrap "
+                             "confidence intervals (error bars); dots are the first-order indices (the "
+                             "factor alone). Sorted by total effect: the largest factors and the model's "
+                             "yearly random inputs. From the sensitivity file {file}; factors are "
+                             "uncertain parameters (or declared groups of them), the indices of the "
+                             "sampler's independent uniforms.",
+        "yearly_noise": "yearly random inputs",
+        "shrinkage": "interval shrinkage {s}",
+        "prior90": "prior 90% interval",
+        "prior_median": "prior median",
+        "posterior90": "posterior 90% interval and median",
+        "posterior_title": "Calibration: how much the observations narrowed each parameter ({scn})",
+        "posterior_cap": "One row per calibrated parameter, drawn on the scale of its prior 5–95% interval "
+                         "(the numbers at the ends): grey the prior interval, blue the posterior given the "
+                         "observations, sorted by shrinkage (1 − posterior variance / prior variance). From "
+                         "the posterior file {file} (sequential Monte Carlo with tempering).",
+        "posterior_footer": "Calibration: {n} particles, {obs} observations, seed {seed}, log evidence {ev}",
+        "posterior_fans_title": "Calibration: the model before and after, against the observations ({k} of "
+                                "{n} inside the posterior 90% band, {scn})",
+        "posterior_fans_cap": "Grey: the model's 5–95% band over the prior draws (dashed: median); blue: over "
+                              "the posterior particles. Dots: the observed values with 1 standard deviation "
+                              "of measurement error; red ones lie outside the posterior predictive band. "
+                              "From the posterior file {file}.",
+        "prior_band": "prior 5–95%",
+        "posterior_band": "posterior 5–95%",
+        "observed_sd": "observed ±1 sd",
+        "observed_outside": "observed, outside the posterior band",
+        "sobol_axis": "Sobol index (share of variance)",
+        "sobol_total": "total-effect index",
+        "sobol_ci": "{c} confidence interval",
+        "sobol_first": "first-order index",
+        "sobol_footer": "Sensitivity: {n} base samples (Saltelli design), {r} bootstrap resamples, seed {seed}",
+        "prim_title": "When is the target on {ind} {case}? (PRIM scenario discovery, {scn})",
+        "prim_case_met": "met",
+        "prim_case_missed": "missed",
+        "prim_trajectory": "Peeling trajectory: each box's coverage and density",
+        "prim_coverage": "coverage (share of all cases inside the box)",
+        "prim_density": "density (share of the box's points that are cases)",
+        "prim_restricted": "inputs restricted",
+        "prim_overall": "all points",
+        "prim_chosen": "◆ chosen box: {mass} of the points, coverage {cov}, density {dens}",
+        "prim_box": "The chosen box's {n} restrictions (grey: the data's range; green: the box's)",
+        "prim_no_box": "The chosen box restricts nothing",
+        "prim_kept": "keeps {kept} of the points alone, quasi-p {p}",
+        "prim_footer": "{points} points ({cases} cases), {alpha} peeled a step; source {src}",
+        "prim_cap": "PRIM (patient rule induction) peels, a step at a time, the edge with the fewest cases "
+                    "(target {case}), giving the peeling trajectory; the chosen box is the densest "
+                    "whose coverage is at least the minimum. The quasi-p-value says how likely each "
+                    "restriction's gain in density is by chance. From the discovery file {file}.",
         "drivers_axis": "{ind} ({u})",
         "low10": "parameter in its lowest 10%",
         "high10": "parameter in its highest 10%",

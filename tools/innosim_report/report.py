@@ -30,7 +30,7 @@ from pathlib import Path
 from matplotlib import pyplot as plt
 
 from . import calib, compare, design as design_mod, drivers as drivers_mod, fans
-from . import html as html_mod, pdf as pdf_mod, posterior
+from . import html as html_mod, pdf as pdf_mod, posterior, prim, sobol
 from . import regions as regions_mod, solve as solve_mod, style, takes
 from .analysis import (Formats, describe_lever_value, lever_diffs, pick_plan, scenario_roles)
 from .charts import Context, close, slug
@@ -229,16 +229,23 @@ def _summary_html(ctx, s):
 
 
 def _drivers_section(ctx, secs):
-    """Tornados for the targets missed or at risk; a run that did not keep its
-    parameter draws (store levels below `parameters`) gets a note saying how
-    to keep them instead."""
+    """Tornados for the targets missed or at risk: of Sobol total indices when a
+    sensitivity file is given, else rank-based from the plan's draws (a run
+    that did not keep its parameter draws gets a note saying how to keep
+    them); then PRIM boxes of each discovery file."""
     lang, plan = ctx.lang, ctx.plan
-    if not drivers_mod.driver_targets(plan):
-        return
     s = Section("drivers", t(lang, "sec_drivers"))
-    if not plan.has_parameter_draws:
-        s.add("note", t(lang, "drivers_no_draws", scn=plan.name(lang), store=plan.store))
-    for c in drivers_mod.tornado_charts(ctx):
+    charts = []
+    if ctx.sensitivities:
+        for sens in ctx.sensitivities:
+            charts += sobol.sobol_charts(ctx, sens)
+    elif drivers_mod.driver_targets(plan):
+        if not plan.has_parameter_draws:
+            s.add("note", t(lang, "drivers_no_draws", scn=plan.name(lang), store=plan.store))
+        charts += drivers_mod.tornado_charts(ctx)
+    for dc in ctx.discoveries:
+        charts += prim.discovery_charts(ctx, dc)
+    for c in charts:
         s.add("chart", c)
     if s.blocks:
         secs.append(s)
@@ -341,7 +348,9 @@ def build_sections(ctx, summary, inputs):
 
 
 def absent_analyses(inputs):
-    out = ["sensitivity", "discovery"]
+    out = [] if inputs.sensitivities else ["sensitivity"]
+    if not inputs.discoveries:
+        out.append("discovery")
     if not inputs.sweeps and not inputs.solves and not inputs.designs:
         out.append("sweep")
     if not inputs.observations:
@@ -464,7 +473,8 @@ def build(paths, outdir, lang="zh", plan=None, keep_figures=False, jobs=2):
     fmt = Formats(runs, inputs.sweeps + inputs.designs, lang)
     roles = scenario_roles(runs, ref) if ref else {}
     ctx = Context(lang=lang, fmt=fmt, runs=runs, plan=ref, roles=roles, sweeps=inputs.sweeps, solves=inputs.solves,
-                  designs=inputs.designs, posteriors=inputs.posteriors,
+                  designs=inputs.designs, sensitivities=inputs.sensitivities,
+                  discoveries=inputs.discoveries, posteriors=inputs.posteriors,
                   observations=inputs.observations)
     lever_lines = {r.label: _lever_lines(ctx, r) for r in ctx.others()} if ref else {}
     summary = build_summary(ctx, lever_lines) if ref else None
@@ -521,7 +531,10 @@ def build(paths, outdir, lang="zh", plan=None, keep_figures=False, jobs=2):
         "sweeps": [dict(path=sw.path, label=sw.label, lever=sw.lever) for sw in inputs.sweeps],
         "designs": [dict(path=dz.path, label=dz.label, levers=[lv["id"] for lv in dz.levers])
                     for dz in inputs.designs],
+        "sensitivities": [dict(path=x.path, label=x.label) for x in inputs.sensitivities],
         "posteriors": [dict(path=x.path, label=x.label) for x in inputs.posteriors],
+        "discoveries": [dict(path=x.path, target=x.target_id, case=x.case)
+                        for x in inputs.discoveries],
         "solves": [dict(path=sv.path, label=sv.label, levers=[lv["id"] for lv in sv.levers],
                         target=sv.target.get("id", sv.target["indicator"])) for sv in inputs.solves],
         "observations": [o.path for o in inputs.observations],

@@ -675,19 +675,30 @@ class Inputs:
     others: list = field(default_factory=list)   # (path, file_type) given but not charted
     solves: list = field(default_factory=list)
     designs: list = field(default_factory=list)   # of two or more levers (one lever: a sweep)
+    sensitivities: list = field(default_factory=list)
+    discoveries: list = field(default_factory=list)
     posteriors: list = field(default_factory=list)
 
 
 def load_inputs(paths):
-    """Run, sweep, solve, design, posterior and observation files, told apart by file_type."""
+    """Run, sweep, solve, design, sensitivity, discovery and observation files,
+    told apart by file_type."""
     from .design import load_design
     from .posterior import load_posterior
+    from .prim import load_discovery
+    from .sobol import load_sensitivity
     from .solve import load_solve
-    run_paths, sweeps, obs, solves, designs, post = [], [], [], [], [], []
+    run_paths, sweeps, obs, solves, designs, sens, disc, post = [], [], [], [], [], [], [], []
     for p in paths:
         kind = file_type(p)
         if kind == "innosim-posterior":
             post.append(load_posterior(p))
+            continue
+        if kind == "innosim-sensitivity":
+            sens.append(load_sensitivity(p))
+            continue
+        if kind == "innosim-discovery":
+            disc.append(load_discovery(p))
             continue
         if kind == "innosim-sweep":
             sweeps.append(load_sweep(p))
@@ -706,5 +717,6 @@ def load_inputs(paths):
     runs = load_runs(run_paths)
     unique_labels(sweeps)
     unique_labels(designs)
+    unique_labels(sens)
     return Inputs(runs=runs, sweeps=sweeps, observations=obs, solves=solves, designs=designs,
-                  posteriors=post)
+                  sensitivities=sens, discoveries=disc, posteriors=post)
