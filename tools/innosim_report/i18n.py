@@ -134,21 +134,6 @@ TEXT = {
                              "圆点为一阶指数（单独作用）；按总效应排序，列出最大的因素及模型的逐年随机扰动。"
                              "来自敏感性分析文件 {file}；因素为不确定参数（或声明的参数组），指数作用于抽样的独立均匀变量。",
         "yearly_noise": "逐年随机扰动",
-        "shrinkage": "区间收缩 {s}",
-        "prior90": "先验 90% 区间",
-        "prior_median": "先验中位数",
-        "posterior90": "后验 90% 区间与中位数",
-        "posterior_title": "校准：观测值使参数的不确定性缩小了多少（{scn}）",
-        "posterior_cap": "每行一个被校准的参数，按其先验 5%–95% 区间标尺绘制（两端数字为该区间端点）：灰色为先验区间，蓝色为以观测值为条件的后验区间，"
-                         "按收缩程度（1 − 后验方差/先验方差）排序。来自校准文件 {file}（序贯蒙特卡洛退火）。",
-        "posterior_footer": "校准：{n} 个粒子，{obs} 个观测值，种子 {seed}，对数证据 {ev}",
-        "posterior_fans_title": "校准：先验与后验的模型区间和观测值（{k}/{n} 个观测值落在后验 90% 区间内，{scn}）",
-        "posterior_fans_cap": "灰色为按先验抽样的模型 5%–95% 区间（虚线为中位数），蓝色为按后验粒子的区间；点为观测值及其 1 倍测量标准差，"
-                              "红点落在后验预测区间之外。来自校准文件 {file}。",
-        "prior_band": "先验 5%–95%",
-        "posterior_band": "后验 5%–95%",
-        "observed_sd": "观测值 ±1 倍标准差",
-        "observed_outside": "落在后验区间外的观测值",
         "sobol_axis": "Sobol 指数（占方差的比例）",
         "sobol_total": "总效应指数",
         "sobol_ci": "{c} 置信区间",
@@ -404,26 +389,6 @@ TEXT = {
                              "uncertain parameters (or declared groups of them), the indices of the "
                              "sampler's independent uniforms.",
         "yearly_noise": "yearly random inputs",
-        "shrinkage": "interval shrinkage {s}",
-        "prior90": "prior 90% interval",
-        "prior_median": "prior median",
-        "posterior90": "posterior 90% interval and median",
-        "posterior_title": "Calibration: how much the observations narrowed each parameter ({scn})",
-        "posterior_cap": "One row per calibrated parameter, drawn on the scale of its prior 5–95% interval "
-                         "(the numbers at the ends): grey the prior interval, blue the posterior given the "
-                         "observations, sorted by shrinkage (1 − posterior variance / prior variance). From "
-                         "the posterior file {file} (sequential Monte Carlo with tempering).",
-        "posterior_footer": "Calibration: {n} particles, {obs} observations, seed {seed}, log evidence {ev}",
-        "posterior_fans_title": "Calibration: the model before and after, against the observations ({k} of "
-                                "{n} inside the posterior 90% band, {scn})",
-        "posterior_fans_cap": "Grey: the model's 5–95% band over the prior draws (dashed: median); blue: over "
-                              "the posterior particles. Dots: the observed values with 1 standard deviation "
-                              "of measurement error; red ones lie outside the posterior predictive band. "
-                              "From the posterior file {file}.",
-        "prior_band": "prior 5–95%",
-        "posterior_band": "posterior 5–95%",
-        "observed_sd": "observed ±1 sd",
-        "observed_outside": "observed, outside the posterior band",
         "sobol_axis": "Sobol index (share of variance)",
         "sobol_total": "total-effect index",
         "sobol_ci": "{c} confidence interval",
