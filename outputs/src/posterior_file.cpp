@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "detail/files.hpp"
 #include "detail/h5.hpp"
@@ -22,6 +23,21 @@ namespace {
 
 constexpr const char* kPosteriorFileType = "innosim-posterior";
 constexpr int kPosteriorFormatVersion = 1;
+
+// The datasets of /generations and the GenerationStats field each holds;
+// the writer and the reader go through the same tables.
+constexpr std::pair<const char*, double GenerationStats::*> kGenerationReals[] = {
+    {"phi", &GenerationStats::phi},
+    {"ess", &GenerationStats::ess},
+    {"log_evidence_step", &GenerationStats::log_evidence_step},
+    {"acceptance_theta", &GenerationStats::acceptance_theta},
+    {"acceptance_noise", &GenerationStats::acceptance_noise},
+    {"scale_theta", &GenerationStats::scale_theta},
+    {"beta_noise", &GenerationStats::beta_noise},
+    {"seconds", &GenerationStats::seconds}};
+constexpr std::pair<const char*, std::size_t GenerationStats::*> kGenerationCounts[] = {
+    {"sweeps", &GenerationStats::sweeps}, {"distinct", &GenerationStats::distinct},
+    {"invalid", &GenerationStats::invalid}};
 
 // [N][P] particle-major -> [P][N].
 std::vector<double> transposed(const std::vector<double>& x, std::size_t n, std::size_t p) {
@@ -129,21 +145,9 @@ void write_layout(hid_t root, const Scenario& s, const ObservationSet& obs, cons
   {
     Hid g = h5::create_group(root, "generations", w);
     const auto& gs = r.generations;
-    const std::pair<const char*, double GenerationStats::*> reals[] = {
-        {"phi", &GenerationStats::phi},
-        {"ess", &GenerationStats::ess},
-        {"log_evidence_step", &GenerationStats::log_evidence_step},
-        {"acceptance_theta", &GenerationStats::acceptance_theta},
-        {"acceptance_noise", &GenerationStats::acceptance_noise},
-        {"scale_theta", &GenerationStats::scale_theta},
-        {"beta_noise", &GenerationStats::beta_noise},
-        {"seconds", &GenerationStats::seconds}};
-    for (const auto& [name, field] : reals)
+    for (const auto& [name, field] : kGenerationReals)
       h5::write_vector(g.get(), name, column<double>(gs, [f = field](const GenerationStats& x) { return x.*f; }), w);
-    const std::pair<const char*, std::size_t GenerationStats::*> counts[] = {
-        {"sweeps", &GenerationStats::sweeps}, {"distinct", &GenerationStats::distinct},
-        {"invalid", &GenerationStats::invalid}};
-    for (const auto& [name, field] : counts)
+    for (const auto& [name, field] : kGenerationCounts)
       h5::write_vector(g.get(), name,
                        column<std::uint64_t>(gs, [f = field](const GenerationStats& x) { return x.*f; }), w);
   }
@@ -322,23 +326,11 @@ PosteriorRecord read_posterior_file(const std::string& path) {
     const auto phi = h5::read_array<double>(g.get(), "phi", w);
     const std::size_t G = phi.size();
     r.generations.resize(G);
-    const std::pair<const char*, double GenerationStats::*> reals[] = {
-        {"phi", &GenerationStats::phi},
-        {"ess", &GenerationStats::ess},
-        {"log_evidence_step", &GenerationStats::log_evidence_step},
-        {"acceptance_theta", &GenerationStats::acceptance_theta},
-        {"acceptance_noise", &GenerationStats::acceptance_noise},
-        {"scale_theta", &GenerationStats::scale_theta},
-        {"beta_noise", &GenerationStats::beta_noise},
-        {"seconds", &GenerationStats::seconds}};
-    for (const auto& [name, field] : reals) {
+    for (const auto& [name, field] : kGenerationReals) {
       const auto v = h5::read_array<double>(g.get(), name, w, nullptr, {{G}});
       for (std::size_t t = 0; t < G; ++t) r.generations[t].*field = v[t];
     }
-    const std::pair<const char*, std::size_t GenerationStats::*> counts[] = {
-        {"sweeps", &GenerationStats::sweeps}, {"distinct", &GenerationStats::distinct},
-        {"invalid", &GenerationStats::invalid}};
-    for (const auto& [name, field] : counts) {
+    for (const auto& [name, field] : kGenerationCounts) {
       const auto v = h5::read_array<std::uint64_t>(g.get(), name, w, nullptr, {{G}});
       for (std::size_t t = 0; t < G; ++t) r.generations[t].*field = static_cast<std::size_t>(v[t]);
     }
