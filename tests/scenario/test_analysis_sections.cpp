@@ -1,4 +1,4 @@
-// [sensitivity]: valid sections, every class of bad input
+// [sensitivity] and [index]: valid sections, every class of bad input
 // (location, key, wording with "did you mean"), patterns, and the resolved text.
 
 #include <catch2/catch.hpp>
@@ -73,4 +73,93 @@ TEST_CASE("a group pattern that matches nothing gets a did-you-mean; a parameter
   CHECK_THAT(the_problem(problems, "sensitivity.groups.d").message, Catch::Contains("non-empty array"));
   CHECK_THAT(the_problem(problems_of(kInputs + "\n[sensitivity]\ngroup = 1\n"), "sensitivity.group").message,
              Catch::Contains("did you mean 'groups'"));
+}
+
+TEST_CASE("an index is read with its components", "[scenario][index]") {
+  const Scenario s = load_scenario_text(kInputs + R"(
+[index]
+source = "assumption: test"
+regions = ["shizuishan"]
+
+[[index.components]]
+indicator = "rd_intensity"
+weight = 2
+standard = 2.5
+cap = false
+
+[[index.components]]
+indicator = "population"
+per = "population"
+per_scale = 1e4
+weight = 1
+normalisation = "min_max"
+better = "lower"
+)", "i.toml");
+  REQUIRE(s.index);
+  CHECK(s.index->name_en == "S&T innovation index");
+  CHECK(s.index->regions == std::vector<std::string>{"shizuishan"});
+  REQUIRE(s.index->components.size() == 2);
+  const IndexComponent& a = s.index->components[0];
+  CHECK(a.indicator == "rd_intensity");
+  CHECK(a.weight == 2.0);
+  CHECK(a.normalisation == IndexNormalisation::standard);
+  CHECK(a.standard == 2.5);
+  CHECK_FALSE(a.cap);
+  CHECK(a.higher_is_better);
+  const IndexComponent& b = s.index->components[1];
+  CHECK(b.per == "population");
+  CHECK(b.per_scale == 1e4);
+  CHECK(b.normalisation == IndexNormalisation::min_max);
+  CHECK_FALSE(b.higher_is_better);
+  const std::string text = s.resolved_text();
+  CHECK(text.find("[[index.components]]\nindicator = \"rd_intensity\"  # i.toml:42") != std::string::npos);
+  CHECK(text.find("regions = [\"shizuishan\"]  # i.toml:39") != std::string::npos);
+  // A scenario without [index] has none.
+  CHECK_FALSE(load_scenario_text(kInputs, "n.toml").index);
+}
+
+TEST_CASE("every problem of an index is reported at its place", "[scenario][index]") {
+  const auto problems = problems_of(kInputs + R"(
+[index]
+regions = ["yinchaun"]
+
+[[index.components]]
+indicator = "rd_intensty"
+weight = 0
+standard = -1
+
+[[index.components]]
+indicator = "population"
+per = "popluation"
+weight = 1
+normalisation = "min_max"
+standard = 3
+cap = "yes"
+
+[[index.components]]
+indicator = "population"
+weight = 1
+normalisation = "rank"
+)");
+  const Problem region = the_problem(problems, "index.regions[0]");
+  check_at(region, "plan.toml", 38, 12);
+  CHECK_THAT(region.message, Catch::Contains("did you mean 'yinchuan'"));
+  CHECK_THAT(the_problem(problems, "index.components[0].indicator").message,
+             Catch::Contains("unknown indicator 'rd_intensty': expected one listed in [indicators] — did you mean "
+                             "'rd_intensity'?"));
+  CHECK_THAT(the_problem(problems, "index.components[0].weight").message, Catch::Contains("a positive weight"));
+  CHECK_THAT(the_problem(problems, "index.components[0].standard").message, Catch::Contains("scores 100"));
+  CHECK_THAT(the_problem(problems, "index.components[1].per").message, Catch::Contains("did you mean 'population'"));
+  CHECK_THAT(the_problem(problems, "index.components[1].standard").message,
+             Catch::Contains("only normalisation \"standard\" takes a standard value"));
+  CHECK_THAT(the_problem(problems, "index.components[1].cap").message, Catch::Contains("expected true or false"));
+  CHECK_THAT(the_problem(problems, "index.components[2].normalisation").message,
+             Catch::Contains("expected one of \"standard\", \"min_max\""));
+  // A standard component needs its standard; components are required.
+  CHECK_THAT(the_problem(problems_of(kInputs + "\n[index]\n[[index.components]]\nindicator = \"population\"\nweight = 1\n"),
+                         "index.components[0].standard")
+                 .message,
+             Catch::Contains("required but missing"));
+  CHECK_THAT(the_problem(problems_of(kInputs + "\n[index]\nname_en = \"x\"\n"), "index.components").message,
+             Catch::Contains("required but missing"));
 }

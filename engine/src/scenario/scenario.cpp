@@ -339,6 +339,34 @@ std::string Scenario::resolved_text() const {
       w.value(key_text(g.name), names + "]", "sensitivity.groups." + g.name);
     }
   }
+  if (index) {
+    w.section("[index]");
+    w.value("name_en", quote(index->name_en), "index.name_en");
+    w.value("name_zh", quote(index->name_zh), "index.name_zh");
+    if (!index->source.empty()) w.value("source", quote(index->source), "index.source");
+    if (!index->regions.empty()) {
+      std::string ids = "[";
+      for (std::size_t k = 0; k < index->regions.size(); ++k) ids += (k ? ", " : "") + quote(index->regions[k]);
+      w.value("regions", ids + "]", "index.regions");
+    }
+    for (std::size_t i = 0; i < index->components.size(); ++i) {
+      const IndexComponent& c = index->components[i];
+      const std::string p = fmt::format("index.components[{}]", i);
+      w.section("[[index.components]]");
+      w.value("indicator", quote(c.indicator), p + ".indicator");
+      if (!c.per.empty()) {
+        w.value("per", quote(c.per), p + ".per");
+        w.value("per_scale", num(c.per_scale), p + ".per_scale");
+      }
+      w.value("weight", num(c.weight), p + ".weight");
+      const bool standard = c.normalisation == IndexNormalisation::standard;
+      w.value("normalisation", quote(standard ? "standard" : "min_max"), p + ".normalisation");
+      if (standard) w.value("standard", num(c.standard), p + ".standard");
+      w.value("better", quote(c.higher_is_better ? "higher" : "lower"), p + ".better");
+      if (standard) w.value("cap", c.cap ? "true" : "false", p + ".cap");
+      if (!c.source.empty()) w.value("source", quote(c.source), p + ".source");
+    }
+  }
   return w.take();
 }
 

@@ -44,7 +44,7 @@ void ScenarioReader::run(const Node& root) {
   check_keys(root, "",
              {"scenario", "horizon", "run", "verdict", "regions", "territory", "indicators", "levers",
               "parameters", "correlations", "targets", "model_options", "model_matrices", "posterior",
-              "sensitivity"});
+              "sensitivity", "index"});
   read_scenario(root);
   read_horizon(root);
   read_run(root);
@@ -60,6 +60,7 @@ void ScenarioReader::run(const Node& root) {
   read_options(root);
   read_matrices(root);
   read_sensitivity(root);
+  read_index(root);
 }
 
 // A lever or parameter without a unit whose id is a near miss of one that

@@ -177,6 +177,35 @@ struct SensitivitySettings {
 // (the id before "[region]").
 bool parameter_matches(std::string_view pattern, std::string_view id);
 
+// How a component's indicator becomes a score in [0, 100].
+enum class IndexNormalisation {
+  standard,  // 100 x / standard (higher is better) or 100 standard / x, capped at 100 unless cap = false
+  min_max,   // 100 (x - min) / (max - min) over the regions in the same draw and year (50 if all equal)
+};
+
+struct IndexComponent {
+  std::string indicator;  // an indicator id of the model
+  std::string per;        // an indicator to divide by (a size: population, gdp); empty: none
+  double per_scale = 1.0; // the ratio times this (1e4: per 10,000 people)
+  double weight = 1.0;    // > 0; weights are divided by their sum
+  IndexNormalisation normalisation = IndexNormalisation::standard;
+  double standard = 0.0;  // > 0, the value that scores 100 (normalisation standard)
+  bool higher_is_better = true;
+  bool cap = true;        // standard scores capped at 100
+  std::string source;     // where the weight and standard come from
+  SourceLoc where;
+};
+
+// [index]: a composite S&T innovation index per region and year.
+struct InnovationIndexSpec {
+  std::string name_en = "S&T innovation index";
+  std::string name_zh = "科技创新指数";
+  std::string source;  // where the design of the index comes from, or "assumption: ..."
+  std::vector<std::string> regions;  // the regions scored and ranked; empty: every region
+  std::vector<IndexComponent> components;
+  SourceLoc where;
+};
+
 enum class SamplerKind { monte_carlo, latin_hypercube, sobol };
 enum class InvalidDraws { fail, drop };
 
@@ -237,6 +266,7 @@ struct Scenario {
   // Model matrices by id ([model_matrices.<id>]), validated to be R x R and finite.
   std::map<std::string, ModelMatrix> matrices;
   SensitivitySettings sensitivity;            // [sensitivity]
+  std::optional<InnovationIndexSpec> index;   // [index], when given
   SourceLoc where;  // the top-level file
   // Where every value given in the file(s) came from, by dotted key path as in
   // Problem::key ("horizon.start", "levers.fiscal_rd_zone.values",

@@ -94,6 +94,8 @@ class ScenarioReader : public TreeReader {
   void read_matrices(const Node& root);
   // read_analysis.cpp
   void read_sensitivity(const Node& root);
+  void read_index(const Node& root);
+  std::optional<IndexComponent> read_index_component(const Node& c, const std::string& path);
 };
 
 }  // namespace innosim::detail
