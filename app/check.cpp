@@ -5,6 +5,7 @@
 //
 //   innosim check plan-2016-2020.h5
 //   innosim check plan-2016-2020.h5 --format json
+//   innosim check plan-2016-2020.h5 --index
 //   innosim check hindcast-2010-2015.h5 --observations scenarios/observed-2010-2015.toml
 //   innosim check hindcast-2010-2015.posterior.h5
 
@@ -18,6 +19,7 @@
 #include "exit_codes.hpp"
 #include "innosim/outputs/calibration_table.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
+#include "innosim/outputs/index_table.hpp"
 #include "innosim/outputs/observation_check.hpp"
 #include "innosim/outputs/table.hpp"
 #include "options.hpp"
@@ -30,6 +32,7 @@ struct CheckArgs {
   std::string file;
   std::string format = "text";
   std::string observations;
+  bool index = false;
 };
 
 int check(const CheckArgs& a) {
@@ -47,8 +50,14 @@ int check(const CheckArgs& a) {
   if (!f.table_recomputed)
     std::cerr << "innosim check: " << a.file << " keeps no per-draw values (--store " << store_level_name(f.store)
               << "): the target table is the one stored by the run, not recomputed\n";
+  if (a.index && !f.index) {
+    std::cerr << "innosim: " << a.file << ": the run file has no innovation index (its scenario has no [index])\n";
+    return kExitBadInput;
+  }
   TableContext ctx{f.scenario_name, f.regions, f.indicators, f.info, a.format == "text" && isatty(STDOUT_FILENO)};
-  std::cout << format_target_table(f.table, ctx, parse_format(a.format));
+  if (a.format == "text" || !a.index) std::cout << format_target_table(f.table, ctx, parse_format(a.format));
+  if (a.index)
+    std::cout << (a.format == "text" ? "\n" : "") << format_index_table(*f.index, f.regions, f.scenario_name, parse_format(a.format));
   return kExitOk;
 }
 
@@ -62,6 +71,9 @@ Command add_check_command(CLI::App& app) {
                   "Observation file (TOML): compare each observed value with the run's median and 90 % band")
       ->check(CLI::ExistingFile);
   cmd->add_option("--format", a->format, "Table format")->check(CLI::IsMember({"text", "csv", "json"}));
+  cmd->add_flag("--index", a->index,
+                "Also print the innovation index by region and year with each region's rank probabilities "
+                "(with --format csv or json: the index table alone)");
   return {cmd, [a] { return check(*a); }};
 }
 

@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "innosim/analysis/innovation_index.hpp"
 #include "innosim/outputs/table.hpp"
 #include "innosim/random/sampler.hpp"
 #include "innosim/run/run_options.hpp"  // RunOptions
@@ -79,12 +80,13 @@ inline std::string output_path(const std::string& given, const std::string& scen
 }
 
 // The sampler for `draws` draws, after every input problem of the scenario
-// and the model (parameters, target indicators) has been found: throws
+// and the model (parameters, target and index indicators) has been found: throws
 // ScenarioError before anything is computed.
 template <class M>
 Sampler checked_sampler(const M& model, const Scenario& s, std::uint64_t seed, std::size_t draws) {
   Sampler sampler(s, seed, draws);
   (void)target_offsets(s, model.indicators());
+  if (s.index) (void)InnovationIndex(s, model.indicators());  // its components are the model's indicators
   return sampler;
 }
 

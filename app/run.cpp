@@ -5,6 +5,7 @@
 //   innosim run scenarios/whatif-double-fiscal-rd.toml --format csv --quiet
 //   innosim run scenarios/plan-2016-2020.toml --replay 4711   one draw, by its index
 //   innosim run scenarios/plan-2016-2020.toml --precision 0.005   draws until every P(met) is that precise
+//   innosim run scenarios/plan-2016-2020.toml --index         also the innovation index and rank probabilities
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include "hdf5_sink.hpp"
 #include "innosim/models/registry.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
+#include "innosim/outputs/index_table.hpp"
 #include "innosim/outputs/region_table.hpp"
 #include "innosim/outputs/table.hpp"
 #include "innosim/random/streams.hpp"
@@ -58,6 +60,7 @@ struct RunArgs {
   bool trajectories = false;
   bool save_uniforms = false;
   bool regions = false;
+  bool index = false;
   std::optional<std::uint64_t> replay;
   std::optional<double> precision;
   std::size_t max_draws = kDefaultMaxDraws;
@@ -181,6 +184,11 @@ int run(const RunArgs& a) {
     RunWriter writer(out, s, make_shape(s, model.indicators()), header,
                      WriterConfig{*store, a.save_uniforms, 4});
     Hdf5Sink sink(writer);
+    std::optional<InnovationIndex> index;
+    if (s.index) {
+      index.emplace(s, model.indicators());
+      opt.accumulators.push_back(&*index);
+    }
 
     opt.threads = a.threads;
     opt.block_tiles = a.block_tiles;
@@ -199,12 +207,23 @@ int run(const RunArgs& a) {
     }
     if (r.failed()) return report_failures(a, seed, r);
     r.info.sampler = sampler_name(s.run.sampler);
+    std::optional<IndexResult> index_result;
+    if (index) {
+      index_result = index->result();
+      writer.write_index(*s.index, *index_result);
+    }
     writer.finish(r.summary, r.table, r.info);
 
     TableContext ctx{s.name, s.regions, s.indicators, r.info, a.format == "text" && isatty(STDOUT_FILENO)};
-    std::cout << format_target_table(r.table, ctx, parse_format(a.format));
+    const bool show_index = a.index && index_result;
+    if (a.format == "text" || !show_index) std::cout << format_target_table(r.table, ctx, parse_format(a.format));
     if (a.regions && a.format == "text") std::cout << format_region_table(s, r.shape, r.summary);
     if (a.precision && !a.quiet) say_precision(a, s, r);
+    if (show_index)
+      std::cout << (a.format == "text" ? "\n" : "")
+                << format_index_table(*index_result, s.regions, s.name, parse_format(a.format));
+    if (a.index && !index_result)
+      std::cerr << fmt::format("innosim: {} has no [index]: no innovation index to print\n", a.scenario);
     if (!a.quiet)
       std::cerr << fmt::format("innosim: {} draws in {:.2f} s ({:.0f} draws/s, {} threads, peak memory {:.0f} MiB) -> {}\n",
                                r.draws_run, r.info.seconds,
@@ -250,6 +269,9 @@ Command add_run_command(CLI::App& app) {
                 "Also store the model's yearly random inputs (for the reference model, reference_model.py); "
                 "needs --store parameters or trajectories, and raises the default to parameters");
   cmd->add_flag("--regions", a->regions, "Also print every indicator by region at the last report year");
+  cmd->add_flag("--index", a->index,
+                "Also print the innovation index by region and year with each region's rank probabilities "
+                "(with --format csv or json: the index table alone)");
   cmd->add_option("--block-tiles", a->block_tiles,
                   "Tiles of 256 draws per parallel task (results do not depend on it)");
   cmd->add_option("--replay", a->replay,

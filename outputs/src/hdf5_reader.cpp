@@ -127,6 +127,24 @@ TargetTable recompute_table(hid_t g, const h5::Where& w, const std::vector<Targe
   return table;
 }
 
+// /innovation_index (docs/hdf5-schema.md).
+IndexResult read_index(hid_t root, const h5::Where& w) {
+  Hid g = h5::open_group(root, detail::kIndexGroup, w);
+  IndexResult x;
+  x.name_en = h5::read_attr_string(g.get(), "name_en", w);
+  x.name_zh = h5::read_attr_string(g.get(), "name_zh", w);
+  x.draws = h5::read_attr<std::uint64_t>(g.get(), "draws", w);
+  x.relative_accuracy = h5::read_attr<double>(g.get(), "relative_accuracy", w);
+  x.regions = h5::read_strings(g.get(), "regions", w);
+  const auto years = h5::read_array<std::int32_t>(g.get(), "years", w);
+  x.years.assign(years.begin(), years.end());
+  x.levels = h5::read_array<double>(g.get(), "quantile_levels", w);
+  const auto R = static_cast<hsize_t>(x.regions.size()), Y = static_cast<hsize_t>(x.years.size());
+  x.quantiles = h5::read_array<double>(g.get(), "quantiles", w, nullptr, {{R, Y, static_cast<hsize_t>(x.levels.size())}});
+  x.rank_counts = h5::read_array<std::uint64_t>(g.get(), "rank_counts", w, nullptr, {{R, Y, R}});
+  return x;
+}
+
 }  // namespace
 
 std::string read_file_type(const std::string& path) {
@@ -299,6 +317,7 @@ RunFile read_run_file(const std::string& path, bool recompute) {
           static_cast<std::size_t>(h5::read_attr<std::int64_t>(j.get(), "num_binding", w));
     }
   }
+  if (h5::exists(root, detail::kIndexGroup)) rf.index = read_index(root, w);
   return rf;
 }
 

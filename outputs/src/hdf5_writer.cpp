@@ -499,6 +499,57 @@ std::vector<double> RunWriter::target_values(std::size_t t) const {
   return m.target_draws.read_row(t);
 }
 
+void RunWriter::write_index(const InnovationIndexSpec& spec, const IndexResult& x) {
+  Impl& m = *impl_;
+  if (m.finished) throw std::logic_error("RunWriter::write_index after finish()");
+  const h5::Where& w = m.where;
+  Hid g = h5::create_group(m.file.get(), detail::kIndexGroup, w);
+  h5::write_attr_string(g.get(), "name_en", x.name_en, w);
+  h5::write_attr_string(g.get(), "name_zh", x.name_zh, w);
+  h5::write_attr_string(g.get(), "source", spec.source, w);
+  h5::write_attr<std::uint64_t>(g.get(), "draws", x.draws, w);
+  h5::write_attr<double>(g.get(), "relative_accuracy", x.relative_accuracy, w);
+  const auto R = static_cast<hsize_t>(x.num_regions()), Y = static_cast<hsize_t>(x.num_years()),
+             L = static_cast<hsize_t>(x.levels.size());
+  h5::write_strings(g.get(), "regions", x.regions, w);
+  const std::vector<std::int32_t> years(x.years.begin(), x.years.end());
+  h5::write_vector(g.get(), "years", years, w);
+  h5::write_vector(g.get(), "quantile_levels", x.levels, w);
+  h5::write_array(g.get(), "quantiles", {R, Y, L}, x.quantiles.data(), w);
+  h5::write_array(g.get(), "rank_counts", {R, Y, R}, x.rank_counts.data(), w);
+  std::vector<double> p(x.rank_counts.size());
+  for (std::size_t i = 0; i < p.size(); ++i)
+    p[i] = x.draws ? static_cast<double>(x.rank_counts[i]) / static_cast<double>(x.draws) : 0.0;
+  h5::write_array(g.get(), "rank_probability", {R, Y, R}, p.data(), w);
+  Hid c = h5::create_group(g.get(), "components", w);
+  std::vector<std::string> indicator, per, normalisation, better, source;
+  std::vector<double> weight, per_scale, standard;
+  std::vector<std::uint8_t> cap;
+  double total = 0;
+  for (const IndexComponent& k : spec.components) total += k.weight;
+  for (const IndexComponent& k : spec.components) {
+    indicator.push_back(k.indicator);
+    per.push_back(k.per);
+    per_scale.push_back(k.per_scale);
+    weight.push_back(k.weight / total);
+    const bool std_norm = k.normalisation == IndexNormalisation::standard;
+    normalisation.push_back(std_norm ? "standard" : "min_max");
+    standard.push_back(std_norm ? k.standard : std::numeric_limits<double>::quiet_NaN());
+    better.push_back(k.higher_is_better ? "higher" : "lower");
+    cap.push_back(std_norm && k.cap ? 1 : 0);
+    source.push_back(k.source);
+  }
+  h5::write_strings(c.get(), "indicator", indicator, w);
+  h5::write_strings(c.get(), "per", per, w);
+  h5::write_vector(c.get(), "per_scale", per_scale, w);
+  h5::write_vector(c.get(), "weight", weight, w);
+  h5::write_strings(c.get(), "normalisation", normalisation, w);
+  h5::write_vector(c.get(), "standard", standard, w);
+  h5::write_strings(c.get(), "better", better, w);
+  h5::write_vector(c.get(), "cap", cap, w);
+  h5::write_strings(c.get(), "source", source, w);
+}
+
 void RunWriter::finish(const Summary& summary, const TargetTable& table, const RunInfo& info) {
   Impl& m = *impl_;
   if (m.finished) throw std::logic_error("RunWriter::finish called twice");

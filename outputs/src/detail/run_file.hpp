@@ -5,6 +5,7 @@ namespace innosim::detail {
 
 inline constexpr const char* kFileType = "innosim-run";
 inline constexpr int kFormatVersion = 1;
+inline constexpr const char* kIndexGroup = "innovation_index";
 inline constexpr const char* kZoneId = "zone";
 inline constexpr const char* kZoneNameEn = "zone total";
 inline constexpr const char* kZoneNameZh = "区域合计";

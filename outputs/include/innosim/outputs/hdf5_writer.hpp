@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "innosim/analysis/innovation_index.hpp"
 #include "innosim/run/results.hpp"
 #include "innosim/scenario/scenario.hpp"
 
@@ -75,6 +76,10 @@ class RunWriter {
   // summary level they are kept in a scratch file beside the temporary one).
   std::vector<double> target_values(std::size_t t) const;
 
+  // Writes the innovation index of the scenario's [index] (/innovation_index);
+  // before finish().
+  void write_index(const InnovationIndexSpec& spec, const IndexResult& index);
+
   // Writes summaries and the target table, closes and renames into place.
   void finish(const Summary& summary, const TargetTable& table, const RunInfo& info);
 
@@ -99,6 +104,7 @@ struct RunFile {
   Summary summary;
   TargetTable table;  // as stored
   std::vector<Target> targets;
+  std::optional<IndexResult> index;  // /innovation_index, when the scenario declared an index
 };
 
 // The file_type attribute of an innosim HDF5 file ("innosim-run",
