@@ -39,7 +39,7 @@ TEST_CASE("index: rank probabilities sum to 1 for every region and year; check p
     CHECK(std::stod(cells[2]) <= std::stod(cells[4]));
     ++rows;
   }
-  CHECK(rows == 5 * 5);  // five regions, five report years
+  CHECK(rows == 5 * 6);  // five regions, report years 2015-2020
   const Out c = innosim("check " + h5.string() + " --index --format csv");
   CHECK(c.code == 0);
   CHECK(c.out == r.out);
@@ -49,7 +49,7 @@ TEST_CASE("index: rank probabilities sum to 1 for every region and year; check p
       "import h5py, numpy as np, sys\n"
       "g = h5py.File(\"" + h5.string() + "\", \"r\")[\"innovation_index\"]\n"
       "p = g[\"rank_probability\"][()]\n"
-      "ok = p.shape == (5, 5, 5) and np.allclose(p.sum(axis=2), 1.0)\n"
+      "ok = p.shape == (5, 6, 5) and np.allclose(p.sum(axis=2), 1.0)\n"
       "ok = ok and int(g.attrs[\"draws\"]) == 512 and abs(g[\"components/weight\"][()].sum() - 1) < 1e-12\n"
       "sys.exit(0 if ok else 1)\n";
   CHECK(python(code) == 0);
