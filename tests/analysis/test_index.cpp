@@ -78,6 +78,30 @@ TEST_CASE("the index of a draw is its components' weighted scores", "[analysis][
   CHECK(v[1 * 6 + 0] == Approx(2.0 / 3.0 * 100.0 * 60.0 / 150.0));
 }
 
+TEST_CASE("the index reads each region on the model's region axis: the regions, the zone, then the territory",
+          "[analysis][index]") {
+  Scenario s = exp_with_index();
+  s.territory = Territory{"land", "Land", "", {}};
+  const ExpGrowth model(s);
+  REQUIRE(model.num_aggregates() == 2);
+  const InnovationIndex index(s, model.indicators());
+  // One draw's output: [year][indicator][north, south, zone, land], 6 years.
+  std::vector<double> out(6 * 4);
+  for (std::size_t y = 0; y < 6; ++y) {
+    out[y * 4 + 0] = 30.0 * static_cast<double>(y);  // north: 0 .. 150
+    out[y * 4 + 1] = 15.0 * static_cast<double>(y);  // south: 0 .. 75
+    out[y * 4 + 2] = out[y * 4] + out[y * 4 + 1];
+    out[y * 4 + 3] = out[y * 4 + 2];
+  }
+  std::vector<double> v(2 * 6);
+  index.evaluate(out, v);
+  for (std::size_t y = 0; y < 6; ++y) {
+    CAPTURE(y);
+    CHECK(v[0 * 6 + y] == Approx(100.0 * 30.0 * static_cast<double>(y) / 150.0));
+    CHECK(v[1 * 6 + y] == Approx(100.0 * 15.0 * static_cast<double>(y) / 150.0));
+  }
+}
+
 TEST_CASE("a larger region always ranks first; probabilities of ranks sum to 1", "[analysis][index]") {
   const Scenario s = exp_with_index();
   const IndexResult r = run_index<ExpGrowth>(s, 1000, 2);
@@ -98,7 +122,8 @@ TEST_CASE("index rank probabilities sum to 1 for every region and year of the pl
   const Scenario s = load_scenario(std::string(INNOSIM_SOURCE_DIR) + "/scenarios/plan-2016-2020.toml");
   REQUIRE(s.index);
   const IndexResult one = run_index<FourPlusOne>(s, 600, 1);
-  REQUIRE(one.num_regions() == s.regions.size());
+  // The plan ranks the five 4+1 bodies ([index] regions), not Guyuan outside the zone.
+  REQUIRE(one.regions == std::vector<std::string>{"yinchuan", "shizuishan", "wuzhong", "zhongwei", "ningdong"});
   REQUIRE(one.years == s.horizon.report_years);
   for (std::size_t r = 0; r < one.num_regions(); ++r)
     for (std::size_t y = 0; y < one.num_years(); ++y) {

@@ -95,7 +95,7 @@ InnovationIndex::InnovationIndex(const Scenario& s, const std::vector<IndicatorI
     }
   years_ = s.horizon.report_years;
   for (int y : years_) rows_.push_back(static_cast<std::size_t>(y - s.horizon.start));
-  regions_and_zone_ = s.regions.size() + 1;
+  regions_and_zone_ = s.regions.size() + s.aggregate_ids().size();  // the regions, then the zone (and the territory)
   per_year_ = indicators.size() * regions_and_zone_;
   counts_.assign(ranked_.size() * years_.size() * ranked_.size(), 0);
   sketch_ = QuantileSketch(ranked_.size() * years_.size());
