@@ -12,6 +12,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "innosim/analysis/innovation_index.hpp"
 #include "innosim/outputs/posterior_file.hpp"
 #include "innosim/random/posterior_source.hpp"
 #include "innosim/random/sampler.hpp"
@@ -49,12 +50,13 @@ class ScenarioDraws {
 };
 
 // The draws of `draws` draws from `seed`, after every input problem of the
-// scenario and the model (parameters, target indicators, the posterior) has
-// been found: throws ScenarioError before anything is computed.
+// scenario and the model (parameters, target and index indicators, the
+// posterior) has been found: throws ScenarioError before anything is computed.
 template <class M>
 ScenarioDraws checked_draws(const M& model, const Scenario& s, std::uint64_t seed, std::size_t draws) {
   ScenarioDraws d(s, seed, draws);
   (void)target_offsets(s, model.indicators());
+  if (s.index) (void)InnovationIndex(s, model.indicators());  // its components are the model's indicators
   return d;
 }
 
