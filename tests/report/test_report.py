@@ -133,7 +133,7 @@ class BriefingTest(unittest.TestCase):
         ids = [s["id"] for s in self.manifest["sections"]]
         self.assertEqual(ids[0], "summary")
         order = ["summary", "overview", "binding", "whatif", "drivers", "takes", "regions",
-                 "calibration", "appendix"]
+                 "index", "calibration", "appendix"]
         self.assertEqual([i for i in ids if i in order], order)
         sections = re.findall(r'<section id="([\w-]+)"', self.html)
         self.assertEqual(sections[0], "summary")
@@ -514,6 +514,36 @@ class BriefingTest(unittest.TestCase):
         self.assertTrue(shares)
         for sh in shares:
             self.assertAlmostEqual(sum(sh), 1.0, delta=0.02)
+
+    def test_innovation_index_from_the_run_file(self):
+        # the plan declares an [index]: its chart shows the file's /innovation_index, the
+        # regions in the order of their median index in the last year, and every region's
+        # rank probabilities, which sum to 1 in every year
+        import h5py
+        import numpy as np
+        self.assertNotIn("innovation_index", self.manifest["not_present"])
+        self.assertIn(t("zh", "sec_index"), self.text)
+        sides = {s["scenario"]: s for s in self.side.values() if s.get("kind") == "innovation_index"}
+        self.assertIn("plan-2016-2020", sides)
+        side = sides["plan-2016-2020"]
+        with h5py.File(self.files["plan"], "r") as f:
+            g = f["innovation_index"]
+            regions = [x.decode() for x in g["regions"][()]]
+            years = g["years"][()].tolist()
+            levels = g["quantile_levels"][()]
+            q = g["quantiles"][()]
+            p = g["rank_probability"][()]
+            draws = int(g.attrs["draws"])
+            weights = g["components/weight"][()].tolist()
+        self.assertEqual(side["regions"], regions)
+        self.assertEqual(side["years"], years)
+        self.assertEqual(side["draws"], draws)
+        self.assertEqual(side["quantiles"], q.tolist())
+        self.assertEqual(side["rank_probability"], p.tolist())
+        self.assertEqual([c["weight"] for c in side["components"]], weights)
+        median = q[:, -1, int(np.flatnonzero(np.isclose(levels, 0.5))[0])]
+        self.assertEqual(side["order"], [regions[k] for k in np.argsort(-median, kind="stable")])
+        self.assertTrue(np.allclose(np.asarray(side["rank_probability"]).sum(axis=2), 1.0))
 
     # --- files ---------------------------------------------------------------
 

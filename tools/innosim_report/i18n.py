@@ -109,6 +109,13 @@ TEXT = {
         "sweep": "参数扫描或所需力度求解",
         "observations": "历史统计值",
         "innovation_index": "科技创新指数",
+        "index_axis": "指数（0–100）",
+        "index_left": "各区域指数：中位数与 5%–95% 区间",
+        "index_rank": "排名（1 = 指数最高）",
+        "index_right": "{year}年各区域排名的概率",
+        "index_title": "{name}：各区域得分与排名（{scn}）",
+        "index_cap": "指数由 {n} 个分项指标按权重合成（每项按标准值或区域间最小–最大值折算为 0–100 分）；右图每格为该区域在全部模拟中取得该名次的比例，"
+                     "并列时取较高名次。权重与标准值的依据：{source}",
         "n/a": "无",
         "unit_label": "单位：{u}",
         "dimensionless": "无量纲",
@@ -353,6 +360,15 @@ TEXT = {
         "sweep": "Lever sweep or solve",
         "observations": "Observed statistics",
         "innovation_index": "S&T innovation index",
+        "index_axis": "index (0–100)",
+        "index_left": "Each region's index: median and 5–95% band",
+        "index_rank": "rank (1 = the highest index)",
+        "index_right": "Probability of each rank in {year}",
+        "index_title": "{name}: regions' scores and ranks ({scn})",
+        "index_cap": "The index is the weighted mean of {n} component scores (each scored 0–100 against its "
+                     "standard value or between the regions' minimum and maximum); on the right each cell "
+                     "is the share of the draws in which the region takes that rank, tied regions sharing "
+                     "the better rank. Weights and standards: {source}",
         "n/a": "n/a",
         "unit_label": "{u}",
         "dimensionless": "dimensionless",

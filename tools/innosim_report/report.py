@@ -30,7 +30,7 @@ from pathlib import Path
 from matplotlib import pyplot as plt
 
 from . import calib, compare, design as design_mod, drivers as drivers_mod, fans
-from . import html as html_mod, pdf as pdf_mod, posterior, prim, sobol
+from . import html as html_mod, innovation_index, pdf as pdf_mod, posterior, prim, sobol
 from . import regions as regions_mod, solve as solve_mod, style, takes
 from .analysis import (Formats, describe_lever_value, lever_diffs, pick_plan, scenario_roles)
 from .charts import Context, close, slug
@@ -41,7 +41,7 @@ from .runfile import RunFileError, load_inputs
 from .summary import build_summary, effect_cells
 
 CHART_FILE = re.compile(r"^(overview|binding_|whatif_|drivers_|takes_|regions|fans_|hindcast_|"
-                        r"run\d+_|compare_|sweep|solve_|design_|calibration_|attainment|fan_)[\w.#-]*\.(png|svg|json)$")
+                        r"run\d+_|compare_|sweep|solve_|design_|calibration_|index_|attainment|fan_)[\w.#-]*\.(png|svg|json)$")
 
 
 class Report:
@@ -306,6 +306,7 @@ def build_sections(ctx, summary, inputs):
         secs.append(s)
     if plan:
         chart_section("regions", regions_mod.region_charts(ctx))
+    chart_section("index", [c for run in runs for c in innovation_index.index_charts(ctx, run)])
     calibration = []
     if ctx.observations and runs:
         # the plan, and hindcasts: runs that start before it
@@ -355,7 +356,8 @@ def absent_analyses(inputs):
         out.append("sweep")
     if not inputs.observations:
         out.append("observations")
-    out.append("innovation_index")
+    if not any(r.innovation_index is not None for r in inputs.runs):
+        out.append("innovation_index")
     return out
 
 

@@ -137,6 +137,7 @@ class Run(ScenarioFile):
     parameter_units: list = field(default_factory=list)
     has_parameter_draws: bool = False  # /parameters/draws (store level `parameters` and above)
     draws_digest: int = None   # /parameters@draws_digest (every store level; None in older files)
+    innovation_index: object = None  # innovation_index.InnovationIndex when the scenario has an [index]
     suffix: str = ""           # ' #2' for a second run of the same scenario
 
     # ---- names ----
@@ -404,6 +405,8 @@ def load_run(path):
             joint = {k: _decode(v) for k, v in f["targets/joint"].attrs.items()}
         pids, pnames, punits = [], None, []
         has_pdraws = "parameters/draws" in f
+        from .innovation_index import read_index
+        index = read_index(f, path)
         digest = (int(f["parameters"].attrs["draws_digest"])
                   if "parameters" in f and "draws_digest" in f["parameters"].attrs else None)
         if "parameters/id" in f:
@@ -418,7 +421,7 @@ def load_run(path):
                quantile_levels=qlevels, quantiles=quantiles, mean=mean, targets=targets,
                target_draws=tdraws, on_track=on_track, at_risk=at_risk, joint=joint,
                parameter_ids=pids, parameter_names=pnames, parameter_units=punits,
-               has_parameter_draws=has_pdraws, draws_digest=digest)
+               has_parameter_draws=has_pdraws, draws_digest=digest, innovation_index=index)
 
 
 def _parameter_names(f, pids, scenario):
