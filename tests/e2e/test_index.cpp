@@ -69,25 +69,28 @@ TEST_CASE("index: a run without [index] says so; check --index on its file exits
 TEST_CASE("index: a bad [index] exits 2 at its place before anything is written", "[e2e][index]") {
   const fs::path dir = temp_dir() / "index-bad";
   fs::create_directories(dir);
-  // A component the loader refuses (a mistyped indicator) and one it accepts but the
-  // model does not compute (listed in [indicators], not an output of exp_growth).
-  const fs::path typo = dir / "typo.toml", uncomputed = dir / "uncomputed.toml";
+  // A mistyped component indicator; a zero weight and a mistyped `per` (validate lists both).
+  const fs::path typo = dir / "typo.toml", bad = dir / "bad.toml";
   std::ofstream(typo) << "[scenario]\nextends = \"" << data("exp.toml")
                       << "\"\n\n[index]\n[[index.components]]\nindicator = \"outptu\"\nweight = 1\nstandard = 150\n";
-  std::ofstream(uncomputed) << "[scenario]\nextends = \"" << data("exp.toml")
-                            << "\"\n\n[indicators.patents]\nname_en = \"Patents\"\nunit = \"count\"\n\n"
-                               "[index]\n[[index.components]]\nindicator = \"patents\"\nweight = 1\nstandard = 5\n";
+  std::ofstream(bad) << "[scenario]\nextends = \"" << data("exp.toml")
+                     << "\"\n\n[index]\n[[index.components]]\nindicator = \"output\"\nper = \"outpt\"\nweight = 0\n"
+                        "standard = 150\n";
   const Out a = innosim("run " + typo.string() + " -n 50 --index -q -o " + (dir / "typo.h5").string());
   CHECK(a.code == 2);
-  CHECK_THAT(a.err, Catch::Contains("typo.toml:7:13") && Catch::Contains("did you mean 'output'"));
-  const Out b = innosim("run " + uncomputed.string() + " -n 50 --index -q -o " + (dir / "uncomputed.h5").string());
+  CHECK_THAT(a.err, Catch::Contains("typo.toml:6:13: index.components[0].indicator") &&
+                        Catch::Contains("did you mean 'output'"));
+  const Out b = innosim("run " + bad.string() + " -n 50 --index -q -o " + (dir / "bad.h5").string());
   CHECK(b.code == 2);
-  CHECK_THAT(b.err, Catch::Contains("uncomputed.toml:") && Catch::Contains("not computed by model 'exp_growth'"));
-  const Out v = innosim("validate " + uncomputed.string());
+  const Out v = innosim("validate " + bad.string());
   CHECK(v.code == 2);
+  CHECK_THAT(v.err, Catch::Contains("bad.toml:7:7: index.components[0].per") &&
+                        Catch::Contains("bad.toml:8:10: index.components[0].weight"));
   CHECK_FALSE(leftovers(dir, "typo.h5"));
-  CHECK_FALSE(leftovers(dir, "uncomputed.h5"));
-  // Bad options: --index on a file that is not a run file, an unknown format.
-  CHECK(innosim("check " + typo.string() + " --index").code == 2);
+  CHECK_FALSE(leftovers(dir, "bad.h5"));
+  // Bad options: an unknown format, with run and with check.
   CHECK(innosim("run " + data("exp.toml") + " --index --format xml -q").code == 2);
+  const fs::path h5 = dir / "exp.h5";
+  REQUIRE(innosim("run " + data("exp.toml") + " -n 50 -q -o " + h5.string()).code == 0);
+  CHECK(innosim("check " + h5.string() + " --index --format xml").code == 2);
 }
