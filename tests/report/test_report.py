@@ -544,6 +544,9 @@ class BriefingTest(unittest.TestCase):
         median = q[:, -1, int(np.flatnonzero(np.isclose(levels, 0.5))[0])]
         self.assertEqual(side["order"], [regions[k] for k in np.argsort(-median, kind="stable")])
         self.assertTrue(np.allclose(np.asarray(side["rank_probability"]).sum(axis=2), 1.0))
+        # the plan's weights are an assumption, and the caption says so
+        self.assertIn(t("zh", "index_assumed"), side["caption"])
+        self.assertTrue(side["source"].startswith("assumption"))
 
     # --- files ---------------------------------------------------------------
 

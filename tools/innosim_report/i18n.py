@@ -115,7 +115,10 @@ TEXT = {
         "index_right": "{year}年各区域排名的概率",
         "index_title": "{name}：各区域得分与排名（{scn}）",
         "index_cap": "指数由 {n} 个分项指标按权重合成（每项按标准值或区域间最小–最大值折算为 0–100 分）；右图每格为该区域在全部模拟中取得该名次的比例，"
-                     "并列时取较高名次。权重与标准值的依据：{source}",
+                     "并列时取较高名次。{source}",
+        "index_assumed": "权重为假设（情景文件 [index] 的 source 说明其依据）。",
+        "index_sourced": "权重与标准值的出处见情景文件 [index] 的 source。",
+        "index_unsourced": "情景文件未说明权重的出处。",
         "n/a": "无",
         "unit_label": "单位：{u}",
         "dimensionless": "无量纲",
@@ -368,7 +371,10 @@ TEXT = {
         "index_cap": "The index is the weighted mean of {n} component scores (each scored 0–100 against its "
                      "standard value or between the regions' minimum and maximum); on the right each cell "
                      "is the share of the draws in which the region takes that rank, tied regions sharing "
-                     "the better rank. Weights and standards: {source}",
+                     "the better rank. {source}",
+        "index_assumed": "The weights are an assumption (the scenario's [index] source says on what).",
+        "index_sourced": "The scenario's [index] source gives where the weights and standards come from.",
+        "index_unsourced": "The scenario does not say where the weights come from.",
         "n/a": "n/a",
         "unit_label": "{u}",
         "dimensionless": "dimensionless",

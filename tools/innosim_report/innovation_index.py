@@ -126,7 +126,10 @@ def index_charts(ctx, run):
     title = t(lang, "index_title", name=iname, scn=run.name(lang))
     suptitle(fig, title)
     footer(fig, run, lang)
-    cap = t(lang, "index_cap", n=len(ix.components), source=ix.source or "—")
+    # the source itself is the scenario's free text (one language): the caption says what kind it is
+    kind = ("index_unsourced" if not ix.source.strip() else
+            "index_assumed" if ix.source.strip().lower().startswith("assumption") else "index_sourced")
+    cap = t(lang, "index_cap", n=len(ix.components), source=t(lang, kind))
     return [Chart(f"index_{slug(run.label)}", fig, title, cap,
                   dict(kind="innovation_index", scenario=run.label, name=iname, source=ix.source,
                        draws=ix.draws, regions=ix.regions, years=ix.years, levels=ix.levels,
