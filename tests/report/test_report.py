@@ -299,7 +299,7 @@ class BriefingTest(unittest.TestCase):
             ids = [s["id"] for s in manifest["sections"]]
             self.assertEqual([i for i in ids if i != "absent"],
                              ["summary", "overview", "binding", "whatif", "drivers", "takes",
-                              "regions", "calibration", "appendix"])
+                              "regions", "index", "calibration", "appendix"])
             self.assertFalse([c for c in manifest["charts"] if c["name"].startswith("drivers_")])
             page = (out / "report.html").read_text(encoding="utf-8")
             drivers = visible_text(re.search(r'<section id="drivers">.*?</section>', page,
