@@ -17,7 +17,8 @@ install(TARGETS innosim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(PROGRAMS tools/report.py tools/reference_model.py DESTINATION ${INNOSIM_DATADIR}/tools)
 install(DIRECTORY tools/innosim_report DESTINATION ${INNOSIM_DATADIR}/tools
         FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
-install(DIRECTORY scenarios/ DESTINATION ${INNOSIM_DATADIR}/scenarios FILES_MATCHING PATTERN "*.toml")
+install(DIRECTORY scenarios/ DESTINATION ${INNOSIM_DATADIR}/scenarios FILES_MATCHING PATTERN "*.toml"
+        PATTERN "*.posterior.h5")
 install(DIRECTORY web/ DESTINATION ${INNOSIM_DATADIR}/web
         FILES_MATCHING PATTERN "*.html" PATTERN "*.js" PATTERN "*.css" PATTERN "*.txt")
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})

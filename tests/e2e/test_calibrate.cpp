@@ -214,3 +214,55 @@ TEST_CASE("a [posterior] exclude list keeps those parameters on their priors and
                                          "parameter 'shok_sd' — did you mean 'shock_sd'?") != std::string::npos);
   CHECK(bad.err.find("'initial'") == std::string::npos);  // a name standing for every region is accepted
 }
+
+TEST_CASE("the shipped hindcast posterior is what its documented command gives, and the calibrated plan validates",
+          "[e2e][calibrate][shipped]") {
+  // The file records the scenario files, the observation file, the seed and
+  // the sampler settings it was made from: each must equal what is shipped
+  // beside it, and docs/calibration.md must show the command with exactly
+  // those settings (run from the repository root, the paths as recorded).
+  const fs::path src = INNOSIM_SOURCE_DIR;
+  const fs::path script = temp_dir() / "shipped_posterior.py";
+  std::ofstream(script) << R"PY(
+import sys, h5py, pathlib
+src = pathlib.Path(sys.argv[1])
+f = h5py.File(src / "scenarios" / "hindcast-2010-2015.posterior.h5", "r")
+s = lambda x: x.decode() if isinstance(x, bytes) else str(x)
+bad = []
+paths = [s(p) for p in f["scenario/file_paths"][()]]
+texts = [s(t) for t in f["scenario/files"][()]]
+if paths[0] != "scenarios/hindcast-2010-2015.toml":
+    bad.append(f"calibrated scenario {paths[0]}")
+for p, t in zip(paths, texts):
+    if (src / p).read_text(encoding="utf-8") != t:
+        bad.append(f"{p} differs from the text the posterior was calibrated on")
+obs = f["observations"]
+if s(obs.attrs["file_path"]) != "scenarios/observed-2010-2015.toml":
+    bad.append(f"observations {s(obs.attrs['file_path'])}")
+elif (src / "scenarios" / "observed-2010-2015.toml").read_text(encoding="utf-8") != s(obs["text"][()]):
+    bad.append("scenarios/observed-2010-2015.toml differs from the observations the posterior was calibrated on")
+a = f.attrs
+if int(a["reached"]) != 1:
+    bad.append("not a complete posterior")
+if int(a["seed"]) != 20160101:
+    bad.append(f"seed {a['seed']} is not the hindcast's [run] seed")
+cmd = ("innosim calibrate scenarios/hindcast-2010-2015.toml --observations scenarios/observed-2010-2015.toml "
+       f"-n {int(a['particles'])} --min-sweeps {int(a['min_sweeps'])} --max-sweeps {int(a['max_sweeps'])} "
+       f"--ess-fraction {float(a['ess_fraction']):g} -o scenarios/hindcast-2010-2015.posterior.h5")
+doc = (src / "docs" / "calibration.md").read_text(encoding="utf-8")
+if cmd not in " ".join(doc.replace("\\\n", " ").split()):
+    bad.append("docs/calibration.md lacks the command " + cmd)
+if int(a["max_generations"]) != 100 or float(a["stay_probability"]) != 0.01:
+    bad.append("max_generations / stay_probability are not the defaults the command implies")
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+)PY";
+  CHECK(std::system((std::string(INNOSIM_PYTHON) + " " + script.string() + " " + src.string()).c_str()) == 0);
+
+  // The calibrated plan reads the posterior: validate checks ids, units and
+  // the exclude list against the file.
+  const Out v = innosim("validate " + (src / "scenarios" / "plan-2016-2020-calibrated.toml").string());
+  INFO(v.err);
+  CHECK(v.code == 0);
+  CHECK(v.out.find("from the posterior hindcast-2010-2015.posterior.h5") != std::string::npos);
+}

@@ -65,6 +65,8 @@ class InstallTest(unittest.TestCase):
         for f in ["bin/innosim", "share/innosim/tools/report.py", "share/innosim/tools/reference_model.py",
                   "share/innosim/tools/innosim_report/__init__.py", "share/innosim/tools/innosim_report/charts.py",
                   "share/innosim/scenarios/plan-2016-2020.toml", "share/innosim/scenarios/targets.toml",
+                  "share/innosim/scenarios/plan-2016-2020-calibrated.toml",
+                  "share/innosim/scenarios/hindcast-2010-2015.posterior.h5",
                   "share/doc/innosim/README.md", "share/doc/innosim/docs/user-guide.md",
                   "share/innosim/web/index.html", "share/innosim/web/js/main.js", "share/innosim/web/style.css",
                   "share/innosim/web/vendor/echarts/echarts.common.min.js",
@@ -78,6 +80,11 @@ class InstallTest(unittest.TestCase):
         stripped = self.tmp / "innosim-stripped"
         run(["strip", "--strip-debug", "-o", stripped, self.prefix / "bin/innosim"])
         self.assertNotIn(str(ROOT).encode(), stripped.read_bytes())
+
+    def test_installed_calibrated_plan_finds_its_posterior(self):
+        plan = self.prefix / "share/innosim/scenarios/plan-2016-2020-calibrated.toml"
+        r = run([self.prefix / "bin/innosim", "validate", plan], cwd=self.tmp, env=clean_env())
+        self.assertIn("from the posterior hindcast-2010-2015.posterior.h5", r.stdout)
 
     def test_installed_program_runs_a_shipped_scenario_and_makes_a_report(self):
         work = self.tmp / "work"

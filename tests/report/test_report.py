@@ -490,6 +490,33 @@ class BriefingTest(unittest.TestCase):
         self.assertEqual(side["inside"], inside)
         self.assertEqual(side["panels"][0]["posterior"], fan[0].tolist())
 
+    def test_calibration_charts_what_a_calibrated_run_takes(self):
+        # a run on the posterior in the report: its parameter charts show the
+        # calibrated parameters that run takes, not the ones it excludes
+        import h5py
+        data = ROOT / "tests" / "data" / "calibrate"
+        folder = self.tmp / "calibrated-run"
+        folder.mkdir()
+        post = folder / "growth.posterior.h5"
+        innosim("calibrate", data / "growth.toml", "--observations", data / "growth-observed.toml",
+                "-n", 200, "--threads", 2, "-q", "-o", post)
+        scn = folder / "growth-calibrated.toml"
+        scn.write_text(f'[scenario]\nextends = "{data / "growth.toml"}"\nname = "growth-calibrated"\n'
+                       '[posterior]\nfile = "growth.posterior.h5"\nexclude = ["shock_sd"]\n', encoding="utf-8")
+        run = folder / "run.h5"
+        innosim("run", scn, "-n", 200, "-q", "-o", run)
+        out = self.tmp / "calibrated-run-report"
+        r = report_cli(run, post, "-o", out, "--lang", "en")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        charts = {c["name"]: c for c in manifest["charts"]}
+        params = [n for n in charts if n.startswith("calibration_") and "_parameters" in n]
+        with h5py.File(post, "r") as f:
+            ids = [x.decode() for x in f["parameters/id"][()]]
+        shown = [x["parameter"] for n in params
+                 for x in json.loads((out / "charts" / f"{n}.json").read_text(encoding="utf-8"))["parameters"]]
+        self.assertEqual(sorted(shown), sorted(i for i in ids if i != "shock_sd"))
+
     def test_regions_are_the_zones_regions(self):
         # the plan has a region outside the zone (Guyuan) and a territory (Ningxia): the
         # regions section shows the zone's regions only, and their shares add up to the zone

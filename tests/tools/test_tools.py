@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Tests of the small analysis tools: tools/variance_shares.py recovers the
-first-order shares of a model with known shares, and tools/hindcast_chart.py
-draws a hindcast run against the observed series."""
+first-order shares of a model with known shares, tools/hindcast_chart.py
+draws a hindcast run against the observed series, and tools/same_posterior.py
+tells a regenerated posterior from a different one."""
 
 import os
 import re
@@ -73,10 +74,33 @@ def test_hindcast_chart(tmp):
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
 
 
+def test_same_posterior(tmp):
+    data = os.path.join(ROOT, "tests", "data", "calibrate")
+
+    def calibrate(name, *extra):
+        out = os.path.join(tmp, name)
+        subprocess.run([BINARY, "calibrate", os.path.join(data, "growth.toml"), "--observations",
+                        os.path.join(data, "growth-observed.toml"), "-n", "100", "--max-sweeps", "4", "-q",
+                        "-o", out, *extra], check=True, capture_output=True)
+        return out
+
+    tool = [PY, os.path.join(ROOT, "tools", "same_posterior.py")]
+    a, b = calibrate("a.h5", "--threads", "1"), calibrate("b.h5", "--threads", "2")
+    c = calibrate("c.h5", "--seed", "4")
+    same = subprocess.run(tool + [a, b], capture_output=True, text=True)
+    assert same.returncode == 0, same.stdout + same.stderr  # thread count and time differ only
+    other = subprocess.run(tool + [a, c], capture_output=True, text=True)
+    assert other.returncode == 1, other.stdout
+    assert "differs: /resampled/theta" in other.stdout and "attribute differs: seed" in other.stdout, other.stdout
+    bad = subprocess.run(tool + [a, os.path.join(data, "growth.toml")], capture_output=True, text=True)
+    assert bad.returncode == 2, bad.stdout + bad.stderr
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_variance_shares(tmp)
         test_hindcast_chart(tmp)
+        test_same_posterior(tmp)
     print("tools: ok")
     return 0
 

@@ -183,8 +183,9 @@ TEXT = {
         "posterior_title": "校准：观测值使参数的不确定性缩小了多少（{scn}）",
         "posterior_cap": "每行一个被校准的参数，按其先验 5%–95% 区间标尺绘制（两端数字为该区间端点）：灰色为先验区间，蓝色为以观测值为条件的后验区间，"
                          "按收缩程度（1 − 后验方差/先验方差）排序。来自校准文件 {file}（序贯蒙特卡洛退火）。",
+        "posterior_cap_used": "仅列出“{scn}”取自该后验的 {n} 个参数；其余 {m} 个在该情景中仍用先验分布（见其 [posterior] exclude 列表）。",
         "posterior_footer": "校准：{n} 个粒子，{obs} 个观测值，种子 {seed}，对数证据 {ev}",
-        "posterior_fans_title": "校准：先验与后验的模型区间和观测值（{k}/{n} 个观测值落在后验 90% 区间内，{scn}）",
+        "posterior_fans_title": "校准前后的模型与观测值（{scn}）：{k}/{n} 个观测值落在后验 90% 区间内",
         "posterior_fans_cap": "灰色为按先验抽样的模型 5%–95% 区间（虚线为中位数），蓝色为按后验粒子的区间；点为观测值及其 1 倍测量标准差，"
                               "红点落在后验预测区间之外。来自校准文件 {file}。",
         "prior_band": "先验 5%–95%",
@@ -457,9 +458,11 @@ TEXT = {
                          "(the numbers at the ends): grey the prior interval, blue the posterior given the "
                          "observations, sorted by shrinkage (1 − posterior variance / prior variance). From "
                          "the posterior file {file} (sequential Monte Carlo with tempering).",
+        "posterior_cap_used": "Shown: the {n} parameters that '{scn}' takes from this posterior; the other {m} "
+                              "stay on their priors there (its [posterior] exclude list).",
         "posterior_footer": "Calibration: {n} particles, {obs} observations, seed {seed}, log evidence {ev}",
-        "posterior_fans_title": "Calibration: the model before and after, against the observations ({k} of "
-                                "{n} inside the posterior 90% band, {scn})",
+        "posterior_fans_title": "The model before and after calibration ({scn}): {k} of {n} observations "
+                                "inside the posterior 90% band",
         "posterior_fans_cap": "Grey: the model's 5–95% band over the prior draws (dashed: median); blue: over "
                               "the posterior particles. Dots: the observed values with 1 standard deviation "
                               "of measurement error; red ones lie outside the posterior predictive band. "
@@ -662,6 +665,10 @@ class UnitScale:
             self.decimals = 2 if vmax * 100 < 10 else 1
             self.label = "%/年" if zh else "%/yr"
             self.suffix = self.label if zh else " " + self.label
+        elif unit in ("people", "persons") and vmax >= 1e5:
+            self.factor, self.label = (1e-4, "万人") if zh else (1e-6, "million people")
+            self.suffix = self.label if zh else " " + self.label
+            self.decimals = 0 if zh else 2
         elif unit == "count":
             self.label = "个" if zh else "count"
             self.suffix = ""
@@ -699,8 +706,9 @@ def sense_symbol(sense):
 
 
 def wrap(text, lang, width):
-    """Wraps a label: by characters for Chinese, by words for English."""
-    if not text.isascii():
+    """Wraps a label: by characters for Chinese, by words for English (a
+    middle dot or a dash does not make a label Chinese)."""
+    if any(ord(c) > 0x2E80 for c in text):
         lines = math.ceil(display_width(text) / (2 * width))
         if lines <= 1:
             return text

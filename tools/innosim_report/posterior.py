@@ -7,6 +7,7 @@ draws against its band over the posterior particles, with the observed
 values and their measurement error."""
 
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,8 +19,8 @@ from . import style
 from .analysis import parameter_label
 from .charts import Chart, page_suffix, pages, slug, suptitle
 from .i18n import UnitScale, fmt_pct, t, wrap
-from .runfile import (RunFileError, ScenarioFile, _array, _check_version, _decode, _open,
-                      _scenario_info, _strings)
+from .runfile import (Names, RunFileError, ScenarioFile, _array, _check_version, _decode, _open,
+                      _scenario_info, _strings, _toml)
 
 PRIOR = "#9a9a9a"
 POST = style.OKABE_ITO["blue"]
@@ -45,6 +46,7 @@ class Posterior(ScenarioFile):
     fan_prior: np.ndarray  # [F, Y, Q]
     fan_post: np.ndarray
     suffix: str = ""
+    param_names: object = None  # Names of the calibrated scenario's parameters (base ids)
 
 
 STATS = tuple(f"{w}_{s}" for w in ("prior", "posterior") for s in ("q05", "median", "q95", "sd")) \
@@ -72,6 +74,7 @@ def load_posterior(path):
         fp = _array(f, "fan/prior", path, 3).astype(float)
         fq = _array(f, "fan/posterior", path, 3).astype(float)
         scenario = _scenario_info(f, attrs, path)
+        resolved = _toml(_strings(f, "scenario/resolved", path)) if "scenario/resolved" in f else {}
     if any(len(v) != n for v in (units, priors, *stats.values())):
         raise RunFileError(f"{path}: the /parameters datasets differ in length")
     nj = len(obs["indicator"])
@@ -87,7 +90,33 @@ def load_posterior(path):
     return Posterior(path=path, label=scenario.id, attrs=attrs, scenario=scenario, params=ids,
                      units=units, priors=priors, stats=stats, obs=obs, inside=inside,
                      fan_series=series, fan_years=years, fan_levels=levels, fan_prior=fp,
-                     fan_post=fq)
+                     fan_post=fq, param_names=_own_names(resolved))
+
+
+def _own_names(resolved):
+    """The calibrated scenario's own display names of its parameters (a
+    hindcast's start values are those of its start year, not the plan's)."""
+    table = resolved.get("parameters", {}) if isinstance(resolved, dict) else {}
+    ids = [k for k, v in table.items() if isinstance(v, dict) and (v.get("name_en") or v.get("name_zh"))]
+    if not ids:
+        return None
+    return Names(ids, [str(table[k].get("name_en", "")) for k in ids],
+                 [str(table[k].get("name_zh", "")) for k in ids])
+
+
+def _label(run, post, pid, lang):
+    """A calibrated parameter's name: the posterior's own scenario's, with the
+    region's name from the run; else as the run names it; else the id."""
+    base, region = pid, None
+    if pid.endswith("]") and "[" in pid:
+        base, region = pid[:-1].split("[", 1)
+    if post.param_names is not None and base in post.param_names.ids:
+        name = post.param_names.name(base, lang)
+        if region:
+            known = run is not None and region in run.regions.ids
+            name = f"{name} · {run.region_name(region, lang) if known else region}"
+        return name
+    return parameter_label(run, pid, lang) if run is not None else pid
 
 
 def _names_run(ctx, post):
@@ -103,19 +132,45 @@ def _number(v):
     return f"{v:,.4g}" if a >= 1000 else f"{v:.3g}"
 
 
+def _calibrated_run(ctx, post):
+    """A run of the report that draws from this posterior (its scenario's
+    [posterior] file has the posterior's file name), or None."""
+    name = os.path.basename(post.path)
+    for r in ctx.runs:
+        table = getattr(r.scenario, "posterior", None) or {}
+        if os.path.basename(str(table.get("file", ""))) == name:
+            return r
+    return None
+
+
+def _excluded(pid, exclude):
+    base = pid.split("[", 1)[0]
+    return pid in exclude or base in exclude
+
+
 def posterior_charts(ctx, post):
     charts = []
     order = sorted(range(len(post.params)),
                    key=lambda p: (-np.nan_to_num(post.stats["shrinkage"][p], nan=-9), p))
+    # With a run on this posterior in the report, the parameters that run takes
+    # from the posterior; the ones its [posterior] exclude keeps on their
+    # priors are left out of the charts (the caption says how many).
+    user = _calibrated_run(ctx, post)
+    left_out = 0
+    if user is not None:
+        exclude = [str(x) for x in (user.scenario.posterior or {}).get("exclude", [])]
+        kept = [p for p in order if not _excluded(post.params[p], exclude)]
+        left_out = len(order) - len(kept)
+        order = kept or order
     groups = pages(order, ROWS_PER_PAGE)
-    charts += [_params_page(ctx, post, g, k, len(groups)) for k, g in enumerate(groups, 1) if g]
+    charts += [_params_page(ctx, post, g, k, len(groups), user, left_out) for k, g in enumerate(groups, 1) if g]
     series = list(range(len(post.fan_series)))
     groups = pages(series, FANS_PER_PAGE)
     charts += [_fans_page(ctx, post, g, k, len(groups)) for k, g in enumerate(groups, 1) if g]
     return charts
 
 
-def _params_page(ctx, post, rows, k, n):
+def _params_page(ctx, post, rows, k, n, user=None, left_out=0):
     lang = ctx.lang
     st = post.stats
     run = _names_run(ctx, post)
@@ -133,9 +188,11 @@ def _params_page(ctx, post, rows, k, n):
         ax.plot([x(st["posterior_q05"][p]), x(st["posterior_q95"][p])], [y, y], color=POST, lw=4,
                 solid_capstyle="butt", gid=f"posterior_{p}")
         ax.plot([x(st["posterior_median"][p])], [y], "o", color=POST, mec="black", ms=9, zorder=4)
-        ax.text(-0.03, y, _number(lo), ha="right", va="center", fontsize=10, color="#555555")
-        ax.text(1.03, y, _number(hi), ha="left", va="center", fontsize=10, color="#555555")
-        name = parameter_label(run, post.params[p], lang) if run is not None else post.params[p]
+        left = min(0.0, x(st["posterior_q05"][p]))
+        right = max(1.0, x(st["posterior_q95"][p]))
+        ax.text(left - 0.03, y, _number(lo), ha="right", va="center", fontsize=10, color="#555555")
+        ax.text(right + 0.03, y, _number(hi), ha="left", va="center", fontsize=10, color="#555555")
+        name = _label(run, post, post.params[p], lang)
         out.append(dict(parameter=post.params[p], name=name, unit=post.units[p],
                         prior=post.priors[p], **{s: float(st[s][p]) for s in STATS}))
     ax.set_yticks(range(len(rows)))
@@ -147,7 +204,7 @@ def _params_page(ctx, post, rows, k, n):
                                    ((r["prior_q95"] - r["prior_q05"]) or 1.0),
                                    (r["posterior_q95"] - r["prior_q05"]) /
                                    ((r["prior_q95"] - r["prior_q05"]) or 1.0))]
-    ax.set_xlim(min(-0.2, min(xs) - 0.05), max(1.2, max(xs) + 0.05))
+    ax.set_xlim(min(-0.2, min(xs) - 0.2), max(1.2, max(xs) + 0.2))
     ax.set_xticks([])
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
@@ -160,8 +217,11 @@ def _params_page(ctx, post, rows, k, n):
     suptitle(fig, title)
     _footer(fig, post, lang)
     sfx = "" if n == 1 else f"_{k}"
-    return Chart(f"calibration_{slug(post.label)}_parameters{sfx}", fig, title,
-                 t(lang, "posterior_cap", file=post.path),
+    cap = t(lang, "posterior_cap", file=post.path)
+    if user is not None and left_out:
+        cap += " " + t(lang, "posterior_cap_used", scn=user.name(lang), n=len(post.params) - left_out,
+                       m=left_out)
+    return Chart(f"calibration_{slug(post.label)}_parameters{sfx}", fig, title, cap,
                  dict(kind="posterior_parameters", scenario=post.label, file=post.path,
                       parameters=out))
 

@@ -98,6 +98,7 @@ class ScenarioInfo:
     levers: dict           # lever id -> resolved table (unit, name_en, name_zh, rule, years/values/by_region)
     horizon: tuple         # (start, end)
     region_ids: list
+    posterior: dict = None  # the [posterior] table (file, exclude) of the nearest file that has one
 
 
 class ScenarioFile:
@@ -319,12 +320,15 @@ def _scenario_info(f, attrs, path):
     zh = attrs.get("scenario_name_zh") or sc.get("name_zh") or en
     den = attrs.get("scenario_description") or sc.get("description") or ""
     dzh = attrs.get("scenario_description_zh") or sc.get("description_zh") or ""
-    chain = []
+    chain, posterior = [], None
     if "scenario/files" in f:
         for text in _strings(f, "scenario/files", path):
-            name = _toml(text).get("scenario", {}).get("name")
+            table = _toml(text)
+            name = table.get("scenario", {}).get("name")
             if name:
                 chain.append(str(name))
+            if posterior is None and isinstance(table.get("posterior"), dict):
+                posterior = table["posterior"]
     if not chain or chain[0] != sid:
         chain.insert(0, sid)
     hz = resolved.get("horizon", {})
@@ -333,7 +337,8 @@ def _scenario_info(f, attrs, path):
     return ScenarioInfo(id=sid, names={"en": str(en), "zh": str(zh)},
                         descriptions={"en": str(den), "zh": str(dzh)}, chain=chain,
                         levers=resolved.get("levers", {}), horizon=(start, end),
-                        region_ids=[r.get("id") for r in resolved.get("regions", [])])
+                        region_ids=[r.get("id") for r in resolved.get("regions", [])],
+                        posterior=posterior)
 
 
 def _check_version(attrs, path, kind):
