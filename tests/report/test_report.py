@@ -489,6 +489,14 @@ class BriefingTest(unittest.TestCase):
         side = json.loads((out / "charts" / f"{fans[0]}.json").read_text(encoding="utf-8"))
         self.assertEqual(side["inside"], inside)
         self.assertEqual(side["panels"][0]["posterior"], fan[0].tolist())
+        # the sampler's course: temperature, ESS and acceptance per generation, as in the file
+        (gens,) = [n for n in charts if n.startswith("calibration_") and n.endswith("_generations")]
+        side = json.loads((out / "charts" / f"{gens}.json").read_text(encoding="utf-8"))
+        with h5py.File(post, "r") as f:
+            self.assertEqual(side["phi"], f["generations/phi"][()].tolist())
+            self.assertEqual(side["ess"], f["generations/ess"][()].tolist())
+            self.assertEqual(side["acceptance_theta"], f["generations/acceptance_theta"][()].tolist())
+        self.assertEqual(side["phi"][-1], 1.0)
 
     def test_calibration_charts_what_a_calibrated_run_takes(self):
         # a run on the posterior in the report: its parameter charts show the

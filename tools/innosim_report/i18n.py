@@ -184,6 +184,17 @@ TEXT = {
         "posterior_cap": "每行一个被校准的参数，按其先验 5%–95% 区间标尺绘制（两端数字为该区间端点）：灰色为先验区间，蓝色为以观测值为条件的后验区间，"
                          "按收缩程度（1 − 后验方差/先验方差）排序。来自校准文件 {file}（序贯蒙特卡洛退火）。",
         "posterior_cap_used": "仅列出“{scn}”取自该后验的 {n} 个参数；其余 {m} 个在该情景中仍用先验分布（见其 [posterior] exclude 列表）。",
+        "smc_title": "校准过程（{scn}）：{g} 代的温度、有效样本量与接受率",
+        "smc_cap": "左：每一代的温度 φ（0 为先验，1 为后验）；右：重加权后的有效样本量占粒子数的比例，以及参数与随机扰动两类移动的接受率。"
+                   "有效样本量与接受率正常并不保证后验未退化（见 calibration.md）。来自校准文件 {file}。",
+        "smc_phi": "温度 φ",
+        "smc_shares": "有效样本量与接受率",
+        "smc_ess": "有效样本量 / 粒子数",
+        "smc_acc_theta": "参数移动接受率",
+        "smc_acc_noise": "扰动移动接受率",
+        "smc_generation": "代",
+        "smc_warnings": "警告：{w}",
+        "smc_no_warnings": "无",
         "posterior_footer": "校准：{n} 个粒子，{obs} 个观测值，种子 {seed}，对数证据 {ev}",
         "posterior_fans_title": "校准前后的模型与观测值（{scn}）：{k}/{n} 个观测值落在后验 90% 区间内",
         "posterior_fans_cap": "灰色为按先验抽样的模型 5%–95% 区间（虚线为中位数），蓝色为按后验粒子的区间；点为观测值及其 1 倍测量标准差，"
@@ -460,6 +471,20 @@ TEXT = {
                          "the posterior file {file} (sequential Monte Carlo with tempering).",
         "posterior_cap_used": "Shown: the {n} parameters that '{scn}' takes from this posterior; the other {m} "
                               "stay on their priors there (its [posterior] exclude list).",
+        "smc_title": "How the calibration went ({scn}): temperature, effective sample size and acceptance "
+                     "over {g} generations",
+        "smc_cap": "Left: the temperature φ of each generation (0 the prior, 1 the posterior); right: the "
+                   "effective sample size after reweighting as a share of the particles, and the share of "
+                   "parameter and noise moves accepted. Healthy values here do not prove that the posterior "
+                   "has not degenerated (calibration.md). From the posterior file {file}.",
+        "smc_phi": "temperature φ",
+        "smc_shares": "effective sample size and acceptance",
+        "smc_ess": "ESS / particles",
+        "smc_acc_theta": "parameter moves accepted",
+        "smc_acc_noise": "noise moves accepted",
+        "smc_generation": "generation",
+        "smc_warnings": "Warnings: {w}",
+        "smc_no_warnings": "none",
         "posterior_footer": "Calibration: {n} particles, {obs} observations, seed {seed}, log evidence {ev}",
         "posterior_fans_title": "The model before and after calibration ({scn}): {k} of {n} observations "
                                 "inside the posterior 90% band",

@@ -47,8 +47,11 @@ class Posterior(ScenarioFile):
     fan_post: np.ndarray
     suffix: str = ""
     param_names: object = None  # Names of the calibrated scenario's parameters (base ids)
+    generations: dict = None    # /generations datasets by name ([G + 1], generation 0 the prior)
+    warnings: list = None       # /warnings
 
 
+GENERATIONS = ("phi", "ess", "acceptance_theta", "acceptance_noise", "sweeps")
 STATS = tuple(f"{w}_{s}" for w in ("prior", "posterior") for s in ("q05", "median", "q95", "sd")) \
     + ("shrinkage",)
 
@@ -75,6 +78,9 @@ def load_posterior(path):
         fq = _array(f, "fan/posterior", path, 3).astype(float)
         scenario = _scenario_info(f, attrs, path)
         resolved = _toml(_strings(f, "scenario/resolved", path)) if "scenario/resolved" in f else {}
+        gens = {k: _array(f, f"generations/{k}", path, 1).astype(float) for k in GENERATIONS
+                if f"generations/{k}" in f}
+        warnings = _strings(f, "warnings", path) if "warnings" in f else []
     if any(len(v) != n for v in (units, priors, *stats.values())):
         raise RunFileError(f"{path}: the /parameters datasets differ in length")
     nj = len(obs["indicator"])
@@ -90,7 +96,8 @@ def load_posterior(path):
     return Posterior(path=path, label=scenario.id, attrs=attrs, scenario=scenario, params=ids,
                      units=units, priors=priors, stats=stats, obs=obs, inside=inside,
                      fan_series=series, fan_years=years, fan_levels=levels, fan_prior=fp,
-                     fan_post=fq, param_names=_own_names(resolved))
+                     fan_post=fq, param_names=_own_names(resolved),
+                     generations=gens if len(gens) == len(GENERATIONS) else None, warnings=warnings)
 
 
 def _own_names(resolved):
@@ -167,7 +174,48 @@ def posterior_charts(ctx, post):
     series = list(range(len(post.fan_series)))
     groups = pages(series, FANS_PER_PAGE)
     charts += [_fans_page(ctx, post, g, k, len(groups)) for k, g in enumerate(groups, 1) if g]
+    if post.generations is not None:
+        charts.append(_generations_chart(ctx, post))
     return charts
+
+
+def _generations_chart(ctx, post):
+    """The sampler's course: temperature per generation; effective sample size
+    (share of the particles) and the share of moves accepted; the warnings."""
+    lang = ctx.lang
+    g = post.generations
+    n = float(post.attrs.get("particles", 1) or 1)
+    gen = np.arange(len(g["phi"]))
+    fig, (a, b) = plt.subplots(1, 2, figsize=style.SLIDE)
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.80, bottom=0.22, wspace=0.22)
+    a.plot(gen, g["phi"], "o-", color=POST, lw=2.4, gid="phi")
+    a.set_ylim(-0.03, 1.05)
+    a.set_title(t(lang, "smc_phi"), loc="left", fontsize=13)
+    b.plot(gen, 100 * g["ess"] / n, "o-", color="#555555", lw=2, label=t(lang, "smc_ess"), gid="ess")
+    b.plot(gen[1:], 100 * g["acceptance_theta"][1:], "s-", color=POST, lw=2, label=t(lang, "smc_acc_theta"))
+    b.plot(gen[1:], 100 * g["acceptance_noise"][1:], "^-", color=style.OKABE_ITO["orange"], lw=2,
+           label=t(lang, "smc_acc_noise"))
+    b.set_ylim(0, 105)
+    b.set_ylabel("%")
+    b.set_title(t(lang, "smc_shares"), loc="left", fontsize=13)
+    b.legend(fontsize=11, loc="upper center")
+    for ax in (a, b):
+        ax.set_xlabel(t(lang, "smc_generation"))
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+        ax.grid(color="#eeeeee")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    warn = post.warnings or []
+    note = "; ".join(warn) if warn else t(lang, "smc_no_warnings")
+    fig.text(0.01, 0.075, wrap(t(lang, "smc_warnings", w=note), "en" if note.isascii() else lang, 95),
+             fontsize=11.5, color=style.BINDING if warn else "#555555", ha="left", va="bottom")
+    title = t(lang, "smc_title", scn=post.name(lang), g=len(gen) - 1)
+    suptitle(fig, title)
+    _footer(fig, post, lang)
+    return Chart(f"calibration_{slug(post.label)}_generations", fig, title,
+                 t(lang, "smc_cap", file=post.path),
+                 dict(kind="posterior_generations", scenario=post.label, file=post.path,
+                      particles=n, **{k: g[k].tolist() for k in GENERATIONS}, warnings=list(warn)))
 
 
 def _params_page(ctx, post, rows, k, n, user=None, left_out=0):
