@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <string>
 
 namespace innosim {
 
@@ -64,6 +65,38 @@ void Moments::merge(const Moments& o) {
   n_ += o.n_;
 }
 
+void Moments::merge_extremes(const Moments& o) {
+  for (std::size_t s = 0; s < min_.size(); ++s) {
+    min_[s] = std::min(min_[s], o.min_[s]);
+    max_[s] = std::max(max_[s], o.max_[s]);
+  }
+}
+
+void Moments::assign(std::uint64_t n, std::vector<double> mean, std::vector<double> m2, std::vector<double> min,
+                     std::vector<double> max) {
+  const std::size_t series = mean.size();
+  n_ = n;
+  mean_ = std::move(mean);
+  m2_ = std::move(m2);
+  min_ = min.empty() ? std::vector<double>(series, std::numeric_limits<double>::infinity()) : std::move(min);
+  max_ = max.empty() ? std::vector<double>(series, -std::numeric_limits<double>::infinity()) : std::move(max);
+}
+
+void Moments::save(StateOut& out) const {
+  const std::uint64_t n[1] = {n_};
+  out.put_u64("n", n);
+  out.put_f64("mean", mean_);
+  out.put_f64("m2", m2_);
+  out.put_f64("min", min_);
+  out.put_f64("max", max_);
+}
+
+void Moments::load(const StateIn& in) {
+  const std::size_t series = mean_.size();
+  const std::uint64_t n = in.u64("n", 1)[0];
+  assign(n, in.f64("mean", series), in.f64("m2", series), in.f64("min", series), in.f64("max", series));
+}
+
 std::vector<double> Moments::sd() const {
   std::vector<double> out(m2_.size(), 0.0);
   if (n_ < 2) return out;
@@ -112,6 +145,55 @@ void QuantileSketch::merge(const QuantileSketch& o) {
       if (b.neg.counts[k]) s_[i].neg.add(b.neg.lo + static_cast<std::int32_t>(k), b.neg.counts[k]);
     s_[i].zero += b.zero;
   }
+}
+
+// Saved as the non-zero buckets of every series, side by side: for the
+// positive and the negative side, `<side>_start` [series + 1] offsets into
+// `<side>_bucket` (bucket index) and `<side>_count`; `zero` [series].
+void QuantileSketch::save(StateOut& out) const {
+  auto side = [&](const std::string& name, Side Series::*which) {
+    std::vector<std::uint64_t> start{0}, count;
+    std::vector<std::int64_t> bucket;
+    for (const Series& s : s_) {
+      const Side& side = s.*which;
+      for (std::size_t k = 0; k < side.counts.size(); ++k)
+        if (side.counts[k] != 0) {
+          bucket.push_back(std::int64_t{side.lo} + static_cast<std::int64_t>(k));
+          count.push_back(side.counts[k]);
+        }
+      start.push_back(count.size());
+    }
+    out.put_u64(name + "_start", start);
+    out.put_i64(name + "_bucket", bucket);
+    out.put_u64(name + "_count", count);
+  };
+  side("pos", &Series::pos);
+  side("neg", &Series::neg);
+  std::vector<std::uint64_t> zero;
+  for (const Series& s : s_) zero.push_back(s.zero);
+  out.put_u64("zero", zero);
+}
+
+void QuantileSketch::load(const StateIn& in) {
+  const std::size_t n_series = s_.size();
+  auto side = [&](const std::string& name, Side Series::*which) {
+    const auto start = in.u64(name + "_start", n_series + 1);
+    const auto bucket = in.i64(name + "_bucket");
+    const auto count = in.u64(name + "_count");
+    if (bucket.size() != count.size() || start.front() != 0 || start.back() != count.size() ||
+        !std::is_sorted(start.begin(), start.end()))
+      throw StateError(in.where(name + "_start") + ": bucket offsets do not match the buckets");
+    for (std::size_t s = 0; s < n_series; ++s)
+      for (std::uint64_t k = start[s]; k < start[s + 1]; ++k) {
+        if (bucket[k] < std::numeric_limits<std::int32_t>::min() || bucket[k] > std::numeric_limits<std::int32_t>::max())
+          throw StateError(in.where(name + "_bucket") + ": bucket index out of range");
+        (s_[s].*which).add(static_cast<std::int32_t>(bucket[k]), count[k]);
+      }
+  };
+  side("pos", &Series::pos);
+  side("neg", &Series::neg);
+  const auto zero = in.u64("zero", n_series);
+  for (std::size_t s = 0; s < n_series; ++s) s_[s].zero += zero[s];
 }
 
 std::uint64_t QuantileSketch::count(std::size_t series) const {

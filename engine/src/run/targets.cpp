@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <stdexcept>
 #include <utility>
 
 namespace innosim {
@@ -119,6 +121,33 @@ void JointAccumulator::add(std::span<const double> values, std::size_t count) {
     if (met == t_count) ++all_;
     ++n_;
   }
+}
+
+std::unique_ptr<StateAccumulator> JointAccumulator::empty() const {
+  return std::make_unique<JointAccumulator>(targets_);
+}
+
+void JointAccumulator::append(const StateAccumulator& later) {
+  const auto& o = dynamic_cast<const JointAccumulator&>(later);
+  if (o.hist_.size() != hist_.size()) throw std::invalid_argument("JointAccumulator::append: different targets");
+  for (std::size_t k = 0; k < hist_.size(); ++k) hist_[k] += o.hist_[k];
+  all_binding_ += o.all_binding_;
+  all_ += o.all_;
+  n_ += o.n_;
+}
+
+void JointAccumulator::save(StateOut& out) const {
+  out.put_u64("met_count_hist", hist_);
+  const std::uint64_t totals[3] = {all_binding_, all_, n_};
+  out.put_u64("all_binding_all_draws", totals);
+}
+
+void JointAccumulator::load(const StateIn& in) {
+  hist_ = in.u64("met_count_hist", hist_.size());
+  const auto totals = in.u64("all_binding_all_draws", 3);
+  all_binding_ = totals[0];
+  all_ = totals[1];
+  n_ = totals[2];
 }
 
 JointView JointAccumulator::result() const {

@@ -128,14 +128,16 @@ std::string identity(const fs::path& p) {
 
 class Resolver {
  public:
-  Resolver(std::vector<std::pair<std::string, std::string>>& files, std::vector<Problem>& problems)
-      : files_(files), problems_(problems) {}
+  Resolver(std::vector<std::pair<std::string, std::string>>& files, std::vector<Problem>& problems,
+           const std::vector<std::pair<std::string, std::string>>* stored)
+      : files_(files), problems_(problems), stored_(stored) {}
 
   ExtendsResult run(const std::string& text, const std::string& name, const fs::path& dir);
 
  private:
   std::vector<std::pair<std::string, std::string>>& files_;
   std::vector<Problem>& problems_;
+  const std::vector<std::pair<std::string, std::string>>* stored_;  // read parents from here, not disk
   std::vector<File> nodes_;
   std::map<std::string, std::size_t> by_id_;
   std::vector<std::size_t> chain_;  // the files being loaded, outermost first
@@ -220,7 +222,16 @@ std::optional<std::size_t> Resolver::follow(const File& child, const ParentRef& 
   const std::size_t left = limits::kScenarioTotalBytes - std::min(bytes_, limits::kScenarioTotalBytes);
   const std::size_t cap = std::min(limits::kScenarioFileBytes, left);
   std::string why;
-  std::optional<std::string> text = innosim::read_input_file(file.string(), cap, why);
+  std::optional<std::string> text;
+  if (stored_ != nullptr) {
+    const auto it = std::find_if(stored_->begin(), stored_->end(), [&](const auto& f) { return f.first == shown; });
+    if (it != stored_->end() && it->second.size() <= cap)
+      text = it->second;
+    else
+      why = it == stored_->end() ? "not among the stored scenario files" : "more than the bytes allowed";
+  } else {
+    text = innosim::read_input_file(file.string(), cap, why);
+  }
   if (!text) {
     if (cap < limits::kScenarioFileBytes && why.find("more than") != std::string::npos)
       why = fmt::format("the files of this scenario together have more than the {} bytes allowed",
@@ -291,8 +302,9 @@ ExtendsResult Resolver::run(const std::string& text, const std::string& name, co
 
 ExtendsResult resolve_extends(const std::string& text, const std::string& name, const fs::path& dir,
                               std::vector<std::pair<std::string, std::string>>& files,
-                              std::vector<Problem>& problems) {
-  return Resolver(files, problems).run(text, name, dir);
+                              std::vector<Problem>& problems,
+                              const std::vector<std::pair<std::string, std::string>>* stored) {
+  return Resolver(files, problems, stored).run(text, name, dir);
 }
 
 }  // namespace innosim::detail

@@ -8,6 +8,7 @@
 // reported with the others (docs/scenario-reference.md, "Inheritance").
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "innosim/scenario/limits.hpp"
 #include "innosim/scenario/scenario.hpp"
@@ -50,7 +51,10 @@ Scenario load_scenario(const std::string& path) {
   return load_scenario_text(text, path, dir.empty() ? "." : dir.string());
 }
 
-Scenario load_scenario_text(const std::string& text, const std::string& name, const std::string& base_dir) {
+namespace {
+
+Scenario load(const std::string& text, const std::string& name, const std::string& base_dir,
+              const std::vector<std::pair<std::string, std::string>>* stored) {
   std::vector<Problem> problems;
   std::vector<std::pair<std::string, std::string>> files;
   const fs::path dir = base_dir.empty() ? fs::path(".") : fs::path(base_dir);
@@ -59,7 +63,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& name, co
         Problem{SourceLoc{name, 0, 0}, "",
                 "cannot read the scenario file: the file has " + std::to_string(text.size()) +
                     " bytes, more than the " + std::to_string(limits::kScenarioFileBytes) + " allowed"}});
-  detail::ExtendsResult r = detail::resolve_extends(text, name, dir, files, problems);
+  detail::ExtendsResult r = detail::resolve_extends(text, name, dir, files, problems, stored);
   if (!r.root) throw ScenarioError(std::move(problems));
 
   Scenario s;
@@ -71,6 +75,18 @@ Scenario load_scenario_text(const std::string& text, const std::string& name, co
   check_overridden(r, problems, more);
   if (!problems.empty()) throw ScenarioError(std::move(problems), more);
   return s;
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const std::string& name, const std::string& base_dir) {
+  return load(text, name, base_dir, nullptr);
+}
+
+Scenario load_scenario_files(const std::vector<std::pair<std::string, std::string>>& files) {
+  if (files.empty()) throw std::invalid_argument("load_scenario_files: no files");
+  const fs::path dir = fs::path(files.front().first).parent_path();
+  return load(files.front().second, files.front().first, dir.empty() ? "." : dir.string(), &files);
 }
 
 }  // namespace innosim

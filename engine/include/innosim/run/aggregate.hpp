@@ -19,6 +19,7 @@
 #include <span>
 #include <vector>
 
+#include "innosim/run/state_accumulator.hpp"
 #include "innosim/run/results.hpp"
 
 namespace innosim {
@@ -39,9 +40,18 @@ class Moments {
   void set_tile(std::span<const double> values, std::size_t n);
   // this := this (+) other, `other` covering later draws.
   void merge(const Moments& other);
+  // min and max := the smaller and larger of this one's and other's (exact
+  // in any order; see append_state).
+  void merge_extremes(const Moments& other);
+  // Sets every field (a tile or a fold read back from a file); min/max empty = +/-inf.
+  void assign(std::uint64_t n, std::vector<double> mean, std::vector<double> m2, std::vector<double> min = {},
+              std::vector<double> max = {});
+  void save(StateOut& out) const;
+  void load(const StateIn& in);  // sizes must match series()
   std::uint64_t count() const { return n_; }
   std::size_t series() const { return mean_.size(); }
   const std::vector<double>& mean() const { return mean_; }
+  const std::vector<double>& m2() const { return m2_; }  // sum of squared deviations from the mean
   std::vector<double> sd() const;  // sample sd (n-1); 0 for n < 2
   const std::vector<double>& min() const { return min_; }
   const std::vector<double>& max() const { return max_; }
@@ -72,6 +82,10 @@ class QuantileSketch {
       for (std::size_t d = 0; d < n; ++d) add(s, values[d * n_series + s]);
   }
   void merge(const QuantileSketch& other);
+  // Counts only (the bucket layout is not part of the state: any layout
+  // holding the same counts gives the same quantiles).
+  void save(StateOut& out) const;
+  void load(const StateIn& in);  // into a sketch of the same series()
   std::uint64_t count(std::size_t series) const;
   // q in [0,1]: approximates the order statistic of rank floor(q*(n-1)).
   double quantile(std::size_t series, double q) const;

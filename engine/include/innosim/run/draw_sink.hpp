@@ -7,6 +7,8 @@
 #include <span>
 #include <vector>
 
+#include "innosim/run/aggregate.hpp"
+
 namespace innosim {
 
 // Receives per-draw data in increasing draw order, from one thread at a time.
@@ -20,6 +22,14 @@ class DrawSink {
   virtual void write_draws(std::uint64_t first, std::size_t count, std::span<const double> theta,
                            std::span<const double> target_values, std::span<const double> trajectories,
                            std::span<const double> uniforms, std::span<const std::uint8_t> valid) = 0;
+  // The moments of tiles first_tile, first_tile+1, ... (tile index = first
+  // draw / kTileDraws), in tile order, after their draws. A sink that keeps a
+  // range of draws that does not start at draw 0 keeps these too: merging
+  // such a range onto the draws before it folds them (run_state.hpp).
+  virtual void write_tiles(std::uint64_t first_tile, std::span<const Moments> tiles) {
+    (void)first_tile;
+    (void)tiles;
+  }
   // All per-draw values of target t (NaN for dropped draws).
   virtual std::vector<double> target_values(std::size_t t) const = 0;
   // The run ended after `draws` draws, fewer than announced (a precision

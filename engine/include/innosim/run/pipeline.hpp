@@ -11,15 +11,21 @@
 //      its uniforms, runs every draw, feeds each valid draw to the thread's
 //      part of every DrawAccumulator and sums each tile's moments;
 //   3. consume_block   (serial, in block order): merges tile moments (fixed
-//      order), counts invalid draws and hands the block's per-draw values to
-//      the sink;
-// run in one pass, or, with a precision rule, in passes of `every` draws
-// with the rule checked between them (run_options.hpp);
-// then finish merges the per-thread quantile sketches and accumulator parts
-// (integer counts: exact and order-free) and builds the summary and the
-// target table. Every random
-// number is a pure function of (seed, draw, stream, year, slot), so the
-// results are bit-identical for any thread count and block size.
+//      order), counts invalid draws, feeds the run state's accumulators
+//      (joint target counts) and hands the block's per-draw values (and, for
+//      a range that does not start at draw 0, its tile moments) to the sink.
+// The draws run in passes: one over the whole range, or, with a precision
+// rule, passes ending at its checks (fixed draw counts, run_options.hpp),
+// the rule checked between them. When a checkpoint is due the first stage
+// stops handing out blocks early, the pass drains, the per-thread quantile
+// sketches (integer counts: exact and order-free) are merged into the run
+// state and the state is saved; then the pipeline starts again at the next
+// block. After the last block the
+// DrawAccumulator parts are merged and the summary and the target table are
+// built from the state (summarize.hpp).
+// Every random number is a pure function of (seed, draw, stream, year,
+// slot), so the results are bit-identical for any thread count, block size,
+// shard or checkpoint.
 
 #include <atomic>
 #include <cstddef>
@@ -38,6 +44,7 @@
 #include "innosim/run/draw_sink.hpp"
 #include "innosim/run/results.hpp"
 #include "innosim/run/run_options.hpp"
+#include "innosim/run/run_state.hpp"
 #include "innosim/run/simulate.hpp"
 #include "innosim/run/targets.hpp"
 #include "innosim/scenario/scenario.hpp"
@@ -53,8 +60,8 @@ class MonteCarloPipeline {
   MonteCarloPipeline(const MonteCarloPipeline&) = delete;
   MonteCarloPipeline& operator=(const MonteCarloPipeline&) = delete;
 
-  // Runs every draw, or until the first failing draw (InvalidDraws::fail) or
-  // cancellation; call once.
+  // Runs every draw of the range (after options.resume's), or until the
+  // first failing draw (InvalidDraws::fail) or cancellation; call once.
   RunOutcome run();
 
  private:
@@ -82,10 +89,13 @@ class MonteCarloPipeline {
 
   void make_blocks();
   Local make_local() const;
-  // One pass of the three stages over draws [next_draw_, pass_end_).
+  // One pass of the three stages over draws [next_draw_, pass_end_), or
+  // until a checkpoint is due.
   void run_pass();
   // After a pass: every target's P(met) standard error below the rule's.
   bool precise_enough() const;
+  // Moves the per-thread sketches into the run state (between pipeline passes).
+  void collect_sketches();
   // The stages, in pipeline order.
   Block* issue_block(oneapi::tbb::flow_control& fc);
   void simulate_block(Block& b);
@@ -111,7 +121,10 @@ class MonteCarloPipeline {
   std::size_t outputs_per_year_ = 0;      // indicators x (regions + zone)
   std::vector<std::size_t> report_rows_;  // output row (year - start) of each report year
 
-  // How the draws are cut and run.
+  // How the draws are cut and run: blocks from start_draw_ (the range's
+  // first draw, or where the resumed state ends) to range_.end.
+  DrawRange range_;
+  std::uint64_t start_draw_ = 0;
   unsigned threads_ = 1;
   std::size_t block_tiles_ = 1, block_draws_ = kTileDraws, n_blocks_ = 0, n_tokens_ = 2;
   std::vector<std::unique_ptr<Block>> pool_;
@@ -119,13 +132,12 @@ class MonteCarloPipeline {
   oneapi::tbb::enumerable_thread_specific<Local> locals_;
 
   // Stage 1 and stage 3 state (serial stages).
-  std::uint64_t next_draw_ = 0, pass_end_ = 0;
-  Moments total_;
+  std::uint64_t next_draw_ = 0, pass_end_ = 0, pass_first_draw_ = 0;
+  bool checkpoint_due_ = false;
   std::vector<std::uint64_t> met_, valid_;  // per target, for the precision rule
   bool precise_ = false;
-  JointAccumulator joint_;
-  std::size_t done_ = 0, dropped_ = 0;
-  std::vector<std::uint64_t> dropped_draws_;
+  RunState state_;
+  std::size_t done_ = 0;  // draws of the range done, including the resumed ones
   std::vector<InvalidDraw> failures_;
   std::atomic<bool> stop_{false};
 };

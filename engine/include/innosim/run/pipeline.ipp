@@ -14,6 +14,7 @@
 
 #include "innosim/random/streams.hpp"
 #include "innosim/run/shape.hpp"
+#include "innosim/run/summarize.hpp"
 
 namespace innosim {
 
@@ -27,8 +28,7 @@ MonteCarloPipeline<M>::MonteCarloPipeline(const M& model, const Scenario& scenar
       sink_(sink),
       shape_(make_shape(scenario, model.indicators())),
       target_offsets_(target_offsets(scenario, model.indicators())),
-      locals_([this] { return make_local(); }),
-      joint_(scenario.targets) {
+      locals_([this] { return make_local(); }) {
   n_params_ = source.num_parameters();
   n_targets_ = target_offsets_.size();
   n_series_ = shape_.size();
@@ -48,16 +48,43 @@ MonteCarloPipeline<M>::MonteCarloPipeline(const M& model, const Scenario& scenar
   for (std::size_t y = 0; y < n_report_years_; ++y)
     report_rows_[y] = static_cast<std::size_t>(shape_.years[y] - start_);
 
+  range_ = opt_.range == DrawRange{} ? DrawRange{0, opt_.draws} : opt_.range;
+  if (range_.end > opt_.draws || range_.first > range_.end || range_.first % kTileDraws != 0 ||
+      (range_.end % kTileDraws != 0 && range_.end != opt_.draws))
+    throw std::invalid_argument("RunOptions::range: draws " + std::to_string(range_.first) + ".." +
+                                std::to_string(range_.end) + " are not a tile-aligned range of the run's " +
+                                std::to_string(opt_.draws));
+  if (opt_.resume) {
+    const DrawRange r = opt_.resume->range;
+    if (r.first != range_.first || r.end > range_.end || (r.end % kTileDraws != 0 && r.end != range_.end))
+      throw std::invalid_argument("RunOptions::resume: the state of draws " + std::to_string(r.first) + ".." +
+                                  std::to_string(r.end) + " does not continue into this range");
+    state_ = std::move(*opt_.resume);
+  } else {
+    state_ = RunState(range_.first, n_series_, scenario.targets);
+  }
+  // The precision rule looks at every draw from draw 0 (its counts are not
+  // part of a run state): a range or a resumed state cannot have one.
+  if (opt_.precision.on() && (range_ != DrawRange{0, opt_.draws} || opt_.resume))
+    throw std::invalid_argument("RunOptions::precision: a run with a precision rule covers every draw from draw 0 "
+                                "(no range, no resume)");
+  if (opt_.precision.on() && opt_.precision.every % kTileDraws != 0)
+    throw std::invalid_argument("RunOptions::precision: checks every " + std::to_string(opt_.precision.every) +
+                                " draws, not a multiple of the tile");
+  start_draw_ = state_.range.end;
+  next_draw_ = start_draw_;
+  done_ = static_cast<std::size_t>(start_draw_ - range_.first);
+
   threads_ = opt_.threads ? opt_.threads : static_cast<unsigned>(oneapi::tbb::info::default_concurrency());
-  const std::size_t tiles = (opt_.draws + kTileDraws - 1) / kTileDraws;
+  const std::uint64_t todo = range_.end - start_draw_;
+  const std::size_t tiles = static_cast<std::size_t>(tile_count(todo));
   // With a precision rule the passes are the unit of parallel work.
   const std::size_t pass_tiles = opt_.precision.on() ? std::min(tiles, opt_.precision.every / kTileDraws) : tiles;
   block_tiles_ = opt_.block_tiles;
   if (block_tiles_ == 0) block_tiles_ = std::clamp<std::size_t>(pass_tiles / (8 * std::size_t{threads_}), 1, 16);
   block_draws_ = block_tiles_ * kTileDraws;
-  n_blocks_ = (opt_.draws + block_draws_ - 1) / block_draws_;
+  n_blocks_ = static_cast<std::size_t>((todo + block_draws_ - 1) / block_draws_);
   n_tokens_ = 2 * std::size_t{threads_};
-  total_ = Moments(n_series_);
   met_.assign(n_targets_, 0);
   valid_.assign(n_targets_, 0);
 }
@@ -99,11 +126,23 @@ RunOutcome MonteCarloPipeline<M>::run() {
                             std::max<std::size_t>(threads_, tbb::info::default_concurrency()));
   tbb::task_arena arena(static_cast<int>(threads_));
   arena.execute([&] {
-    const std::size_t every = opt_.precision.on() ? opt_.precision.every : opt_.draws;
-    while (next_draw_ < opt_.draws) {
-      pass_end_ = std::min<std::uint64_t>(opt_.draws, next_draw_ + every);
+    // Passes: a pass ends at the range's end, at the next check of the
+    // precision rule (fixed draw counts from draw 0) or, earlier, when a
+    // checkpoint is due; then the pipeline has drained and the state is
+    // whole: it is saved, or the rule is checked.
+    const std::uint64_t every = opt_.precision.on() ? opt_.precision.every : range_.end;
+    while (next_draw_ < range_.end) {
+      pass_end_ = std::min<std::uint64_t>(range_.end, (next_draw_ / every + 1) * every);
+      pass_first_draw_ = next_draw_;
+      checkpoint_due_ = false;
       run_pass();
-      if (done_ < pass_end_ || !failures_.empty() || (opt_.cancel && opt_.cancel->load())) break;
+      collect_sketches();
+      if (!failures_.empty() || (opt_.cancel && opt_.cancel->load())) break;
+      if (checkpoint_due_) {
+        opt_.checkpoints->save(state_);
+        continue;
+      }
+      if (state_.range.end < pass_end_) break;
       if (opt_.precision.on() && precise_enough()) {
         precise_ = true;
         break;
@@ -143,11 +182,25 @@ bool MonteCarloPipeline<M>::precise_enough() const {
   return true;
 }
 
-// Stage 1: the next block of draws, in order; stops at the pass's end, at the first
-// failure (InvalidDraws::fail) or when cancelled.
+template <Model M>
+void MonteCarloPipeline<M>::collect_sketches() {
+  for (Local& l : locals_) {
+    state_.sketch.merge(l.sketch);
+    l.sketch = QuantileSketch(n_series_);
+  }
+}
+
+// Stage 1: the next block of draws, in order; stops at the pass's end, at the
+// first failure (InvalidDraws::fail), when cancelled, and when a checkpoint is
+// due (after at least one block of this pass).
 template <Model M>
 typename MonteCarloPipeline<M>::Block* MonteCarloPipeline<M>::issue_block(oneapi::tbb::flow_control& fc) {
   if (next_draw_ == pass_end_ || stop_.load() || (opt_.cancel && opt_.cancel->load())) {
+    fc.stop();
+    return nullptr;
+  }
+  if (opt_.checkpoints && next_draw_ > pass_first_draw_ && opt_.checkpoints->due()) {
+    checkpoint_due_ = true;
     fc.stop();
     return nullptr;
   }
@@ -218,22 +271,27 @@ bool MonteCarloPipeline<M>::simulate_draw(Local& l, Block& b, std::size_t d, dou
 }
 
 // Stage 3, in block order: tile moments merged in draw order, invalid draws
-// counted (or the run stopped), per-draw values to the sink.
+// counted (or the run stopped), accumulators fed, per-draw values to the sink.
 template <Model M>
 void MonteCarloPipeline<M>::consume_block(Block& b) {
   const std::size_t n_tiles = (b.count + kTileDraws - 1) / kTileDraws;
-  for (std::size_t tile = 0; tile < n_tiles; ++tile) total_.merge(b.tiles[tile]);
+  for (std::size_t tile = 0; tile < n_tiles; ++tile) state_.moments.merge(b.tiles[tile]);
   for (const InvalidDraw& bad : b.bad) {
     if (opt_.invalid == InvalidDraws::fail) {
       failures_.push_back(bad);
       stop_ = true;
     } else {
-      ++dropped_;
-      dropped_draws_.push_back(bad.draw);
+      state_.dropped.push_back(bad.draw);
     }
   }
   if (failures_.empty()) {
-    joint_.add(std::span<const double>(b.targets.data(), b.count * n_targets_), b.count);
+    const std::span<const double> theta(b.theta.data(), b.count * n_params_);
+    const std::span<const double> targets(b.targets.data(), b.count * n_targets_);
+    const std::span<const double> series =
+        opt_.trajectories ? std::span<const double>(b.traj.data(), b.count * n_series_) : std::span<const double>();
+    const std::span<const std::uint8_t> valid(b.valid.data(), b.count);
+    const DrawBlock block{b.first, b.count, theta, targets, valid};
+    for (const auto& a : state_.accumulators) a->add(block);
     for (std::size_t d = 0; d < b.count; ++d)
       for (std::size_t t = 0; t < n_targets_; ++t) {
         const double v = b.targets[d * n_targets_ + t];
@@ -241,60 +299,42 @@ void MonteCarloPipeline<M>::consume_block(Block& b) {
         ++valid_[t];
         if (scenario_.targets[t].met(v)) ++met_[t];
       }
-    sink_.write_draws(b.first, b.count, std::span<const double>(b.theta.data(), b.count * n_params_),
-                      std::span<const double>(b.targets.data(), b.count * n_targets_),
-                      opt_.trajectories ? std::span<const double>(b.traj.data(), b.count * n_series_)
-                                        : std::span<const double>(),
+    sink_.write_draws(b.first, b.count, theta, targets, series,
                       opt_.uniforms ? std::span<const double>(b.unif.data(), b.count * n_steps_ * n_uniforms_)
                                     : std::span<const double>(),
-                      std::span<const std::uint8_t>(b.valid.data(), b.count));
+                      valid);
+    sink_.write_tiles(b.first / kTileDraws, std::span<const Moments>(b.tiles.data(), n_tiles));
   }
+  state_.range.end = b.first + b.count;
   done_ += b.count;
-  if (opt_.progress) opt_.progress(done_, opt_.draws);
+  if (opt_.progress) opt_.progress(done_, static_cast<std::size_t>(range_.size()));
 }
 
 // After the last block: the bookkeeping, and unless the run failed or was
-// cancelled, the summary (merged sketches) and the target table.
+// cancelled or covers only some of the draws, the summary and the target
+// table (summarize.hpp).
 template <Model M>
 RunOutcome MonteCarloPipeline<M>::finish(double seconds) {
   RunOutcome result;
   result.shape = shape_;
-  result.cancelled = (opt_.cancel && opt_.cancel->load()) && done_ < opt_.draws && failures_.empty();
+  result.cancelled = (opt_.cancel && opt_.cancel->load()) && state_.range.end < range_.end && failures_.empty();
   std::sort(failures_.begin(), failures_.end(),
             [](const InvalidDraw& a, const InvalidDraw& b) { return a.draw < b.draw; });
   result.failures = std::move(failures_);
-  result.info.seed = opt_.seed;
-  result.draws_run = done_;
-  result.precise = precise_;
-  result.info.draws_requested = precise_ ? done_ : opt_.draws;
-  result.info.draws_dropped = dropped_;
-  result.info.draws_valid = done_ - dropped_;
-  result.info.dropped_draws = std::move(dropped_draws_);
+  // A precise run stopped early is a whole run of the draws it ran.
+  result.info = run_info(state_, opt_.seed, precise_ ? state_.range.end : opt_.draws);
   result.info.threads = threads_;
   result.info.seconds = seconds;
-  if (result.cancelled || result.failed()) return result;
-  if (done_ < opt_.draws) sink_.end_early(done_);
-
-  QuantileSketch sketch(n_series_);
-  for (const Local& l : locals_) {
-    sketch.merge(l.sketch);
-    for (std::size_t a = 0; a < opt_.accumulators.size(); ++a) opt_.accumulators[a]->merge(*l.parts[a]);
+  result.draws_run = static_cast<std::size_t>(state_.range.end - range_.first);
+  result.precise = precise_;
+  if (!result.cancelled && !result.failed()) {
+    if (precise_ && state_.range.end < opt_.draws) sink_.end_early(static_cast<std::size_t>(state_.range.end));
+    for (const Local& l : locals_)
+      for (std::size_t a = 0; a < opt_.accumulators.size(); ++a) opt_.accumulators[a]->merge(*l.parts[a]);
+    if (range_.first == 0 && (state_.range.end == opt_.draws || precise_))
+      summarize_run(scenario_, model_.indicators(), state_, sink_, result.summary, result.table);
   }
-  result.summary = make_summary(total_, sketch, {0.05, 0.25, 0.5, 0.75, 0.95});
-
-  result.table.on_track = scenario_.run.on_track;
-  result.table.at_risk = scenario_.run.at_risk;
-  for (std::size_t t = 0; t < n_targets_; ++t) {
-    const Target& target = scenario_.targets[t];
-    std::vector<double> v = sink_.target_values(t);
-    TargetRow row = summarize_target(target, v, scenario_.run.on_track, scenario_.run.at_risk);
-    for (const auto& ind : model_.indicators())
-      if (ind.id == target.indicator) row.indicator_unit = ind.unit;
-    if (const IndicatorNames* n = scenario_.indicator(target.indicator); n && !n->unit.empty())
-      row.indicator_unit = n->unit;
-    result.table.rows.push_back(std::move(row));
-  }
-  result.table.joint = joint_.result();
+  result.state = std::move(state_);
   return result;
 }
 

@@ -6,10 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "innosim/run/draw_accumulator.hpp"
 #include "innosim/run/results.hpp"
+#include "innosim/run/run_state.hpp"
 #include "innosim/run/simulate.hpp"
 #include "innosim/scenario/scenario.hpp"
 
@@ -28,6 +30,17 @@ struct PrecisionRule {
   bool on() const { return se > 0 && every > 0; }
 };
 
+// Where a run saves checkpoints. The pipeline asks due() before each block
+// it hands out; when it says yes, the blocks in flight are finished and
+// save() gets the state of every draw done so far (their per-draw values are
+// all in the sink by then).
+class Checkpoints {
+ public:
+  virtual ~Checkpoints() = default;
+  virtual bool due() = 0;
+  virtual void save(const RunState& state) = 0;
+};
+
 struct RunOptions {
   std::size_t draws = 10000;  // with a precision rule: at most this many
   std::uint64_t seed = 0;
@@ -43,6 +56,15 @@ struct RunOptions {
   // stage and merged after a successful run (draw_accumulator.hpp); not owned.
   std::vector<DrawAccumulator*> accumulators;
   PrecisionRule precision;
+  // The draws to run, tile-aligned (shard_range); {0, 0} = all of them. The
+  // summary and target table come only with all of them. A precision rule
+  // needs all of them and no resume (its counts are not in a run state).
+  DrawRange range;
+  Checkpoints* checkpoints = nullptr;
+  // Continue after the draws of this state (moved from), made with the same
+  // options; the sink already holds their per-draw values. Draw accumulators
+  // see only the draws run after it.
+  RunState* resume = nullptr;
 };
 
 struct InvalidDraw {
@@ -52,9 +74,10 @@ struct InvalidDraw {
 
 struct RunOutcome {
   ResultShape shape;
-  Summary summary;
-  TargetTable table;
+  Summary summary;   // when the run covered every draw (or stopped precise)
+  TargetTable table; // when the run covered every draw (or stopped precise)
   RunInfo info;
+  RunState state;    // of the draws done (also when cancelled)
   bool cancelled = false;
   std::vector<InvalidDraw> failures;  // with InvalidDraws::fail: the failing draws seen (sorted)
   std::size_t draws_run = 0;          // draws run (with a precision rule, where it stopped)

@@ -1,7 +1,10 @@
 #pragma once
 // The parallel Monte Carlo runner: run_monte_carlo over any Model. The parts:
 //   draw_sink.hpp    DrawSink (where per-draw values go), MemorySink
-//   run_options.hpp  RunOptions, RunOutcome, InvalidDraw
+//   run_options.hpp  RunOptions, RunOutcome, InvalidDraw, Checkpoints
+//   run_state.hpp    RunState (what a range of draws adds up to), shard_range, append_state
+//   state_accumulator.hpp  StateAccumulator (mergeable per-draw state), StateOut/StateIn
+//   summarize.hpp    summarize_run: the summary and target table from a state
 //   shape.hpp        make_shape, target_offsets
 //   pipeline.hpp     MonteCarloPipeline, the stages (bodies in pipeline.ipp)
 

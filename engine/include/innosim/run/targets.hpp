@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "innosim/run/state_accumulator.hpp"
 #include "innosim/run/results.hpp"
 
 namespace innosim {
@@ -31,13 +32,21 @@ TargetRow summarize_target(const Target& target, std::vector<double>& values, do
                            double at_risk);
 
 // Streaming joint view (how many targets each draw meets). Exact integer
-// counts, so the result does not depend on the order blocks arrive in.
-class JointAccumulator {
+// counts, so the result does not depend on the order blocks arrive in, and
+// the counts of consecutive ranges of draws add up (an StateAccumulator, "joint").
+class JointAccumulator : public StateAccumulator {
  public:
   explicit JointAccumulator(std::vector<Target> targets);
   // values: [count][targets.size()], draw-major. Rows with any NaN are skipped.
   void add(std::span<const double> values, std::size_t count);
   JointView result() const;
+
+  std::string name() const override { return "joint"; }
+  std::unique_ptr<StateAccumulator> empty() const override;
+  void add(const DrawBlock& block) override { add(block.targets, block.count); }
+  void append(const StateAccumulator& later) override;
+  void save(StateOut& out) const override;
+  void load(const StateIn& in) override;
 
  private:
   std::vector<Target> targets_;

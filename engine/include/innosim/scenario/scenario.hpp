@@ -301,4 +301,10 @@ Scenario load_scenario(const std::string& path);
 Scenario load_scenario_text(const std::string& text, const std::string& name,
                             const std::string& base_dir = ".");
 
+// Same, from the files a run stored (Scenario::files: the file the user
+// named, then its parents, each with its path as shown then): `extends` is
+// resolved in the list, not on disk, so the scenario of a run is rebuilt
+// from its run, shard or checkpoint file alone.
+Scenario load_scenario_files(const std::vector<std::pair<std::string, std::string>>& files);
+
 }  // namespace innosim

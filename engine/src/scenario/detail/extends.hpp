@@ -38,8 +38,11 @@ struct ExtendsResult {
 // relative to `dir`; `name` names a file there when it is one). Every file
 // read is added to `files` as (name as shown, verbatim text), outermost
 // first, depth first, each once.
+// With `stored` (the files of an earlier load, as `files` lists them),
+// parents are read from it, not from disk.
 ExtendsResult resolve_extends(const std::string& text, const std::string& name, const std::filesystem::path& dir,
                               std::vector<std::pair<std::string, std::string>>& files,
-                              std::vector<Problem>& problems);
+                              std::vector<Problem>& problems,
+                              const std::vector<std::pair<std::string, std::string>>* stored = nullptr);
 
 }  // namespace innosim::detail
