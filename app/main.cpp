@@ -13,6 +13,7 @@
 //   innosim solve scenarios/plan-2016-2020.toml --target intermediaries --probability 0.8 --lever fiscal_rd_zone
 //   innosim sensitivity scenarios/plan-2016-2020.toml                    what drives each target (Sobol, Morris)
 //   innosim discover plan-2016-2020.h5 --target intermediaries             where the target is met (PRIM)
+//   innosim run scenarios/plan-2016-2020.toml --shard 2/3 ... ; innosim merge plan-2016-2020-shard-*-of-3.h5
 //
 // Exit codes (exit_codes.hpp): 0 success; 1 the run failed (invalid draw,
 // I/O); 2 bad input; 130 interrupted (Ctrl-C; no output file is left behind).
@@ -43,7 +44,7 @@ int main(int argc, char** argv) {
                                          add_report_command(cli), add_sweep_command(cli),
                                          add_serve_command(cli),  add_design_command(cli),
                                          add_solve_command(cli),  add_calibrate_command(cli),
-                                         add_sensitivity_command(cli), add_discover_command(cli)};
+                                         add_sensitivity_command(cli), add_discover_command(cli), add_merge_command(cli)};
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -56,6 +57,9 @@ int main(int argc, char** argv) {
       if (*c.cli) return c.run();
   } catch (const ScenarioError& e) {
     print_problems(e);
+    return kExitBadInput;
+  } catch (const BadInput& e) {
+    std::cerr << "innosim: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "innosim: " << e.what() << "\n";

@@ -6,9 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -16,8 +19,10 @@
 #include "innosim/outputs/table.hpp"
 #include "innosim/random/sampler.hpp"
 #include "innosim/run/run_options.hpp"  // RunOptions
+#include "innosim/run/run_state.hpp"    // shard_range
 #include "innosim/run/shape.hpp"        // target_offsets
 #include "innosim/scenario/scenario.hpp"
+#include "problems.hpp"
 
 namespace innosim::app {
 
@@ -101,5 +106,32 @@ inline RunOptions scenario_run_options(const Scenario& s, std::size_t draws, std
   opt.integrator.atol = s.run.atol;
   return opt;
 }
+
+// Shard k of K of a run and the draws it runs.
+struct Shard {
+  unsigned k = 0, K = 0;
+  DrawRange range;
+};
+
+// --shard "k/K" for a run of `draws` draws; nullopt when not given. Throws
+// BadInput for anything else than 1 <= k <= K <= the run's tiles.
+inline std::optional<Shard> parse_shard(const std::string& text, std::uint64_t draws) {
+  if (text.empty()) return std::nullopt;
+  const auto slash = text.find('/');
+  auto number = [&](const std::string& part) -> unsigned {
+    if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos)
+      throw BadInput("--shard: expected k/K with 1 <= k <= K (e.g. 2/3), got '" + text + "'");
+    return static_cast<unsigned>(std::stoul(part));
+  };
+  if (slash == std::string::npos) number("");
+  Shard s{number(text.substr(0, slash)), number(text.substr(slash + 1)), {}};
+  try {
+    s.range = shard_range(draws, s.k, s.K);
+  } catch (const std::invalid_argument& e) {
+    throw BadInput(std::string("--shard ") + text + ": " + e.what());
+  }
+  return s;
+}
+
 
 }  // namespace innosim::app

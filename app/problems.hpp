@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -40,5 +41,16 @@ inline void print_problems(const ScenarioError& e) {
   std::cerr << fmt::format("innosim: {} problem{} found; nothing was computed\n", e.count(),
                            e.count() == 1 ? "" : "s");
 }
+
+}  // namespace innosim::app
+
+namespace innosim::app {
+
+// Bad input found outside a scenario (command-line values, files given to a
+// command): main prints "innosim: <what>" and exits with kExitBadInput.
+class BadInput : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 }  // namespace innosim::app

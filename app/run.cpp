@@ -6,8 +6,9 @@
 //   innosim run scenarios/plan-2016-2020.toml --replay 4711   one draw, by its index
 //   innosim run scenarios/plan-2016-2020.toml --precision 0.005   draws until every P(met) is that precise
 //   innosim run scenarios/plan-2016-2020.toml --index         also the innovation index and rank probabilities
+//   innosim run scenarios/plan-2016-2020.toml --shard 2/3     shard 2 of 3 (then innosim merge)
+//   innosim run scenarios/plan-2016-2020.toml --resume        continue after a crash or Ctrl-C
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include "checkpointing.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "hdf5_sink.hpp"
@@ -34,8 +36,10 @@
 #include "innosim/run/targets.hpp"
 #include "innosim/version.hpp"
 #include "options.hpp"
+#include "problems.hpp"
 #include "scenario_draws.hpp"
 #include "progress.hpp"
+#include "run_report.hpp"
 #include "signals.hpp"
 
 namespace innosim::app {
@@ -64,13 +68,9 @@ struct RunArgs {
   std::optional<std::uint64_t> replay;
   std::optional<double> precision;
   std::size_t max_draws = kDefaultMaxDraws;
+  std::string shard;  // "k/K"
+  CheckpointArgs checkpoints;
 };
-
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-}
 
 // Recomputes one draw (the same numbers as in the run) and prints its
 // parameters and zone trajectory. Nothing is read from a run file: a draw's
@@ -159,7 +159,24 @@ std::string precision_problem(const RunArgs& a, const Scenario& s) {
   if (s.run.sampler == SamplerKind::latin_hypercube)
     return "--precision: the latin_hypercube sampler stratifies a number of draws fixed in advance; "
            "use --sampler sobol or monte_carlo";
+  // Where a precise run stops depends on every draw before each check: a
+  // shard sees only its own range, and a run state does not keep the counts.
+  if (!a.shard.empty())
+    return "--precision with --shard: a shard sees only its own draws and cannot tell when the whole run is "
+           "precise; run the shards with a fixed -n (e.g. the draws a --precision run on one machine needed)";
+  if (a.checkpoints.resume)
+    return "--precision with --resume: a run with --precision makes no checkpoints (where it stops depends on "
+           "every draw before each check); run it again from the start";
   return "";
+}
+
+// --shard or --resume of a scenario with an innovation index; empty if not.
+std::string index_problem(const RunArgs& a, const Scenario& s) {
+  if (!s.index || (a.shard.empty() && !a.checkpoints.resume)) return "";
+  return fmt::format("{}: the scenario has an innovation index ([index]), which shard files and checkpoints do not "
+                     "carry yet, so a {} run would lack it; run it in one process without {}",
+                     a.shard.empty() ? "--resume" : "--shard", a.shard.empty() ? "resumed" : "sharded",
+                     a.shard.empty() ? "--resume" : "--shard");
 }
 
 int run(const RunArgs& a) {
@@ -167,23 +184,51 @@ int run(const RunArgs& a) {
   if (!store) return kExitBadInput;
   Scenario s = load_scenario(a.scenario);
   if (!a.sampler.empty()) s.run.sampler = parse_sampler(a.sampler);
+  if (const std::string why = index_problem(a, s); !why.empty()) {
+    std::cerr << "innosim: " << why << "\n";
+    return kExitBadInput;
+  }
   if (const std::string why = precision_problem(a, s); !why.empty()) {
     std::cerr << "innosim: " << why << "\n";
     return kExitBadInput;
   }
   const std::size_t draws = a.precision ? a.max_draws : a.draws.value_or(s.run.draws);
   const std::uint64_t seed = a.seed.value_or(s.run.seed);
+  const std::optional<Shard> shard = parse_shard(a.shard, draws);
   return visit_model(s, [&](const auto& model) -> int {
     const ScenarioDraws source = checked_draws(model, s, seed, draws);
     RunOptions opt = scenario_run_options(s, draws, seed);
     if (a.replay) return replay_draw(model, s, source.source(), seed, *a.replay, opt.integrator);
 
-    const std::string out = output_path(a.output, a.scenario, ".h5");
-    RunHeader header{kVersion,      kGitSha, seed, sampler_name(s.run.sampler), draws, model.randoms_per_year(),
-                     s.model,       a.precision.value_or(0.0)};
-    RunWriter writer(out, s, make_shape(s, model.indicators()), header,
-                     WriterConfig{*store, a.save_uniforms, 4});
-    Hdf5Sink sink(writer);
+    const DrawRange range = shard ? shard->range : DrawRange{0, draws};
+    const std::string out =
+        output_path(a.output, a.scenario, shard ? fmt::format("-shard-{}-of-{}.h5", shard->k, shard->K) : ".h5");
+    RunHeader header = run_header(s, model.randoms_per_year(), seed, draws);
+    header.precision = a.precision.value_or(0.0);
+    if (shard) {
+      header.shard = shard->k;
+      header.shards = shard->K;
+    }
+    header.range = range;
+    const ResultShape shape = make_shape(s, model.indicators());
+    RunWriter writer(out, s, shape, header, WriterConfig{*store, a.save_uniforms, 4});
+    Hdf5Sink file_sink(writer);
+
+    RunState resumed(range.first, shape.size(), s.targets);
+    const RunIdentity id{header, *store, a.save_uniforms, s.name};
+    const LogLayout layout{s.parameters.size(), s.targets.size(), *store == StoreLevel::trajectories ? shape.size() : 0,
+                           a.save_uniforms ? static_cast<std::size_t>(s.horizon.end - s.horizon.start) *
+                                                 model.randoms_per_year()
+                                           : 0,
+                           range.first > 0 ? shape.size() : 0};
+    // A run with --precision or an innovation index makes no checkpoints
+    // (precision_problem, index_problem).
+    CheckpointArgs ckpt = a.checkpoints;
+    if (a.precision || s.index) ckpt.every = 0;
+    RunCheckpoints checkpoints(out, id, layout, ckpt, resumed, file_sink);
+    if (checkpoints.resumed()) remove_stale_temporaries(out);  // the interrupted run's
+    LoggedSink sink(file_sink, checkpoints.writer());
+    const std::uint64_t done_before = checkpoints.resumed() ? resumed.range.size() : 0;
     std::optional<InnovationIndex> index;
     if (s.index) {
       index.emplace(s, model.indicators());
@@ -196,27 +241,42 @@ int run(const RunArgs& a) {
     opt.uniforms = a.save_uniforms;
     opt.cancel = &g_cancel;
     if (a.precision) opt.precision = {*a.precision, kPrecisionCheckDraws};
+    opt.range = range;
+    opt.checkpoints = checkpoints.policy();
+    if (checkpoints.resumed()) opt.resume = &resumed;
     Progress progress(!a.quiet && isatty(STDERR_FILENO));
     if (progress.enabled()) opt.progress = [&](std::size_t d, std::size_t n) { progress.update(d, n); };
 
     RunOutcome r = run_monte_carlo(model, s, source.source(), opt, sink);
     progress.finish();
     if (r.cancelled) {
-      std::cerr << "innosim: interrupted; no output written\n";
+      std::cerr << "innosim: " << checkpoints.interrupted(r.state) << "\n";
       return kExitInterrupted;
     }
-    if (r.failed()) return report_failures(a, seed, r);
+    if (r.failed()) {
+      checkpoints.discard();
+      return report_failures(a, seed, r);
+    }
     r.info.sampler = sampler_name(s.run.sampler);
+    const std::uint64_t ran = r.state.range.size() - done_before;
+    if (shard) {
+      writer.finish_shard(r.state, r.info);
+      checkpoints.discard();
+      if (!a.quiet)
+        std::cerr << fmt::format("innosim: shard {}/{}: draws {}..{} ({} valid) in {:.2f} s ({}) -> {}\n", shard->k,
+                                 shard->K, range.first, range.end - 1, r.info.draws_valid, r.info.seconds,
+                                 speed(ran, r.info.seconds, r.info.threads), out);
+      return kExitOk;
+    }
     std::optional<IndexResult> index_result;
     if (index) {
       index_result = index->result();
       writer.write_index(*s.index, *index_result);
     }
     writer.finish(r.summary, r.table, r.info);
-
-    TableContext ctx{s.name, s.regions, s.indicators, r.info, a.format == "text" && isatty(STDOUT_FILENO)};
+    checkpoints.discard();
     const bool show_index = a.index && index_result;
-    if (a.format == "text" || !show_index) std::cout << format_target_table(r.table, ctx, parse_format(a.format));
+    if (a.format == "text" || !show_index) print_target_table(s, r.table, r.info, a.format);
     if (a.regions && a.format == "text") std::cout << format_region_table(s, r.shape, r.summary);
     if (a.precision && !a.quiet) say_precision(a, s, r);
     if (show_index)
@@ -225,10 +285,8 @@ int run(const RunArgs& a) {
     if (a.index && !index_result)
       std::cerr << fmt::format("innosim: {} has no [index]: no innovation index to print\n", a.scenario);
     if (!a.quiet)
-      std::cerr << fmt::format("innosim: {} draws in {:.2f} s ({:.0f} draws/s, {} threads, peak memory {:.0f} MiB) -> {}\n",
-                               r.draws_run, r.info.seconds,
-                               static_cast<double>(r.draws_run) / std::max(r.info.seconds, 1e-9),
-                               r.info.threads, peak_rss_mib(), out);
+      std::cerr << fmt::format("innosim: {} draws in {:.2f} s ({}) -> {}\n", r.draws_run, r.info.seconds,
+                               speed(ran, r.info.seconds, r.info.threads), out);
     return kExitOk;
   });
 }
@@ -274,9 +332,15 @@ Command add_run_command(CLI::App& app) {
                 "(with --format csv or json: the index table alone)");
   cmd->add_option("--block-tiles", a->block_tiles,
                   "Tiles of 256 draws per parallel task (results do not depend on it)");
-  cmd->add_option("--replay", a->replay,
-                  "Replay one draw by its index and print its parameters (regenerated from scenario, seed, sampler "
-                  "and -n, whatever the store level) and zone trajectory");
+  auto* replay = cmd->add_option(
+      "--replay", a->replay,
+      "Replay one draw by its index and print its parameters (regenerated from scenario, seed, sampler "
+      "and -n, whatever the store level) and zone trajectory");
+  cmd->add_option("--shard", a->shard,
+                  "Run shard k of K (e.g. 2/3): a tile-aligned range of the draws, written to a shard file "
+                  "(default name: the scenario's with -shard-k-of-K.h5) for `innosim merge`")
+      ->excludes(replay);
+  add_checkpoint_options(cmd, a->checkpoints);
   return {cmd, [a] { return run(*a); }};
 }
 

@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build git dpkg-dev file
   libboost-dev libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools catch2
-  libtomlplusplus-dev libcli11-dev libfmt-dev librandom123-dev libnlopt-dev
+  libtomlplusplus-dev libcli11-dev libfmt-dev librandom123-dev libnlopt-dev nettle-dev
   python3-numpy python3-scipy python3-h5py python3-matplotlib fonts-noto-cjk
   pkgconf libcpp-httplib-dev nlohmann-json3-dev
   chromium chromium-driver python3-selenium

@@ -135,8 +135,7 @@ void Runs::write_run_file(const CheckedWhatIf& w, std::size_t draws, const std::
   const Scenario& s = *w.scenario;
   visit_model(s, [&](const auto& model) -> int {
     const ScenarioDraws source = checked_draws(model, s, s.run.seed, draws);
-    RunHeader header{kVersion, kGitSha, s.run.seed, sampler_name(s.run.sampler), draws, model.randoms_per_year(),
-                     s.model};
+    const RunHeader header = run_header(s, model.randoms_per_year(), s.run.seed, draws);
     RunWriter writer(path, s, make_shape(s, model.indicators()), header, WriterConfig{});
     Hdf5Sink sink(writer);
     RunOutcome r = run_monte_carlo(model, s, source.source(), page_run_options(s, draws, config_.threads, cancel), sink);

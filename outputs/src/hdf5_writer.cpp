@@ -8,7 +8,10 @@
 // Every per-draw dataset goes through the shuffle and deflate filters.
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cmath>
@@ -23,7 +26,10 @@
 #include <utility>
 #include <vector>
 
+#include <nettle/sha2.h>
+
 #include "detail/h5.hpp"
+#include "detail/h5_state.hpp"
 #include "detail/meta.hpp"
 #include "detail/publish.hpp"
 #include "detail/run_file.hpp"
@@ -226,6 +232,53 @@ constexpr std::pair<StoreLevel, const char*> kStoreLevels[] = {
     {StoreLevel::parameters, "parameters"},
     {StoreLevel::trajectories, "trajectories"}};
 
+// Rows [tiles][series] of tile moments, written a block of tiles at a time.
+class TileDataset {
+ public:
+  void create(hid_t loc, const std::string& name, hsize_t tiles, hsize_t series, const h5::Where& w) {
+    where_ = w;
+    loc_name_ = w.path(loc, name);
+    series_ = series;
+    const std::vector<hsize_t> dims = series > 0 ? std::vector<hsize_t>{tiles, series} : std::vector<hsize_t>{tiles};
+    Hid space = h5::simple_space(dims);
+    Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    if (tiles > 0) {
+      const hsize_t row_bytes = std::max<hsize_t>(series, 1) * 8;
+      const hsize_t rows = std::clamp<hsize_t>((1u << 20) / row_bytes, 1, tiles);
+      std::vector<hsize_t> chunk = dims;
+      chunk[0] = rows;
+      h5::check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), w, loc, name,
+                "cannot set chunking");
+    }
+    const hid_t type = series > 0 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT64;
+    ds_ = h5::checked(H5Dcreate2(loc, name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                      H5Dclose, w, loc, name, "cannot create dataset");
+  }
+  // `count` rows from row `first`; `data` is [count][series] (doubles) or [count] (counts).
+  void write(hsize_t first, hsize_t count, const void* data) {
+    if (count == 0) return;
+    std::vector<hsize_t> start{first}, n{count};
+    if (series_ > 0) {
+      start.push_back(0);
+      n.push_back(series_);
+    }
+    Hid fspace(H5Dget_space(ds_.get()), H5Sclose);
+    Hid mspace = h5::simple_space(n);
+    const hid_t type = series_ > 0 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT64;
+    if (H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start.data(), nullptr, n.data(), nullptr) < 0 ||
+        H5Dwrite(ds_.get(), type, mspace.get(), fspace.get(), H5P_DEFAULT, data) < 0)
+      h5::fail(where_.file, loc_name_, "cannot write tiles " + std::to_string(first) + ".." +
+                                           std::to_string(first + count - 1));
+  }
+  bool close() { return ds_.reset(); }
+
+ private:
+  h5::Where where_;
+  std::string loc_name_;
+  Hid ds_;
+  hsize_t series_ = 0;
+};
+
 }  // namespace
 
 const char* store_level_name(StoreLevel level) {
@@ -242,6 +295,46 @@ std::optional<StoreLevel> parse_store_level(std::string_view name) {
   return std::nullopt;
 }
 
+
+std::size_t remove_stale_temporaries(const std::string& final_path) {
+  namespace fs = std::filesystem;
+  const fs::path final_p(final_path);
+  const fs::path dir = final_p.parent_path().empty() ? fs::path(".") : final_p.parent_path();
+  const std::string prefix = final_p.filename().string() + ".tmp-";
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid = name.substr(prefix.size());
+    if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    const auto p = static_cast<pid_t>(std::stol(pid));
+    if (p == ::getpid() || ::kill(p, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    if (fs::remove(e.path(), ec)) ++removed;
+  }
+  return removed;
+}
+
+std::string scenario_hash(const Scenario& scenario) {
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  for (const auto& [path, text] : scenario.files) {
+    // Length-prefixed, so that no two lists of texts hash alike.
+    const std::string len = std::to_string(text.size()) + ":";
+    sha256_update(&ctx, len.size(), reinterpret_cast<const std::uint8_t*>(len.data()));
+    sha256_update(&ctx, text.size(), reinterpret_cast<const std::uint8_t*>(text.data()));
+  }
+  std::uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (const std::uint8_t b : digest) {
+    out += hex[b >> 4];
+    out += hex[b & 15];
+  }
+  return out;
+}
+
 struct RunWriter::Impl {
   std::string final_path, temp_path;
   std::string scratch_path;  // summary level: the target values for the exact quantiles
@@ -250,18 +343,29 @@ struct RunWriter::Impl {
   ResultShape shape;
   std::vector<Target> targets;
   std::size_t num_params = 0, num_years_sim = 0, k_uniforms = 0;
-  std::uint64_t draws = 0;
+  std::uint64_t draws = 0;  // per-draw values kept: those of `range`
   std::uint64_t theta_digest = 0;
-  Hid file, scratch, g_parameters, g_targets, g_draws, g_trajectories;
+  DrawRange range;
+  bool shard = false;
+  Hid file, scratch, g_parameters, g_targets, g_draws, g_trajectories, g_shard;
   PerDrawDataset<double> theta, target_draws, trajectories, uniforms;
   PerDrawDataset<std::uint8_t> valid;
+  bool keep_tiles = false;  // a shard after draw 0: every tile's moments
+  TileDataset tile_n, tile_mean, tile_m2;
+  std::vector<double> tile_buf;
+  std::vector<std::uint64_t> tile_count_buf;
   bool finished = false;
 
   // Everything the file holds before the first draw (root attributes,
   // /scenario, /meta, names, and the empty per-draw datasets).
   void create_layout(const Scenario& scenario, const ResultShape& shape, const RunHeader& header);
 
-  bool keeps(StoreLevel level) const { return config.store >= level; }
+  // A shard keeps every draw's parameter and target values whatever the
+  // store level (the merge needs them for the parameter digest and the exact
+  // quantiles); the merged file keeps what the level (root@store) asks for.
+  bool keeps(StoreLevel level) const {
+    return config.store >= level || (shard && level <= StoreLevel::parameters);
+  }
 
   void flush_all() {
     if (keeps(StoreLevel::parameters)) theta.flush();
@@ -279,6 +383,10 @@ struct RunWriter::Impl {
     ok = valid.close() && ok;
     ok = trajectories.close() && ok;
     ok = uniforms.close() && ok;
+    ok = tile_n.close() && ok;
+    ok = tile_mean.close() && ok;
+    ok = tile_m2.close() && ok;
+    ok = g_shard.reset() && ok;
     ok = g_parameters.reset() && ok;
     ok = g_targets.reset() && ok;
     ok = g_draws.reset() && ok;
@@ -305,7 +413,9 @@ RunWriter::RunWriter(std::string final_path, const Scenario& scenario, const Res
   m.shape = shape;
   m.targets = scenario.targets;
   m.num_params = scenario.parameters.size();
-  m.draws = header.draws;
+  m.range = header.range == DrawRange{} ? DrawRange{0, header.draws} : header.range;
+  m.draws = m.range.size();
+  m.shard = header.is_shard();
   m.k_uniforms = header.randoms_per_year;
   m.num_years_sim = static_cast<std::size_t>(
       std::max(0, scenario.horizon.end - scenario.horizon.start));
@@ -314,6 +424,9 @@ RunWriter::RunWriter(std::string final_path, const Scenario& scenario, const Res
           "WriterConfig::gzip_level must be in 0..9, got " + std::to_string(config.gzip_level));
   require(shape.units.size() == shape.indicators.size(),
           "ResultShape: units and indicators differ in length");
+  require(m.range.first <= m.range.end && m.range.end <= header.draws && m.range.first % kTileDraws == 0,
+          "RunHeader::range is not a tile-aligned range of the run's draws");
+  require(m.shard || m.range == DrawRange{0, header.draws}, "RunHeader: only a shard file keeps some of the draws");
   if (config.gzip_level > 0 &&
       (H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0 || H5Zfilter_avail(H5Z_FILTER_SHUFFLE) <= 0)) {
     throw std::runtime_error(m.final_path + ": this HDF5 library lacks the gzip or shuffle filter");
@@ -351,7 +464,7 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
 
   // Root attributes known before the run (the rest come with finish()).
   detail::write_identity(root, scenario,
-                         {detail::kFileType, detail::kFormatVersion, header.engine_version, header.git_sha,
+                         {m.shard ? detail::kShardFileType : detail::kFileType, detail::kFormatVersion, header.engine_version, header.git_sha,
                           header.model, header.seed, header.sampler, true},
                          w);
   h5::write_attr<std::uint64_t>(root, "draws_requested", header.draws, w);
@@ -376,7 +489,28 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
   }
 
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  const auto N = static_cast<hsize_t>(header.draws);
+  const auto N = static_cast<hsize_t>(m.draws);
+
+  // /shard: which part of which run; the tile moments of a range after draw 0.
+  if (m.shard) {
+    m.g_shard = h5::create_group(root, "shard", w);
+    const hid_t g = m.g_shard.get();
+    h5::write_attr<std::uint32_t>(g, "shard", header.shard, w);
+    h5::write_attr<std::uint32_t>(g, "shards", header.shards, w);
+    h5::write_attr<std::uint64_t>(g, "first_draw", m.range.first, w);
+    h5::write_attr<std::uint64_t>(g, "end_draw", m.range.end, w);
+    h5::write_attr_string(g, "scenario_hash", header.scenario_hash, w);
+    h5::write_attr<std::uint8_t>(g, "yearly_uniforms", config.yearly_uniforms ? 1 : 0, w);
+    m.keep_tiles = m.range.first > 0;
+    if (m.keep_tiles) {
+      Hid tiles = h5::create_group(g, "tiles", w);
+      const auto T = static_cast<hsize_t>(tile_count(m.range.end) - m.range.first / kTileDraws);
+      const auto S = static_cast<hsize_t>(shape.size());
+      m.tile_n.create(tiles.get(), "n", T, 0, w);
+      m.tile_mean.create(tiles.get(), "mean", T, S, w);
+      m.tile_m2.create(tiles.get(), "m2", T, S, w);
+    }
+  }
 
   // /parameters
   {
@@ -450,8 +584,11 @@ void RunWriter::write_draws(std::uint64_t first, std::size_t count,
   if (m.finished) throw std::logic_error("RunWriter::write_draws after finish()");
   const std::string blk = "write_draws(" + std::to_string(first) + ", " + std::to_string(count) +
                           "): ";
-  require(first <= m.draws && count <= m.draws - first,
-          blk + "draws beyond the " + std::to_string(m.draws) + " announced");
+  require(first >= m.range.first && first <= m.range.end && count <= m.range.end - first,
+          blk + (m.shard ? "draws outside the shard's " + std::to_string(m.range.first) + ".." +
+                               std::to_string(m.range.end)
+                         : "draws beyond the " + std::to_string(m.draws) + " announced"));
+  first -= m.range.first;
   require(theta.size() == count * m.num_params, blk + "theta has the wrong size");
   require(target_values.size() == count * m.targets.size(),
           blk + "target_values has the wrong size");
@@ -487,6 +624,23 @@ void RunWriter::end_early(std::uint64_t draws) {
   h5::check(H5Adelete(m.file.get(), "draws_requested"), m.where, m.file.get(), "@draws_requested",
             "cannot rewrite attribute");
   h5::write_attr<std::uint64_t>(m.file.get(), "draws_requested", draws, m.where);
+}
+
+void RunWriter::write_tiles(std::uint64_t first_tile, std::span<const Moments> tiles) {
+  Impl& m = *impl_;
+  if (!m.keep_tiles || tiles.empty()) return;
+  const std::uint64_t tile0 = m.range.first / kTileDraws;
+  require(first_tile >= tile0 && first_tile + tiles.size() <= tile_count(m.range.end),
+          "write_tiles: tiles outside the file's range");
+  const std::size_t S = m.shape.size();
+  m.tile_buf.resize(tiles.size() * S);
+  m.tile_count_buf.resize(tiles.size());
+  for (std::size_t i = 0; i < tiles.size(); ++i) m.tile_count_buf[i] = tiles[i].count();
+  m.tile_n.write(first_tile - tile0, tiles.size(), m.tile_count_buf.data());
+  for (std::size_t i = 0; i < tiles.size(); ++i) std::copy_n(tiles[i].mean().data(), S, m.tile_buf.data() + i * S);
+  m.tile_mean.write(first_tile - tile0, tiles.size(), m.tile_buf.data());
+  for (std::size_t i = 0; i < tiles.size(); ++i) std::copy_n(tiles[i].m2().data(), S, m.tile_buf.data() + i * S);
+  m.tile_m2.write(first_tile - tile0, tiles.size(), m.tile_buf.data());
 }
 
 std::vector<double> RunWriter::target_values(std::size_t t) const {
@@ -553,6 +707,7 @@ void RunWriter::write_index(const InnovationIndexSpec& spec, const IndexResult& 
 void RunWriter::finish(const Summary& summary, const TargetTable& table, const RunInfo& info) {
   Impl& m = *impl_;
   if (m.finished) throw std::logic_error("RunWriter::finish called twice");
+  require(!m.shard, "RunWriter::finish: a shard file ends with finish_shard");
   const h5::Where& w = m.where;
   const std::size_t series = m.shape.size();
   const std::size_t Q = summary.quantile_levels.size();
@@ -640,6 +795,27 @@ void RunWriter::finish(const Summary& summary, const TargetTable& table, const R
                                  static_cast<std::int32_t>(table.joint.num_binding), w);
   }
 
+  if (!m.close_all()) h5::fail(m.final_path, "/", "cannot close " + m.temp_path);
+  detail::publish_file(m.temp_path, m.final_path);
+  m.finished = true;
+}
+
+void RunWriter::finish_shard(const RunState& state, const RunInfo& info) {
+  Impl& m = *impl_;
+  if (m.finished) throw std::logic_error("RunWriter::finish_shard called twice");
+  require(m.shard, "RunWriter::finish_shard: not a shard file");
+  require(state.range == m.range, "RunWriter::finish_shard: the state covers other draws than the file");
+  const h5::Where& w = m.where;
+  m.flush_all();
+  const hid_t root = m.file.get();
+  h5::write_attr<std::uint64_t>(root, "draws_valid", info.draws_valid, w);
+  h5::write_attr<std::uint64_t>(root, "draws_dropped", info.draws_dropped, w);
+  h5::write_attr<std::int32_t>(root, "threads", static_cast<std::int32_t>(info.threads), w);
+  h5::write_attr<double>(root, "seconds", info.seconds, w);
+  {
+    detail::H5StateOut out(h5::create_group(m.g_shard.get(), "state", w), w);
+    state.save(out);
+  }
   if (!m.close_all()) h5::fail(m.final_path, "/", "cannot close " + m.temp_path);
   detail::publish_file(m.temp_path, m.final_path);
   m.finished = true;

@@ -4,6 +4,7 @@
 namespace innosim::detail {
 
 inline constexpr const char* kFileType = "innosim-run";
+inline constexpr const char* kShardFileType = "innosim-shard";
 inline constexpr int kFormatVersion = 1;
 inline constexpr const char* kIndexGroup = "innovation_index";
 inline constexpr const char* kZoneId = "zone";

@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "innosim/analysis/innovation_index.hpp"
+#include "innosim/run/aggregate.hpp"
 #include "innosim/run/results.hpp"
+#include "innosim/run/run_state.hpp"
 #include "innosim/scenario/scenario.hpp"
 
 namespace innosim {
@@ -46,6 +48,12 @@ struct RunHeader {
   std::size_t randoms_per_year = 0;  // K: per-year uniforms per draw
   std::string model;
   double precision = 0;  // the P(met) standard error asked for (run --precision); 0 = none
+  // Shard files (docs/hdf5-schema.md, "Shard files"): shard k of K holds the
+  // per-draw values of `range` and, by finish_shard, the run state of it.
+  unsigned shard = 0, shards = 0;  // k, K; 0 = a run file
+  DrawRange range;                 // {0, 0} = every draw
+  std::string scenario_hash;       // scenario_hash(): which scenario the shards ran
+  bool is_shard() const { return shards > 0; }
 };
 
 class RunWriter {
@@ -56,7 +64,7 @@ class RunWriter {
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
 
-  // Per-draw data for draws [first, first+count), called in increasing order
+  // Per-draw data for draws [first, first+count) (within header.range), called in increasing order
   // from one thread at a time. Layouts (draw-major, as produced by the runner):
   //   theta           [count][P]                   P = scenario.parameters.size()
   //   target_values   [count][T]                   T = scenario.targets.size(); NaN = dropped
@@ -71,6 +79,9 @@ class RunWriter {
   // precision): every per-draw dataset keeps its first `draws` draws and
   // draws_requested says `draws`. After the last write_draws.
   void end_early(std::uint64_t draws);
+  // Moments of tiles first_tile.. (DrawSink::write_tiles); kept by shard
+  // files whose range does not start at draw 0, ignored otherwise.
+  void write_tiles(std::uint64_t first_tile, std::span<const Moments> tiles);
 
   // Reads back all per-draw values of target t (for exact quantiles; at the
   // summary level they are kept in a scratch file beside the temporary one).
@@ -82,6 +93,9 @@ class RunWriter {
 
   // Writes summaries and the target table, closes and renames into place.
   void finish(const Summary& summary, const TargetTable& table, const RunInfo& info);
+  // For a shard file: writes the run state of its range (/shard/state) and
+  // the counts, closes and renames into place.
+  void finish_shard(const RunState& state, const RunInfo& info);
 
   const std::string& temp_path() const;
 
@@ -111,6 +125,13 @@ struct RunFile {
 // "innosim-sweep", "innosim-posterior"); "" for a file that has none or is
 // not HDF5.
 std::string read_file_type(const std::string& path);
+// Removes FINAL.tmp-<pid> files beside `final_path` whose process is gone
+// (a run killed with SIGKILL or by a crash); returns how many.
+std::size_t remove_stale_temporaries(const std::string& final_path);
+
+// SHA-256 (hex) of the texts of a scenario's files in order: what shards
+// and checkpoints compare to know they ran the same scenario.
+std::string scenario_hash(const Scenario& scenario);
 
 // Reads a run file; throws std::runtime_error naming the path and the
 // missing or malformed object. With `recompute`, the target table is

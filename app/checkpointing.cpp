@@ -1,0 +1,75 @@
+#include "checkpointing.hpp"
+
+#include <iostream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "problems.hpp"
+
+namespace innosim::app {
+
+void add_checkpoint_options(CLI::App* cmd, CheckpointArgs& a) {
+  cmd->add_option("--checkpoint-every", a.every,
+                  "Seconds between checkpoints in OUTPUT.ckpt/ (0: none); a run that ends or fails removes them")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_flag("--resume", a.resume,
+                "Continue an interrupted run from its checkpoint (same command line); the result equals an "
+                "uninterrupted run's bit for bit");
+}
+
+RunCheckpoints::RunCheckpoints(const std::string& output, const RunIdentity& id, const LogLayout& layout,
+                               const CheckpointArgs& a, RunState& state, DrawSink& sink) {
+  const std::string dir = checkpoint_dir(output);
+  if (a.every <= 0) {
+    if (a.resume) throw BadInput("--resume needs checkpoints; drop --checkpoint-every 0");
+    if (has_checkpoint(dir))
+      throw BadInput(dir + " holds a checkpoint of an interrupted run; continue it with --resume, or remove the folder "
+                           "to start over");
+    return;
+  }
+  const DrawRange range = id.header.range;
+  if (has_checkpoint(dir)) {
+    SavedCheckpoint saved;
+    try {
+      saved = read_checkpoint(dir);
+    } catch (const std::exception& e) {
+      throw BadInput(std::string(e.what()) + "; remove " + dir + " to start over");
+    }
+    if (!a.resume)
+      throw BadInput(fmt::format("{} holds a checkpoint of an interrupted run ({} of {} draws done); continue it with "
+                                 "--resume, or remove the folder to start over",
+                                 dir, saved.done.size(), saved.id.header.range.size()));
+    std::vector<std::string> why = run_differences(saved.id, id, true);
+    if (saved.layout != layout && why.empty()) why.push_back("it keeps other per-draw values");
+    if (!why.empty())
+      throw BadInput(fmt::format("{}: a checkpoint of another run, not resumed: {}; run the command that made it with "
+                                 "--resume, or remove the folder to start this one over",
+                                 dir, fmt::join(why, "; ")));
+    writer_ = std::make_unique<CheckpointWriter>(saved, state, sink);
+    resumed_ = true;
+    std::cerr << fmt::format("innosim: resuming from {}: {} of {} draws done\n", dir, saved.done.size(),
+                             range.size());
+  } else {
+    if (a.resume) std::cerr << fmt::format("innosim: no checkpoint in {}; starting from the first draw\n", dir);
+    writer_ = std::make_unique<CheckpointWriter>(dir, id, layout);
+  }
+  policy_ = std::make_unique<TimedCheckpoints>(*writer_, a.every);
+}
+
+std::string RunCheckpoints::interrupted(const RunState& state) {
+  if (writer_ && writer_->saved()) {
+    writer_->save(state);
+    return fmt::format("interrupted; the {} draws done are saved in {}: continue with the same command and --resume",
+                       state.range.size(), writer_->dir());
+  }
+  discard();
+  return "interrupted; no output written";
+}
+
+void RunCheckpoints::discard() {
+  if (writer_) writer_->discard();
+}
+
+}  // namespace innosim::app

@@ -1,0 +1,208 @@
+// Sharded runs merged (innosim run --shard k/K, innosim merge) and runs
+// resumed from their checkpoints (--resume) give the single-process file bit
+// for bit; merge and resume refuse what is not theirs, naming it.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "e2e_helpers.hpp"
+
+using namespace e2e;
+
+namespace {
+
+// 0 when every numeric dataset of a and b is equal bit for bit (tests/e2e/same_numbers.py).
+int same_numbers(const fs::path& a, const fs::path& b) {
+  const std::string cmd = std::string(INNOSIM_PYTHON) + " " + INNOSIM_SOURCE_DIR + "/tests/e2e/same_numbers.py " +
+                          a.string() + " " + b.string();
+  const int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+// A scenario that drops draws (explode.toml's draws fail; here they are dropped).
+fs::path dropping_scenario() {
+  const fs::path p = temp_dir() / "drop.toml";
+  std::ofstream(p) << "[scenario]\nname = \"drop\"\nextends = \"" << data("explode.toml")
+                   << "\"\n\n[run]\ninvalid_draws = \"drop\"\ndraws = 1500\n";
+  return p;
+}
+
+// Starts `innosim args...` in the background (stderr to `err`); returns its pid.
+pid_t start(const std::vector<std::string>& args, const fs::path& err) {
+  std::fflush(nullptr);  // else the child writes out what the test had buffered
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::freopen(err.c_str(), "w", stderr);
+    std::freopen("/dev/null", "w", stdout);
+    std::vector<char*> argv{const_cast<char*>("innosim")};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(INNOSIM_BINARY, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Waits (up to 60 s) for `path` to exist.
+bool wait_for(const fs::path& path) {
+  for (int i = 0; i < 1200 && !fs::exists(path); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return fs::exists(path);
+}
+
+int wait_exit(pid_t pid, bool* signalled = nullptr) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (signalled) *signalled = WIFSIGNALED(status);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// The long scenario, cut to `kDraws`, and its uninterrupted run file.
+constexpr const char* kDraws = "400000";
+const fs::path& reference_long() {
+  static const fs::path ref = [] {
+    const fs::path p = temp_dir() / "long-ref.h5";
+    const Out r = innosim("run " + data("long.toml") + " -n " + kDraws + " -q --checkpoint-every 0 -o " + p.string());
+    REQUIRE(r.code == 0);
+    return p;
+  }();
+  return ref;
+}
+
+}  // namespace
+
+TEST_CASE("shards 1/1, 2 and 3 merged equal the single-process run bit for bit", "[e2e][shard]") {
+  const auto [scenario, options] = GENERATE(table<std::string, std::string>({
+      {data("exp.toml"), " --trajectories --save-uniforms"},  // every per-draw dataset
+      {dropping_scenario().string(), ""},                       // dropped draws in every shard
+  }));
+  CAPTURE(scenario, options);
+  const fs::path single = temp_dir() / "single.h5";
+  const Out s = innosim("run " + scenario + options + " -q --threads 2 --format csv -o " + single.string());
+  INFO(s.err);
+  REQUIRE(s.code == 0);
+  for (int K = 1; K <= 3; ++K) {
+    std::string files;
+    for (int k = 1; k <= K; ++k) {
+      const fs::path part = temp_dir() / ("part-" + std::to_string(k) + "-of-" + std::to_string(K) + ".h5");
+      const Out p = innosim("run " + scenario + options + " -q --threads " + std::to_string(k) + " --shard " +
+                            std::to_string(k) + "/" + std::to_string(K) + " -o " + part.string());
+      INFO(p.err);
+      REQUIRE(p.code == 0);
+      files = part.string() + " " + files;  // any order
+    }
+    const fs::path merged = temp_dir() / ("merged-" + std::to_string(K) + ".h5");
+    const Out m = innosim("merge " + files + "--format csv -q -o " + merged.string());
+    CAPTURE(K);
+    INFO(m.err);
+    REQUIRE(m.code == 0);
+    CHECK(m.out == s.out);  // the same target table
+    CHECK(same_numbers(single, merged) == 0);
+    // check reads the merged file like any run file.
+    CHECK(innosim("check " + merged.string() + " --format csv").out == s.out);
+  }
+}
+
+TEST_CASE("merge refuses a missing, a duplicated and a foreign shard, naming it", "[e2e][shard][bad-input]") {
+  const std::string exp = data("exp.toml");
+  auto shard = [&](const std::string& scenario, const std::string& k, const std::string& extra) {
+    const fs::path p = temp_dir() / ("refuse-" + fs::path(scenario).stem().string() + "-" + k.substr(0, 1) +
+                                     (extra.empty() ? "" : "-x") + ".h5");
+    REQUIRE(innosim("run " + scenario + " -q --shard " + k + extra + " -o " + p.string()).code == 0);
+    return p.string();
+  };
+  const std::string s1 = shard(exp, "1/3", ""), s2 = shard(exp, "2/3", ""), s3 = shard(exp, "3/3", "");
+  const fs::path out = temp_dir() / "refused.h5";
+
+  const Out missing = innosim("merge " + s1 + " " + s3 + " -o " + out.string());
+  CHECK(missing.code == 2);
+  CHECK(missing.err.find("shard 2/3") != std::string::npos);
+  CHECK(missing.err.find("missing") != std::string::npos);
+
+  const Out twice = innosim("merge " + s1 + " " + s2 + " " + s2 + " " + s3 + " -o " + out.string());
+  CHECK(twice.code == 2);
+  CHECK(twice.err.find("shard 2/3 given 2 times: " + s2 + ", " + s2) != std::string::npos);
+
+  const std::string other_seed = shard(exp, "2/3", " --seed 12");
+  const Out seed = innosim("merge " + s1 + " " + other_seed + " " + s3 + " -o " + out.string());
+  CHECK(seed.code == 2);
+  CHECK(seed.err.find(other_seed + ": a shard of another run (seed 12 where the run has 11)") != std::string::npos);
+  CHECK(seed.err.find("shard 2/3 of the run of") != std::string::npos);  // and so 2/3 is missing
+
+  const std::string other_scenario = shard(data("long.toml"), "2/3", " -n 2000 --seed 11");
+  const Out scen = innosim("merge " + s1 + " " + s2 + " " + s3 + " " + other_scenario + " -o " + out.string());
+  CHECK(scen.code == 2);
+  CHECK(scen.err.find(other_scenario + ": a shard of another run (scenario 'long'") != std::string::npos);
+
+  const fs::path run_file = temp_dir() / "refuse-run.h5";
+  REQUIRE(innosim("run " + exp + " -q -o " + run_file.string()).code == 0);
+  const Out not_shard = innosim("merge " + s1 + " " + run_file.string() + " -o " + out.string());
+  CHECK(not_shard.code == 2);
+  CHECK(not_shard.err.find(run_file.string() + ": a run file, not a shard file") != std::string::npos);
+
+  CHECK_FALSE(leftovers(temp_dir(), "refused.h5"));
+  CHECK(innosim("run " + exp + " --shard 5/3").code == 2);
+  CHECK(innosim("run " + exp + " --shard 9/9 -n 1000").err.find("too few for 9 shards (at most 4)") !=
+        std::string::npos);
+}
+
+TEST_CASE("a run killed with SIGKILL resumes from its checkpoint to the uninterrupted file", "[e2e][checkpoint]") {
+  const fs::path& ref = reference_long();
+  const fs::path out = temp_dir() / "killed.h5", ckpt = temp_dir() / "killed.h5.ckpt";
+  const std::vector<std::string> args = {"run", data("long.toml"), "-n", kDraws, "-q", "--threads", "2",
+                                         "--checkpoint-every", "0.2", "-o", out.string()};
+  const pid_t pid = start(args, temp_dir() / "killed.err");
+  REQUIRE(wait_for(ckpt / "state.h5"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGKILL);
+  bool signalled = false;
+  wait_exit(pid, &signalled);
+  REQUIRE(signalled);  // killed mid-run, not finished
+  REQUIRE_FALSE(fs::exists(out));
+
+  // Not resumed by accident, nor by another run.
+  const std::string cmd = "run " + data("long.toml") + " -n " + kDraws + " -q --checkpoint-every 0.2 -o " + out.string();
+  const Out again = innosim(cmd);
+  CHECK(again.code == 2);
+  CHECK(again.err.find("holds a checkpoint of an interrupted run") != std::string::npos);
+  const Out other = innosim(cmd + " --resume --seed 12");
+  CHECK(other.code == 2);
+  CHECK(other.err.find("a checkpoint of another run, not resumed: seed 11 where the run has 12") != std::string::npos);
+  CHECK(fs::exists(ckpt / "state.h5"));
+
+  const Out resumed = innosim(cmd + " --resume --threads 3");
+  INFO(resumed.err);
+  REQUIRE(resumed.code == 0);
+  CHECK(resumed.err.find("resuming from") != std::string::npos);
+  CHECK(same_numbers(ref, out) == 0);
+  CHECK_FALSE(fs::exists(ckpt));                      // a finished run leaves no checkpoint
+  CHECK_FALSE(leftovers(temp_dir(), "killed.h5.tmp"));  // nor the killed run's temporary file
+}
+
+TEST_CASE("a shard stopped by Ctrl-C keeps its checkpoint, resumes, and merges into the single run", "[e2e][checkpoint][shard]") {
+  const fs::path& ref = reference_long();
+  const fs::path s1 = temp_dir() / "ctrlc-1.h5", s2 = temp_dir() / "ctrlc-2.h5";
+  const std::vector<std::string> args = {"run", data("long.toml"), "-n", kDraws, "-q", "--shard", "2/2",
+                                         "--checkpoint-every", "0.2", "-o", s2.string()};
+  const fs::path err = temp_dir() / "ctrlc.err";
+  const pid_t pid = start(args, err);
+  REQUIRE(wait_for(fs::path(s2.string() + ".ckpt") / "state.h5"));
+  kill(pid, SIGINT);
+  CHECK(wait_exit(pid) == 130);
+  CHECK(slurp(err).find("saved in") != std::string::npos);
+  REQUIRE_FALSE(fs::exists(s2));
+
+  const Out resumed = innosim("run " + data("long.toml") + " -n " + kDraws + " -q --shard 2/2 --resume -o " +
+                              s2.string());
+  INFO(resumed.err);
+  REQUIRE(resumed.code == 0);
+  REQUIRE(innosim("run " + data("long.toml") + " -n " + kDraws + " -q --shard 1/2 -o " + s1.string()).code == 0);
+  const fs::path merged = temp_dir() / "ctrlc-merged.h5";
+  REQUIRE(innosim("merge " + s1.string() + " " + s2.string() + " -q -o " + merged.string()).code == 0);
+  CHECK(same_numbers(ref, merged) == 0);
+}
