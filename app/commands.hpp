@@ -28,5 +28,6 @@ Command add_solve_command(CLI::App& app);
 Command add_sensitivity_command(CLI::App& app);
 Command add_discover_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
+Command add_slurm_command(CLI::App& app);
 
 }  // namespace innosim::app

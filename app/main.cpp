@@ -14,6 +14,7 @@
 //   innosim sensitivity scenarios/plan-2016-2020.toml                    what drives each target (Sobol, Morris)
 //   innosim discover plan-2016-2020.h5 --target intermediaries             where the target is met (PRIM)
 //   innosim run scenarios/plan-2016-2020.toml --shard 2/3 ... ; innosim merge plan-2016-2020-shard-*-of-3.h5
+//   innosim slurm scenarios/plan-2016-2020.toml --shards 20 -n 10000000    a Slurm job array and its merge job
 //
 // Exit codes (exit_codes.hpp): 0 success; 1 the run failed (invalid draw,
 // I/O); 2 bad input; 130 interrupted (Ctrl-C; no output file is left behind).
@@ -44,7 +45,8 @@ int main(int argc, char** argv) {
                                          add_report_command(cli), add_sweep_command(cli),
                                          add_serve_command(cli),  add_design_command(cli),
                                          add_solve_command(cli),  add_calibrate_command(cli),
-                                         add_sensitivity_command(cli), add_discover_command(cli), add_merge_command(cli)};
+                                         add_sensitivity_command(cli), add_discover_command(cli), add_merge_command(cli),
+                                         add_slurm_command(cli)};
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -14,6 +14,8 @@ packages=(
   python3-numpy python3-scipy python3-h5py python3-matplotlib fonts-noto-cjk
   pkgconf libcpp-httplib-dev nlohmann-json3-dev
   chromium chromium-driver python3-selenium
+  # innosim slurm's test runs a local Slurm cluster (tools/local-slurm.sh)
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()
