@@ -51,6 +51,7 @@ struct SlurmArgs {
   std::string output;
   std::string workdir;
   std::string sbatch_args;
+  std::string store;  // empty: run's default
   bool trajectories = false;
   bool save_uniforms = false;
   bool dry_run = false;
@@ -247,6 +248,7 @@ int slurm(const SlurmArgs& a) {
   std::string run = fmt::format("{} run {} -n {} --seed {} --sampler {} --threads \"${{SLURM_CPUS_PER_TASK:-{}}}\"",
                                 sh_quote(exe.string()), sh_quote(scenario.string()), draws, seed,
                                 sampler_name(s.run.sampler), a.threads);
+  if (!a.store.empty()) run += " --store " + a.store;
   if (a.trajectories) run += " --trajectories";
   if (a.save_uniforms) run += " --save-uniforms";
   const std::string shard_sh = fmt::format(
@@ -306,7 +308,10 @@ Command add_slurm_command(CLI::App& app) {
   cmd->add_option("--workdir", a->workdir, "Folder for the job scripts, logs and shard files (default: OUTPUT.slurm)");
   cmd->add_option("--sbatch-args", a->sbatch_args,
                   "More sbatch options for both jobs, in one string (e.g. \"--partition=long --time=2:00:00\")");
-  cmd->add_flag("--trajectories", a->trajectories, "Also store every draw's indicator values (large)");
+  auto* store = cmd->add_option("--store", a->store,
+                                 "What the merged file keeps of each draw (as innosim run --store; default targets)")
+                    ->check(CLI::IsMember({"summary", "targets", "parameters", "trajectories"}));
+  cmd->add_flag("--trajectories", a->trajectories, "Same as --store trajectories")->excludes(store);
   cmd->add_flag("--save-uniforms", a->save_uniforms, "Also store the model's yearly random inputs");
   cmd->add_flag("--dry-run", a->dry_run, "Write the job scripts and print the sbatch commands; submit nothing");
   cmd->add_option("--resubmit", a->resubmit,

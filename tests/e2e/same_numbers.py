@@ -1,12 +1,17 @@
 #!/usr/bin/python3
 """same_numbers.py A.h5 B.h5: exit 0 when both files hold the same objects and
-every numeric dataset of A equals B's bit for bit (dtype, shape and bytes);
-else print what differs and exit 1. Attributes are not compared (timing,
+every numeric dataset of A equals B's bit for bit (dtype, shape and bytes),
+and so do the attributes that describe the draws (ATTRS below); else print
+what differs and exit 1. Other attributes are not compared (timing,
 creation time). Used by the shard, merge, checkpoint and Slurm tests."""
 
 import sys
 
 import h5py
+
+# (object, attribute) pairs compared when either file has them.
+ATTRS = [("/", "store"), ("/", "draws_valid"), ("/", "draws_dropped"),
+         ("/parameters", "draws_digest")]
 
 
 def main(a_path: str, b_path: str) -> int:
@@ -25,6 +30,14 @@ def main(a_path: str, b_path: str) -> int:
             vx, vy = x[()], y[()]
             if vx.dtype != vy.dtype or vx.shape != vy.shape or vx.tobytes() != vy.tobytes():
                 problems.append(f"differs: {name}")
+        for obj, attr in ATTRS:
+            x = a[obj].attrs.get(attr) if obj in a else None
+            y = b[obj].attrs.get(attr) if obj in b else None
+            if x is None and y is None:
+                continue
+            compared += 1
+            if x is None or y is None or x != y:
+                problems.append(f"differs: {obj}@{attr} ({x!r}, {y!r})")
         for p in problems:
             print(p)
         print(f"{compared} numeric datasets compared, {len(problems)} problems")

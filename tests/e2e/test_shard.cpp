@@ -80,6 +80,7 @@ TEST_CASE("shards 1/1, 2 and 3 merged equal the single-process run bit for bit",
   const auto [scenario, options] = GENERATE(table<std::string, std::string>({
       {data("exp.toml"), " --trajectories --save-uniforms"},  // every per-draw dataset
       {dropping_scenario().string(), ""},                       // dropped draws in every shard
+      {dropping_scenario().string(), " --store summary"},       // no per-draw values: /draws/dropped
   }));
   CAPTURE(scenario, options);
   const fs::path single = temp_dir() / "single.h5";
