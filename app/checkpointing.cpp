@@ -1,5 +1,7 @@
 #include "checkpointing.hpp"
 
+#include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -9,14 +11,37 @@
 
 namespace innosim::app {
 
-void add_checkpoint_options(CLI::App* cmd, CheckpointArgs& a) {
+void add_checkpoint_options(CLI::App* cmd, CheckpointArgs& a, const std::string& every_help) {
   cmd->add_option("--checkpoint-every", a.every,
-                  "Seconds between checkpoints in OUTPUT.ckpt/ (0: none); a run that ends or fails removes them")
+                  every_help.empty()
+                      ? "Seconds between checkpoints in OUTPUT.ckpt/ (0: none); a run that ends or fails removes them"
+                      : every_help)
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_flag("--resume", a.resume,
                 "Continue an interrupted run from its checkpoint (same command line); the result equals an "
                 "uninterrupted run's bit for bit");
+}
+
+FaultInjection::FaultInjection() {
+  const char* env = std::getenv("INNOSIM_FAULT_AFTER");
+  if (env == nullptr || *env == '\0') return;
+  const std::string text = env;
+  const std::size_t colon = text.find(':');
+  const std::string count = text.substr(0, colon), name = colon == std::string::npos ? "" : text.substr(colon + 1);
+  const std::pair<const char*, int> signals[] = {{"KILL", SIGKILL}, {"INT", SIGINT}, {"TERM", SIGTERM}};
+  for (const auto& [n, sig] : signals)
+    if (name == n) signal_ = sig;
+  char* end = nullptr;
+  const unsigned long long m = std::strtoull(count.c_str(), &end, 10);
+  if (count.empty() || count[0] == '-' || end != count.c_str() + count.size() || m == 0 || signal_ == 0)
+    throw BadInput("INNOSIM_FAULT_AFTER='" + text + "': expected COUNT:SIGNAL, e.g. 3:KILL (SIGNAL one of "
+                   "KILL, INT, TERM; COUNT >= 1)");
+  at_ = m;
+}
+
+void FaultInjection::recorded() {
+  if (at_ != 0 && ++seen_ == at_) std::raise(signal_);
 }
 
 RunCheckpoints::RunCheckpoints(const std::string& output, const RunIdentity& id, const LogLayout& layout,

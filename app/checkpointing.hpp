@@ -22,7 +22,25 @@ struct CheckpointArgs {
   bool resume = false;
 };
 
-void add_checkpoint_options(CLI::App* cmd, CheckpointArgs& a);
+// --checkpoint-every (with `every_help`, or the run's) and --resume.
+void add_checkpoint_options(CLI::App* cmd, CheckpointArgs& a, const std::string& every_help = "");
+
+// A fault at a known point of a run, for testing checkpoints and resume
+// without depending on timing: INNOSIM_FAULT_AFTER="M:SIGNAL" (SIGNAL one of
+// KILL, INT, TERM) makes the process send itself SIGNAL right after the M-th
+// piece of work it records for its checkpoint (M >= 1): a block of draws
+// logged (run), a factor's result saved (sweep). Unset: no fault. A
+// malformed value is refused (BadInput) before anything runs.
+class FaultInjection {
+ public:
+  FaultInjection();  // reads the environment
+  // Called once per piece of work recorded.
+  void recorded();
+
+ private:
+  std::uint64_t at_ = 0, seen_ = 0;  // at_ == 0: no fault
+  int signal_ = 0;
+};
 
 // Passes every block on to `out` and logs it in the checkpoint (when there is one).
 class LoggedSink : public DrawSink {
@@ -32,7 +50,10 @@ class LoggedSink : public DrawSink {
                    std::span<const double> targets, std::span<const double> traj, std::span<const double> unif,
                    std::span<const std::uint8_t> valid) override {
     out_.write_draws(first, count, theta, targets, traj, unif, valid);
-    if (log_) log_->log_draws(first, count, theta, targets, traj, unif, valid);
+    if (log_) {
+      log_->log_draws(first, count, theta, targets, traj, unif, valid);
+      fault_.recorded();
+    }
   }
   void write_tiles(std::uint64_t first_tile, std::span<const Moments> tiles) override {
     out_.write_tiles(first_tile, tiles);
@@ -44,6 +65,7 @@ class LoggedSink : public DrawSink {
  private:
   DrawSink& out_;
   CheckpointWriter* log_;
+  FaultInjection fault_;
 };
 
 // A checkpoint every `seconds` of running.

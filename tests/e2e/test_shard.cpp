@@ -7,9 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fstream>
-#include <thread>
 
 #include "e2e_helpers.hpp"
 
@@ -33,11 +31,15 @@ fs::path dropping_scenario() {
   return p;
 }
 
-// Starts `innosim args...` in the background (stderr to `err`); returns its pid.
-pid_t start(const std::vector<std::string>& args, const fs::path& err) {
+// Runs `innosim args...` with INNOSIM_FAULT_AFTER=`fault` (the process
+// sends itself a signal right after logging that block: a crash or a Ctrl-C
+// at a known point, whatever the machine's speed), stderr to `err`; returns
+// its wait status.
+int run_with_fault(const std::vector<std::string>& args, const std::string& fault, const fs::path& err) {
   std::fflush(nullptr);  // else the child writes out what the test had buffered
   const pid_t pid = fork();
   if (pid == 0) {
+    setenv("INNOSIM_FAULT_AFTER", fault.c_str(), 1);
     std::freopen(err.c_str(), "w", stderr);
     std::freopen("/dev/null", "w", stdout);
     std::vector<char*> argv{const_cast<char*>("innosim")};
@@ -46,24 +48,14 @@ pid_t start(const std::vector<std::string>& args, const fs::path& err) {
     execv(INNOSIM_BINARY, argv.data());
     _exit(127);
   }
-  return pid;
-}
-
-// Waits (up to 60 s) for `path` to exist.
-bool wait_for(const fs::path& path) {
-  for (int i = 0; i < 1200 && !fs::exists(path); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  return fs::exists(path);
-}
-
-int wait_exit(pid_t pid, bool* signalled = nullptr) {
   int status = 0;
   waitpid(pid, &status, 0);
-  if (signalled) *signalled = WIFSIGNALED(status);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return status;
 }
 
-// The long scenario, cut to `kDraws`, and its uninterrupted run file.
-constexpr const char* kDraws = "400000";
+// The long scenario, cut to `kDraws` (98 blocks of --block-tiles 4), and its
+// uninterrupted run file.
+constexpr const char* kDraws = "100000";
 const fs::path& reference_long() {
   static const fs::path ref = [] {
     const fs::path p = temp_dir() / "long-ref.h5";
@@ -155,31 +147,45 @@ TEST_CASE("merge refuses a missing, a duplicated and a foreign shard, naming it"
 TEST_CASE("a run killed with SIGKILL resumes from its checkpoint to the uninterrupted file", "[e2e][checkpoint]") {
   const fs::path& ref = reference_long();
   const fs::path out = temp_dir() / "killed.h5", ckpt = temp_dir() / "killed.h5.ckpt";
+  // A checkpoint after every block; killed right after logging block 10, so
+  // the log holds one block more than the last checkpoint (9 blocks).
   const std::vector<std::string> args = {"run", data("long.toml"), "-n", kDraws, "-q", "--threads", "2",
-                                         "--checkpoint-every", "0.2", "-o", out.string()};
-  const pid_t pid = start(args, temp_dir() / "killed.err");
-  REQUIRE(wait_for(ckpt / "state.h5"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  kill(pid, SIGKILL);
-  bool signalled = false;
-  wait_exit(pid, &signalled);
-  REQUIRE(signalled);  // killed mid-run, not finished
+                                         "--block-tiles", "4", "--checkpoint-every", "1e-9", "-o", out.string()};
+  const int status = run_with_fault(args, "10:KILL", temp_dir() / "killed.err");
+  INFO(slurp(temp_dir() / "killed.err"));
+  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(WTERMSIG(status) == SIGKILL);
   REQUIRE_FALSE(fs::exists(out));
+  REQUIRE(fs::exists(ckpt / "state.h5"));
+  CHECK(leftovers(temp_dir(), "killed.h5.tmp"));  // what SIGKILL leaves behind
 
-  // Not resumed by accident, nor by another run.
-  const std::string cmd = "run " + data("long.toml") + " -n " + kDraws + " -q --checkpoint-every 0.2 -o " + out.string();
+  // Not resumed by accident, nor by another run: another seed, another
+  // scenario, another program version; each named.
+  const std::string cmd = "run " + data("long.toml") + " -n " + kDraws + " -q -o " + out.string();
   const Out again = innosim(cmd);
   CHECK(again.code == 2);
-  CHECK(again.err.find("holds a checkpoint of an interrupted run") != std::string::npos);
+  CHECK(again.err.find("holds a checkpoint of an interrupted run (9216 of 100000 draws done)") != std::string::npos);
   const Out other = innosim(cmd + " --resume --seed 12");
   CHECK(other.code == 2);
   CHECK(other.err.find("a checkpoint of another run, not resumed: seed 11 where the run has 12") != std::string::npos);
+  const Out scenario = innosim("run " + data("exp.toml") + " -n " + kDraws + " -q --resume -o " + out.string());
+  CHECK(scenario.code == 2);
+  CHECK(scenario.err.find("not resumed: scenario 'long'") != std::string::npos);
+  CHECK(scenario.err.find("where the run has 'exp-e2e'") != std::string::npos);
+  const fs::path copy = temp_dir() / "other-version.h5", copy_ckpt = temp_dir() / "other-version.h5.ckpt";
+  fs::copy(ckpt, copy_ckpt);
+  REQUIRE(python("import h5py; h5py.File(\"" + (copy_ckpt / "state.h5").string() +
+                 "\", \"r+\").attrs[\"git_sha\"] = \"0123abc\"") == 0);
+  const Out version = innosim("run " + data("long.toml") + " -n " + kDraws + " -q --resume -o " + copy.string());
+  CHECK(version.code == 2);
+  CHECK(version.err.find("not resumed: program innosim") != std::string::npos);
+  CHECK(version.err.find("(0123abc) where the run has innosim") != std::string::npos);
   CHECK(fs::exists(ckpt / "state.h5"));
 
   const Out resumed = innosim(cmd + " --resume --threads 3");
   INFO(resumed.err);
   REQUIRE(resumed.code == 0);
-  CHECK(resumed.err.find("resuming from") != std::string::npos);
+  CHECK(resumed.err.find("resuming from " + ckpt.string() + ": 9216 of 100000 draws done") != std::string::npos);
   CHECK(same_numbers(ref, out) == 0);
   CHECK_FALSE(fs::exists(ckpt));                      // a finished run leaves no checkpoint
   CHECK_FALSE(leftovers(temp_dir(), "killed.h5.tmp"));  // nor the killed run's temporary file
@@ -188,22 +194,34 @@ TEST_CASE("a run killed with SIGKILL resumes from its checkpoint to the uninterr
 TEST_CASE("a shard stopped by Ctrl-C keeps its checkpoint, resumes, and merges into the single run", "[e2e][checkpoint][shard]") {
   const fs::path& ref = reference_long();
   const fs::path s1 = temp_dir() / "ctrlc-1.h5", s2 = temp_dir() / "ctrlc-2.h5";
+  // Ctrl-C right after block 5; the run stops there and saves all it did.
   const std::vector<std::string> args = {"run", data("long.toml"), "-n", kDraws, "-q", "--shard", "2/2",
-                                         "--checkpoint-every", "0.2", "-o", s2.string()};
+                                         "--block-tiles", "4", "--checkpoint-every", "1e-9", "-o", s2.string()};
   const fs::path err = temp_dir() / "ctrlc.err";
-  const pid_t pid = start(args, err);
-  REQUIRE(wait_for(fs::path(s2.string() + ".ckpt") / "state.h5"));
-  kill(pid, SIGINT);
-  CHECK(wait_exit(pid) == 130);
-  CHECK(slurp(err).find("saved in") != std::string::npos);
+  const int status = run_with_fault(args, "5:INT", err);
+  INFO(slurp(err));
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(slurp(err).find("interrupted; the 5120 draws done are saved in " + s2.string() + ".ckpt") !=
+        std::string::npos);
   REQUIRE_FALSE(fs::exists(s2));
+  CHECK_FALSE(leftovers(temp_dir(), "ctrlc-2.h5.tmp"));
 
   const Out resumed = innosim("run " + data("long.toml") + " -n " + kDraws + " -q --shard 2/2 --resume -o " +
                               s2.string());
   INFO(resumed.err);
   REQUIRE(resumed.code == 0);
+  CHECK(resumed.err.find("5120 of 50080 draws done") != std::string::npos);
   REQUIRE(innosim("run " + data("long.toml") + " -n " + kDraws + " -q --shard 1/2 -o " + s1.string()).code == 0);
   const fs::path merged = temp_dir() / "ctrlc-merged.h5";
   REQUIRE(innosim("merge " + s1.string() + " " + s2.string() + " -q -o " + merged.string()).code == 0);
   CHECK(same_numbers(ref, merged) == 0);
+}
+
+TEST_CASE("a malformed INNOSIM_FAULT_AFTER is refused before the run", "[e2e][checkpoint][bad-input]") {
+  const fs::path out = temp_dir() / "fault.h5";
+  const Out r = innosim("run " + data("exp.toml") + " -q -o " + out.string(), "INNOSIM_FAULT_AFTER=0:KILL");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("INNOSIM_FAULT_AFTER='0:KILL': expected COUNT:SIGNAL") != std::string::npos);
+  CHECK_FALSE(leftovers(temp_dir(), "fault.h5"));
 }
