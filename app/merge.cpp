@@ -1,7 +1,10 @@
 // innosim merge: the shard files of one run (innosim run --shard k/K) into the
-// run file a single process writes, bit for bit, and its target table.
+// run file a single process writes, bit for bit, and its target table; or
+// the shard files of one sweep (innosim sweep --shard k/K) into its sweep
+// file and table.
 //
 //   innosim merge plan-shard-*-of-3.h5 -o plan.h5
+//   innosim merge plan-sweep-shard-*-of-3.h5 -o plan-sweep.h5
 //
 // The shards are checked first: all of one run (scenario, seed, draws,
 // sampler, program), each shard once, none missing; then merged in draw
@@ -27,6 +30,8 @@
 #include "hdf5_sink.hpp"
 #include "innosim/models/registry.hpp"
 #include "innosim/outputs/shard_file.hpp"
+#include "innosim/outputs/sweep_table.hpp"
+#include "innosim/outputs/sweep_writer.hpp"
 #include "innosim/run/shape.hpp"
 #include "innosim/run/summarize.hpp"
 #include "innosim/version.hpp"
@@ -48,6 +53,39 @@ struct MergeArgs {
   std::string format = "text";
   bool quiet = false;
 };
+
+// Shards 1..K given as `given` (index -> the files): each given more than
+// once is a problem, and so are the missing ones ("shards 2/3 of `whose`").
+void count_shards(const std::map<unsigned, std::vector<std::string>>& given, unsigned K, const std::string& whose,
+                  std::vector<std::string>& problems) {
+  std::vector<std::string> missing;
+  for (unsigned k = 1; k <= K; ++k) {
+    const auto it = given.find(k);
+    if (it == given.end())
+      missing.push_back(fmt::format("{}/{}", k, K));
+    else if (it->second.size() > 1)
+      problems.push_back(fmt::format("shard {}/{} given {} times: {}", k, K, it->second.size(),
+                                     fmt::join(it->second, ", ")));
+  }
+  if (!missing.empty())
+    problems.push_back(fmt::format("shard{} {} of {}", missing.size() > 1 ? "s" : "", fmt::join(missing, ", "), whose));
+}
+
+// Prints every problem and refuses the merge (BadInput) when there is one.
+void refuse_if_any(const std::vector<std::string>& problems) {
+  if (problems.empty()) return;
+  for (const std::string& p : problems) std::cerr << "innosim: " << p << "\n";
+  throw BadInput(fmt::format("{} problem{} with the shards given; nothing written", problems.size(),
+                             problems.size() == 1 ? "" : "s"));
+}
+
+// Shards are merged by the program that wrote them.
+void check_program(const std::string& version, const std::string& sha) {
+  if (version != kVersion || sha != kGitSha)
+    throw BadInput(fmt::format("the shards were written by innosim {} ({}), this is innosim {} ({}); merge them with "
+                               "the program that ran them",
+                               version, sha, kVersion, kGitSha));
+}
 
 // The shards of one run, by index, after every check; throws BadInput listing
 // every problem: a file that is not a shard, shards of another run, a shard
@@ -97,35 +135,109 @@ std::vector<ShardInfo> check_shards(const std::vector<std::string>& paths) {
                                        s.id.header.shard, run.shards, s.id.header.range.first, s.id.header.range.end,
                                        want.first, want.end));
     }
-    std::vector<std::string> missing;
-    for (unsigned k = 1; k <= run.shards; ++k) {
-      const auto it = given.find(k);
-      if (it == given.end())
-        missing.push_back(fmt::format("{}/{}", k, run.shards));
-      else if (it->second.size() > 1)
-        problems.push_back(fmt::format("shard {}/{} given {} times: {}", k, run.shards, it->second.size(),
-                                       fmt::join(it->second, ", ")));
-    }
-    if (!missing.empty())
-      problems.push_back(fmt::format("shard{} {} of the run of {} missing (seed {}, {} draws)", missing.size() > 1 ? "s" : "",
-                                     fmt::join(missing, ", "), mine.front().path, run.seed, run.draws));
+    count_shards(given, run.shards,
+                 fmt::format("the run of {} missing (seed {}, {} draws)", mine.front().path, run.seed, run.draws),
+                 problems);
   }
-  if (!problems.empty()) {
-    for (const std::string& p : problems) std::cerr << "innosim: " << p << "\n";
-    throw BadInput(fmt::format("{} problem{} with the shards given; nothing written", problems.size(),
-                               problems.size() == 1 ? "" : "s"));
-  }
+  refuse_if_any(problems);
   std::sort(mine.begin(), mine.end(),
             [](const ShardInfo& x, const ShardInfo& y) { return x.id.header.shard < y.id.header.shard; });
   const RunHeader& run = mine.front().id.header;
-  if (run.engine_version != kVersion || run.git_sha != kGitSha)
-    throw BadInput(fmt::format("the shards were written by innosim {} ({}), this is innosim {} ({}); merge them with "
-                               "the program that ran them",
-                               run.engine_version, run.git_sha, kVersion, kGitSha));
+  check_program(run.engine_version, run.git_sha);
   return mine;
 }
 
+// The shards of a sweep (innosim sweep --shard k/K) into its sweep file: the
+// same checks as for a run's shards, then the points joined in factor order.
+int merge_sweep(const MergeArgs& a) {
+  std::vector<std::string> problems;
+  std::vector<SweepShardFile> files;
+  for (const std::string& p : a.shards) {
+    try {
+      files.push_back(read_sweep_shard_file(p));
+    } catch (const std::exception& e) {
+      problems.push_back(e.what());
+    }
+  }
+  // The sweep: the one most shards belong to (the first given on a tie).
+  auto differences = [](const SweepShardFile& x, const SweepShardFile& y) {
+    std::vector<std::string> out = sweep_differences(x, y);
+    if (x.part.shards != y.part.shards)
+      out.push_back(fmt::format("shards {} where the sweep has {}", x.part.shards, y.part.shards));
+    return out;
+  };
+  std::size_t best = 0, best_count = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto n = static_cast<std::size_t>(std::count_if(
+        files.begin(), files.end(), [&](const SweepShardFile& o) { return differences(o, files[i]).empty(); }));
+    if (n > best_count) {
+      best = i;
+      best_count = n;
+    }
+  }
+  std::vector<const SweepShardFile*> mine;
+  for (const SweepShardFile& f : files) {
+    const auto why = differences(f, files[best]);
+    if (why.empty())
+      mine.push_back(&f);
+    else
+      problems.push_back(fmt::format("{}: a shard of another sweep ({}), not of the sweep of {}", f.path,
+                                     fmt::join(why, "; "), files[best].path));
+  }
+  if (!mine.empty()) {
+    const SweepPart& sweep = mine.front()->part;
+    std::map<unsigned, std::vector<std::string>> given;
+    for (const SweepShardFile* f : mine) {
+      given[f->part.shard].push_back(f->path);
+      const PointRange want = sweep_shard_points(sweep.all_scale.size(), f->part.shard, sweep.shards);
+      if (f->part.shard < 1 || f->part.shard > sweep.shards || f->part.first_point != want.first ||
+          f->data.scale.size() != want.end - want.first)
+        problems.push_back(fmt::format("{}: shard {} of {} does not hold the factors it should", f->path,
+                                       f->part.shard, sweep.shards));
+    }
+    count_shards(given, sweep.shards,
+                 fmt::format("the sweep of {} missing (seed {}, {} draws)", mine.front()->path,
+                             mine.front()->header.seed, mine.front()->header.draws),
+                 problems);
+  }
+  refuse_if_any(problems);
+  std::sort(mine.begin(), mine.end(),
+            [](const SweepShardFile* x, const SweepShardFile* y) { return x->part.shard < y->part.shard; });
+  const SweepShardFile& first = *mine.front();
+  check_program(first.header.engine_version, first.header.git_sha);
+  Scenario s = load_scenario_files(first.scenario_files);
+  if (scenario_hash(s) != first.part.scenario_hash)
+    throw std::runtime_error(first.path + ": the scenario stored in the shard does not hash to its scenario_hash");
+  const Lever* lever = s.lever(first.lever);
+  if (lever == nullptr) throw std::runtime_error(first.path + ": the scenario has no lever '" + first.lever + "'");
+
+  SweepData data;
+  data.lever = first.lever;
+  for (const SweepShardFile* f : mine) {
+    data.scale.insert(data.scale.end(), f->data.scale.begin(), f->data.scale.end());
+    data.lever_value.insert(data.lever_value.end(), f->data.lever_value.begin(), f->data.lever_value.end());
+    for (TargetTable t : f->data.tables) {
+      if (t.rows.size() != s.targets.size())
+        throw std::runtime_error(f->path + ": /sweep holds " + std::to_string(t.rows.size()) + " targets, the scenario " +
+                                 std::to_string(s.targets.size()));
+      for (std::size_t i = 0; i < t.rows.size(); ++i) t.rows[i].target = s.targets[i];
+      data.tables.push_back(std::move(t));
+    }
+  }
+  return visit_model(s, [&](const auto& model) -> int {
+    const std::string out = output_path(a.output, first.scenario_files.front().first, "-sweep.h5");
+    write_sweep_file(out, s, make_shape(s, model.indicators()), first.header, data);
+    std::cout << format_sweep_table(s, *lever, data, parse_format(a.format));
+    if (!a.quiet)
+      std::cerr << fmt::format("innosim: {} sweep shards, {} factors x {} draws merged -> {}\n", mine.size(),
+                               data.scale.size(), first.header.draws, out);
+    return kExitOk;
+  });
+}
+
 int merge(const MergeArgs& a) {
+  if (std::any_of(a.shards.begin(), a.shards.end(), [](const std::string& p) { return is_sweep_shard_file(p); }))
+    return merge_sweep(a);
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<ShardInfo> shards = check_shards(a.shards);
   const ShardInfo& first = shards.front();
@@ -193,8 +305,9 @@ int merge(const MergeArgs& a) {
 Command add_merge_command(CLI::App& app) {
   auto a = std::make_shared<MergeArgs>();
   auto* cmd = app.add_subcommand(
-      "merge", "Merge the shard files of a run (innosim run --shard k/K) into its run file and print its table");
-  cmd->add_option("shards", a->shards, "Shard files, every shard of the run once, in any order")
+      "merge", "Merge the shard files of a run or a sweep (innosim run/sweep --shard k/K) into its file and print "
+               "its table");
+  cmd->add_option("shards", a->shards, "Shard files, every shard of the run (or sweep) once, in any order")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", a->output,

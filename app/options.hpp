@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -113,10 +114,8 @@ struct Shard {
   DrawRange range;
 };
 
-// --shard "k/K" for a run of `draws` draws; nullopt when not given. Throws
-// BadInput for anything else than 1 <= k <= K <= the run's tiles.
-inline std::optional<Shard> parse_shard(const std::string& text, std::uint64_t draws) {
-  if (text.empty()) return std::nullopt;
+// --shard "k/K": (k, K); throws BadInput unless 1 <= k <= K are numbers.
+inline std::pair<unsigned, unsigned> parse_shard_index(const std::string& text) {
   const auto slash = text.find('/');
   auto number = [&](const std::string& part) -> unsigned {
     if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos)
@@ -124,7 +123,17 @@ inline std::optional<Shard> parse_shard(const std::string& text, std::uint64_t d
     return static_cast<unsigned>(std::stoul(part));
   };
   if (slash == std::string::npos) number("");
-  Shard s{number(text.substr(0, slash)), number(text.substr(slash + 1)), {}};
+  const unsigned k = number(text.substr(0, slash)), K = number(text.substr(slash + 1));
+  if (k < 1 || k > K) throw BadInput("--shard: expected k/K with 1 <= k <= K (e.g. 2/3), got '" + text + "'");
+  return {k, K};
+}
+
+// --shard "k/K" for a run of `draws` draws; nullopt when not given. Throws
+// BadInput for anything else than 1 <= k <= K <= the run's tiles.
+inline std::optional<Shard> parse_shard(const std::string& text, std::uint64_t draws) {
+  if (text.empty()) return std::nullopt;
+  const auto [k, K] = parse_shard_index(text);
+  Shard s{k, K, {}};
   try {
     s.range = shard_range(draws, s.k, s.K);
   } catch (const std::invalid_argument& e) {

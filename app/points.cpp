@@ -73,7 +73,10 @@ PointsOutcome run_points(const std::vector<Scenario>& variants, const ParameterS
   std::atomic<std::size_t> done{0};
   std::mutex progress_mutex;
 
+  std::once_flag shape_once;
+  std::mutex point_mutex;
   auto run_one = [&](std::size_t v, unsigned point_threads) {
+    if (cfg.skip != nullptr && (*cfg.skip)[v]) return;
     if (failed.load() || g_cancel.load()) {
       cancelled[v] = 1;
       return;
@@ -100,10 +103,14 @@ PointsOutcome run_points(const std::vector<Scenario>& variants, const ParameterS
         failures[v] = std::move(r.failures);
         failed = true;
       } else {
-        if (v == 0) out.shape = r.shape;
+        std::call_once(shape_once, [&] { out.shape = r.shape; });
         out.points[v].table = std::move(r.table);
         out.points[v].info = std::move(r.info);
         if (cfg.keep_target_draws) out.points[v].target_draws = sink.take();
+        if (cfg.on_point) {
+          const std::lock_guard lock(point_mutex);
+          cfg.on_point(v, out.points[v]);
+        }
       }
       return kExitOk;
     });

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,22 +23,28 @@
 
 namespace innosim::app {
 
-struct PointsConfig {
-  std::size_t draws = 0;
-  std::uint64_t seed = 0;
-  unsigned threads = 0;           // 0 = all cores
-  bool keep_target_draws = false; // keep every draw's target values
-  Progress* progress = nullptr;   // counts draws over all points
-};
-
 struct PointResult {
   TargetTable table;
   RunInfo info;
   std::vector<double> target_draws;  // [T][N] when kept; NaN for dropped draws
 };
 
+struct PointsConfig {
+  std::size_t draws = 0;
+  std::uint64_t seed = 0;
+  unsigned threads = 0;           // 0 = all cores
+  bool keep_target_draws = false; // keep every draw's target values
+  Progress* progress = nullptr;   // counts draws over all points
+  // Points already done elsewhere (a checkpoint): not run, their results
+  // left empty. Null: run every point.
+  const std::vector<char>* skip = nullptr;
+  // Called with a point's index and result as soon as it is done (from the
+  // thread that ran it; calls never overlap).
+  std::function<void(std::size_t, const PointResult&)> on_point = nullptr;
+};
+
 struct PointsOutcome {
-  std::vector<PointResult> points;  // in the order of the variants
+  std::vector<PointResult> points;  // in the order of the variants (skipped ones empty)
   ResultShape shape;
   bool cancelled = false;
   std::size_t failed_point = 0;       // the first point with an invalid draw (when failures is not empty)

@@ -225,3 +225,100 @@ TEST_CASE("a malformed INNOSIM_FAULT_AFTER is refused before the run", "[e2e][ch
   CHECK(r.err.find("INNOSIM_FAULT_AFTER='0:KILL': expected COUNT:SIGNAL") != std::string::npos);
   CHECK_FALSE(leftovers(temp_dir(), "fault.h5"));
 }
+
+TEST_CASE("sweep shards 1/1, 2 and 3 merged equal the single-process sweep bit for bit", "[e2e][shard][sweep]") {
+  const std::string sweep = "sweep " + data("sweep.toml") + " --lever extra_growth --scale 0,0.5,1,2,4 -n 1000 -q";
+  const fs::path single = temp_dir() / "sweep-single.h5";
+  const Out s = innosim(sweep + " --threads 2 --format csv -o " + single.string());
+  INFO(s.err);
+  REQUIRE(s.code == 0);
+  for (int K = 1; K <= 3; ++K) {
+    std::string files;
+    for (int k = 1; k <= K; ++k) {
+      const fs::path part = temp_dir() / ("sweep-part-" + std::to_string(k) + "-of-" + std::to_string(K) + ".h5");
+      const Out p = innosim(sweep + " --threads " + std::to_string(k) + " --shard " + std::to_string(k) + "/" +
+                            std::to_string(K) + " -o " + part.string());
+      INFO(p.err);
+      REQUIRE(p.code == 0);
+      CHECK(p.out.empty());  // a shard prints no table
+      files = part.string() + " " + files;  // any order
+    }
+    const fs::path merged = temp_dir() / ("sweep-merged-" + std::to_string(K) + ".h5");
+    const Out m = innosim("merge " + files + "--format csv -q -o " + merged.string());
+    CAPTURE(K);
+    INFO(m.err);
+    REQUIRE(m.code == 0);
+    CHECK(m.out == s.out);  // the same sweep table
+    CHECK(same_numbers(single, merged) == 0);
+  }
+
+  // Refused, named: a missing shard, a shard given twice, a shard of another sweep.
+  const std::string p1 = (temp_dir() / "sweep-part-1-of-3.h5").string(), p2 = (temp_dir() / "sweep-part-2-of-3.h5").string(),
+                    p3 = (temp_dir() / "sweep-part-3-of-3.h5").string();
+  const fs::path out = temp_dir() / "sweep-refused.h5";
+  const Out missing = innosim("merge " + p1 + " " + p3 + " -o " + out.string());
+  CHECK(missing.code == 2);
+  CHECK(missing.err.find("shard 2/3 of the sweep of") != std::string::npos);
+  const Out twice = innosim("merge " + p1 + " " + p2 + " " + p2 + " " + p3 + " -o " + out.string());
+  CHECK(twice.code == 2);
+  CHECK(twice.err.find("shard 2/3 given 2 times") != std::string::npos);
+  const fs::path other = temp_dir() / "sweep-other-seed.h5";
+  REQUIRE(innosim(sweep + " --seed 12 --shard 2/3 -o " + other.string()).code == 0);
+  const Out seed = innosim("merge " + p1 + " " + other.string() + " " + p3 + " -o " + out.string());
+  CHECK(seed.code == 2);
+  CHECK(seed.err.find(other.string() + ": a shard of another sweep (seed 12 where the sweep has 11)") !=
+        std::string::npos);
+  CHECK_FALSE(leftovers(temp_dir(), "sweep-refused.h5"));
+  CHECK(innosim(sweep + " --shard 6/6 -o " + out.string()).err.find("a sweep of 5 factors makes at most 5 shards") !=
+        std::string::npos);
+}
+
+TEST_CASE("a sweep killed with SIGKILL or stopped by Ctrl-C resumes to the uninterrupted sweep file", "[e2e][checkpoint][sweep]") {
+  const std::string sweep = "sweep " + data("sweep.toml") + " --lever extra_growth --scale 0,0.5,1,2,4 -n 1000 -q";
+  const fs::path single = temp_dir() / "resume-sweep-single.h5";
+  const Out s = innosim(sweep + " --threads 2 --format csv --checkpoint-every 0 -o " + single.string());
+  INFO(s.err);
+  REQUIRE(s.code == 0);
+  // One thread: the factors run one after another, so the fault comes after
+  // the first `done` of them are saved.
+  const auto [fault, done] = GENERATE(table<std::string, int>({{"2:KILL", 2}, {"3:INT", 3}}));
+  CAPTURE(fault);
+  const fs::path out = temp_dir() / ("resume-sweep-" + fault.substr(2) + ".h5"), ckpt = out.string() + ".ckpt";
+  const std::vector<std::string> args = {"sweep", data("sweep.toml"), "--lever", "extra_growth", "--scale",
+                                         "0,0.5,1,2,4", "-n", "1000", "-q", "--threads", "1", "-o", out.string()};
+  const fs::path err = temp_dir() / "resume-sweep.err";
+  const int status = run_with_fault(args, fault, err);
+  INFO(slurp(err));
+  if (fault == "2:KILL") {
+    REQUIRE(WIFSIGNALED(status));
+    REQUIRE(WTERMSIG(status) == SIGKILL);
+  } else {
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 130);
+    CHECK(slurp(err).find("interrupted; the 3 factors done are saved in " + ckpt.string()) != std::string::npos);
+  }
+  REQUIRE_FALSE(fs::exists(out));
+  for (int i = 0; i < 5; ++i) CHECK(fs::exists(ckpt / ("factor-" + std::to_string(i) + ".h5")) == (i < done));
+
+  const Out again = innosim(sweep + " -o " + out.string());
+  CHECK(again.code == 2);
+  CHECK(again.err.find("holds a checkpoint of an interrupted sweep (" + std::to_string(done) + " of 5 factors done)") !=
+        std::string::npos);
+  const Out other = innosim(sweep + " --seed 12 --resume -o " + out.string());
+  CHECK(other.code == 2);
+  CHECK(other.err.find("a checkpoint of another sweep, not resumed: seed 11 where the sweep has 12") !=
+        std::string::npos);
+  const Out factors = innosim("sweep " + data("sweep.toml") + " --lever extra_growth --scale 0,0.5,1,2,8 -n 1000 -q "
+                              "--resume -o " + out.string());
+  CHECK(factors.code == 2);
+  CHECK(factors.err.find("factors 0,0.5,1,2,4 where the sweep has 0,0.5,1,2,8") != std::string::npos);
+
+  const Out resumed = innosim(sweep + " --threads 2 --resume --format csv -o " + out.string());
+  INFO(resumed.err);
+  REQUIRE(resumed.code == 0);
+  CHECK(resumed.err.find(std::to_string(done) + " of 5 factors done") != std::string::npos);
+  CHECK(resumed.out == s.out);
+  CHECK(same_numbers(single, out) == 0);
+  CHECK_FALSE(fs::exists(ckpt));
+  CHECK_FALSE(leftovers(temp_dir(), out.filename().string() + ".tmp"));
+}
