@@ -3,7 +3,9 @@
 // for bit; merge and resume refuse what is not theirs, naming it.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -216,6 +218,20 @@ TEST_CASE("a shard stopped by Ctrl-C keeps its checkpoint, resumes, and merges i
   const fs::path merged = temp_dir() / "ctrlc-merged.h5";
   REQUIRE(innosim("merge " + s1.string() + " " + s2.string() + " -q -o " + merged.string()).code == 0);
   CHECK(same_numbers(ref, merged) == 0);
+}
+
+TEST_CASE("a run whose checkpoint folder another process holds is refused", "[e2e][checkpoint]") {
+  const fs::path out = temp_dir() / "locked.h5", ckpt = temp_dir() / "locked.h5.ckpt";
+  fs::create_directories(ckpt);
+  const int fd = ::open((ckpt / "lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);  // as a running innosim holds it
+  const Out r = innosim("run " + data("exp.toml") + " -q -o " + out.string());
+  ::close(fd);
+  CHECK(r.code != 0);
+  CHECK(r.err.find(ckpt.string() + ": another innosim process is writing this checkpoint") != std::string::npos);
+  CHECK_FALSE(leftovers(temp_dir(), "locked.h5.tmp"));
+  CHECK_FALSE(fs::exists(out));
 }
 
 TEST_CASE("a malformed INNOSIM_FAULT_AFTER is refused before the run", "[e2e][checkpoint][bad-input]") {
