@@ -93,5 +93,23 @@ TEST_CASE("run --precision: bad values and combinations exit 2 and write nothing
   r = innosim(base + "--precision 0.01 --sampler latin_hypercube");
   CHECK(r.code == 2);
   CHECK(r.err.find("use --sampler sobol or monte_carlo") != std::string::npos);
+  // A shard cannot know the whole run's precision; a resumed run could not stop where an uninterrupted one does.
+  r = innosim(base + "--precision 0.01 --shard 1/2");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--precision with --shard: a shard sees only its own draws") != std::string::npos);
+  r = innosim(base + "--precision 0.01 --resume");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--precision with --resume: a run with --precision makes no checkpoints") != std::string::npos);
   CHECK_FALSE(leftovers(temp_dir(), "prec-bad"));
+}
+
+TEST_CASE("run --precision makes no checkpoint, even when slow", "[e2e][precision][checkpoint]") {
+  const fs::path h5 = temp_dir() / "prec-nockpt.h5";
+  // --checkpoint-every 0.000001: a checkpoint would be due before every block.
+  const Out r = innosim("run " + data("solve.toml") + " -q --precision 0.004 --checkpoint-every 0.000001 -o " +
+                        h5.string());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(fs::exists(h5));
+  CHECK_FALSE(fs::exists(h5.string() + ".ckpt"));
 }

@@ -216,3 +216,34 @@ TEST_CASE("a run stopped after a checkpoint and resumed from it equals the unint
   for (std::size_t t = 0; t < u.s.targets.size(); ++t)
     for (std::uint64_t d = range.first; d < range.end; ++d) REQUIRE(sink2.values_[t][d] == single_sink.values_[t][d]);
 }
+
+TEST_CASE("a precise run that also makes checkpoints stops where it stops without them", "[run][checkpoint][precision]") {
+  Setup u;
+  RunOptions o = u.options(2);
+  o.precision = {0.03, 512};  // checks every 2 tiles
+  MemorySink plain_sink(u.s.targets.size());
+  const RunOutcome plain = run_monte_carlo(u.model, u.s, u.sampler, o, plain_sink);
+  REQUIRE(plain.precise);
+  REQUIRE(plain.draws_run < u.draws);
+
+  // Checkpoints due before every block but the first of a pass: passes end
+  // at checkpoints and at the rule's checks, whichever comes first.
+  std::atomic<bool> never{false};
+  EveryFewBlocks ck(1, -1, never);
+  o.checkpoints = &ck;
+  MemorySink sink(u.s.targets.size());
+  const RunOutcome r = run_monte_carlo(u.model, u.s, u.sampler, o, sink);
+  CHECK(ck.saved);
+  CHECK(r.precise);
+  CHECK(r.draws_run == plain.draws_run);
+  CHECK(r.info.draws_requested == plain.draws_run);
+  CHECK(bit_equal(r.summary.mean, plain.summary.mean));
+  CHECK(bit_equal(r.summary.quantiles, plain.summary.quantiles));
+  CHECK(r.table.joint.met_count_hist == plain.table.joint.met_count_hist);
+  CHECK(r.table.rows.at(0).p_met == plain.table.rows.at(0).p_met);
+
+  // Its counts are not in a run state: no range, no resume.
+  RunOptions shard = u.options(2, {0, 1024});
+  shard.precision = {0.03, 512};
+  CHECK_THROWS_AS(run_monte_carlo(u.model, u.s, u.sampler, shard, sink), std::invalid_argument);
+}
