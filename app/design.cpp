@@ -4,6 +4,7 @@
 //
 //   innosim design scenarios/plan-2016-2020.toml --lever fiscal_rd_zone=0.5:4 --lever own_fiscal_st=1:2 --points 4
 //   innosim design scenarios/plan-2016-2020.toml --lever fiscal_rd_zone=1亿:8亿 --method latin_hypercube --points 40
+//   innosim design ... --shard 2/3    the second third of the points, merged by innosim merge
 
 #include <unistd.h>
 
@@ -18,19 +19,25 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "innosim/models/registry.hpp"
 #include "innosim/outputs/design_table.hpp"
 #include "innosim/outputs/design_writer.hpp"
+#include "innosim/outputs/hdf5_writer.hpp"  // scenario_hash
+#include "innosim/outputs/sweep_writer.hpp"  // sweep_shard_points
+#include "innosim/run/shape.hpp"
 #include "innosim/random/streams.hpp"
 #include "innosim/version.hpp"
 #include "levers.hpp"
 #include "options.hpp"
+#include "point_checkpoints.hpp"
 #include "points.hpp"
-#include "scenario_draws.hpp"
+#include "problems.hpp"
 #include "progress.hpp"
+#include "scenario_draws.hpp"
 
 namespace innosim::app {
 
@@ -47,7 +54,9 @@ struct DesignArgs {
   std::optional<std::size_t> points;
   std::string method = "grid";
   std::string spacing = "linear";
+  std::string shard;  // "k/K"
   PointsArgs run;
+  CheckpointArgs checkpoints;
 };
 
 // u in [0,1] -> the factor on the axis.
@@ -138,6 +147,13 @@ int design(const DesignArgs& a) {
                              kMaxPoints);
     return kExitBadInput;
   }
+  std::optional<std::pair<unsigned, unsigned>> shard;
+  if (!a.shard.empty()) {
+    shard = parse_shard_index(a.shard);
+    if (shard->second > static_cast<std::size_t>(V_wanted))
+      throw BadInput(fmt::format("--shard {}: a design of {:.0f} point{} makes at most {:.0f} shards", a.shard, V_wanted,
+                                 V_wanted == 1 ? "" : "s", V_wanted));
+  }
   const std::size_t draws = a.run.draws.value_or(s.run.draws);
   const std::uint64_t seed = a.run.seed.value_or(s.run.seed);
   const ScenarioDraws source = visit_model(s, [&](const auto& model) { return checked_draws(model, s, seed, draws); });
@@ -146,31 +162,100 @@ int design(const DesignArgs& a) {
   data.scale = grid ? grid_points(*axes, K, log) : lhs_points(*axes, K, seed, log);
   const std::size_t V = data.scale.size() / L;
   for (const LeverAxis& ax : *axes) data.levers.push_back({ax.id, ax.base, ax.lo, ax.hi, ax.amounts});
+  // A shard runs its share of the points; each point's result does not depend on the others.
+  const PointRange points = shard ? sweep_shard_points(V, shard->first, shard->second) : PointRange{0, V};
+  const DesignPart part{shard ? shard->first : 1, shard ? shard->second : 1, points.first, data.scale,
+                        scenario_hash(s)};
+  data.scale = std::vector<double>(data.scale.begin() + static_cast<std::ptrdiff_t>(points.first * L),
+                                   data.scale.begin() + static_cast<std::ptrdiff_t>(points.end * L));
   // Every point's scenario is built and checked before anything is computed.
   std::vector<Scenario> variants;
-  variants.reserve(V);
-  for (std::size_t v = 0; v < V; ++v) {
+  variants.reserve(points.end - points.first);
+  for (std::size_t v = 0; v < points.end - points.first; ++v) {
     Scenario sv = s;
     for (std::size_t l = 0; l < L; ++l) scale_lever(sv, (*axes)[l].id, data.scale[v * L + l]);
     check_variant(sv);
     variants.push_back(std::move(sv));
   }
 
-  const std::string out = output_path(a.run.output, a.scenario, "-design.h5");
-  Progress progress(!a.run.quiet && isatty(STDERR_FILENO));
-  PointsOutcome r = run_points(variants, source.source(), {draws, seed, a.run.threads, true, &progress});
-  if (!r.ok()) return report_points_failure(r, fmt::format("the design failed at point {}", r.failed_point + 1));
-  for (PointResult& p : r.points) {
-    data.tables.push_back(std::move(p.table));
-    data.target_draws.push_back(std::move(p.target_draws));
-  }
-  data.theta.resize(draws * source.source().num_parameters());
-  source.source().draw(0, draws, data.theta);
-  data.seconds = r.seconds;
-  data.threads = r.points.empty() ? 0 : r.points.front().info.threads;
+  const std::string out = output_path(
+      a.run.output, a.scenario,
+      shard ? fmt::format("-design-shard-{}-of-{}.h5", shard->first, shard->second) : std::string("-design.h5"));
+  const ResultShape shape = visit_model(s, [&](const auto& model) { return make_shape(s, model.indicators()); });
   const DesignHeader header{kVersion, kGitSha, seed, sampler_name(s.run.sampler), draws, s.model,
                             grid ? "grid" : "latin_hypercube", a.spacing};
-  write_design_file(out, s, r.shape, header, data);
+  if (points.first == 0) {  // a shard without point 0 leaves the parameter values to the one with it
+    data.theta.resize(draws * source.source().num_parameters());
+    source.source().draw(0, draws, data.theta);
+  }
+
+  // Checkpoints: OUT.ckpt/point-<i>.h5, the design shard file (i+1)/V of point i.
+  DesignShardFile whole;  // this design's identity, for its checkpoints
+  whole.header = header;
+  whole.scenario_name = s.name;
+  whole.part = {1, static_cast<unsigned>(V), 0, part.all_scale, scenario_hash(s)};
+  whole.data.levers = data.levers;
+  PointCheckpoints<DesignShardFile> checkpoints(out, a.checkpoints, V, whole,
+                                                {"point", "design", read_design_shard_file, design_differences});
+  remove_stale_temporaries(out);
+  const std::size_t n = points.end - points.first;
+  std::vector<char> skip(n, 0);
+  data.tables.resize(n);
+  data.target_draws.resize(n);
+  for (std::size_t v = 0; v < n; ++v)
+    if (const DesignShardFile* saved = checkpoints.saved(points.first + v)) {
+      skip[v] = 1;
+      data.tables[v] = saved->data.tables.at(0);
+      for (std::size_t t = 0; t < data.tables[v].rows.size() && t < s.targets.size(); ++t)
+        data.tables[v].rows[t].target = s.targets[t];
+      data.target_draws[v] = saved->data.target_draws.at(0);
+    }
+
+  Progress progress(!a.run.quiet && isatty(STDERR_FILENO));
+  PointsConfig config{draws, seed, a.run.threads, true, &progress, &skip, {}};
+  config.on_point = [&](std::size_t v, const PointResult& p) {
+    const std::size_t i = points.first + v;
+    checkpoints.save(i, [&](const std::string& path) {
+      DesignData one;
+      one.levers = data.levers;
+      one.scale.assign(data.scale.begin() + static_cast<std::ptrdiff_t>(v * L),
+                       data.scale.begin() + static_cast<std::ptrdiff_t>((v + 1) * L));
+      one.tables = {p.table};
+      one.target_draws = {p.target_draws};
+      if (i == 0) one.theta = data.theta;
+      one.seconds = p.info.seconds;
+      one.threads = p.info.threads;
+      const DesignPart point{static_cast<unsigned>(i + 1), static_cast<unsigned>(V), i, part.all_scale,
+                             whole.part.scenario_hash};
+      write_design_shard_file(path, s, shape, header, one, point);
+    });
+  };
+  PointsOutcome r = run_points(variants, source.source(), config);
+  if (r.cancelled) {
+    std::cerr << "innosim: " << checkpoints.interrupted() << "\n";
+    return kExitInterrupted;
+  }
+  if (!r.ok()) {
+    checkpoints.discard();
+    return report_points_failure(r, fmt::format("the design failed at point {}", points.first + r.failed_point + 1));
+  }
+  for (std::size_t v = 0; v < n; ++v) {
+    if (skip[v]) continue;
+    data.tables[v] = std::move(r.points[v].table);
+    data.target_draws[v] = std::move(r.points[v].target_draws);
+    data.threads = std::max(data.threads, r.points[v].info.threads);
+  }
+  data.seconds = r.seconds;
+  if (shard) {
+    write_design_shard_file(out, s, shape, header, data, part);
+    checkpoints.discard();
+    if (!a.run.quiet)
+      std::cerr << fmt::format("innosim: design shard {}/{}: points {}..{} of {} x {} draws in {:.2f} s -> {}\n",
+                               shard->first, shard->second, points.first + 1, points.end, V, draws, r.seconds, out);
+    return kExitOk;
+  }
+  write_design_file(out, s, shape, header, data);
+  checkpoints.discard();
   std::cout << format_design_table(s, header, data, parse_format(a.run.format));
   if (!a.run.quiet)
     std::cerr << fmt::format("innosim: {} points x {} draws in {:.2f} s -> {}\n", V, draws, r.seconds, out);
@@ -202,7 +287,11 @@ Command add_design_command(CLI::App& app) {
   cmd->add_option("--spacing", a->spacing, "Factors evenly spaced (linear) or evenly spaced in log (log; lo > 0)")
       ->check(CLI::IsMember({"linear", "log"}))
       ->capture_default_str();
+  cmd->add_option("--shard", a->shard,
+                  "Run only shard k of K of the points (k/K) into a design shard file; innosim merge joins the K "
+                  "shards into the design file");
   add_points_options(cmd, a->run, "HDF5 design file", "-design.h5");
+  add_checkpoint_options(cmd, a->checkpoints);
   return {cmd, [a] { return design(*a); }};
 }
 

@@ -1,10 +1,11 @@
 // innosim merge: the shard files of one run (innosim run --shard k/K) into the
 // run file a single process writes, bit for bit, and its target table; or
-// the shard files of one sweep (innosim sweep --shard k/K) into its sweep
-// file and table.
+// the shard files of one sweep or design (innosim sweep/design --shard k/K)
+// into its sweep or design file and table.
 //
 //   innosim merge plan-shard-*-of-3.h5 -o plan.h5
 //   innosim merge plan-sweep-shard-*-of-3.h5 -o plan-sweep.h5
+//   innosim merge plan-design-shard-*-of-3.h5 -o plan-design.h5
 //
 // The shards are checked first: all of one run (scenario, seed, draws,
 // sampler, program), each shard once, none missing; then merged in draw
@@ -29,6 +30,8 @@
 #include "exit_codes.hpp"
 #include "hdf5_sink.hpp"
 #include "innosim/models/registry.hpp"
+#include "innosim/outputs/design_table.hpp"
+#include "innosim/outputs/design_writer.hpp"
 #include "innosim/outputs/shard_file.hpp"
 #include "innosim/outputs/sweep_table.hpp"
 #include "innosim/outputs/sweep_writer.hpp"
@@ -147,67 +150,95 @@ std::vector<ShardInfo> check_shards(const std::vector<std::string>& paths) {
   return mine;
 }
 
-// The shards of a sweep (innosim sweep --shard k/K) into its sweep file: the
-// same checks as for a run's shards, then the points joined in factor order.
-int merge_sweep(const MergeArgs& a) {
+// The shard files of a sweep or a design (one point range each, F a
+// SweepShardFile or DesignShardFile), read and checked as a run's shards
+// are: the sweep or design most of them belong to, each shard once, none
+// missing, each holding the points it should; sorted by shard. `what` is
+// "sweep" or "design"; `differences` says why two files belong to different
+// ones; `points_of` how many points a file holds and `all_points` the whole's.
+template <class F>
+std::vector<F> check_point_shards(const std::vector<std::string>& paths, const char* what,
+                                  F (*read)(const std::string&),
+                                  std::vector<std::string> (*differences)(const F&, const F&),
+                                  std::size_t (*points_of)(const F&), std::size_t (*all_points)(const F&)) {
   std::vector<std::string> problems;
-  std::vector<SweepShardFile> files;
-  for (const std::string& p : a.shards) {
+  std::vector<F> files;
+  for (const std::string& p : paths) {
     try {
-      files.push_back(read_sweep_shard_file(p));
+      files.push_back(read(p));
     } catch (const std::exception& e) {
       problems.push_back(e.what());
     }
   }
-  // The sweep: the one most shards belong to (the first given on a tie).
-  auto differences = [](const SweepShardFile& x, const SweepShardFile& y) {
-    std::vector<std::string> out = sweep_differences(x, y);
-    if (x.part.shards != y.part.shards)
-      out.push_back(fmt::format("shards {} where the sweep has {}", x.part.shards, y.part.shards));
-    return out;
-  };
+  // The whole: the one most shards belong to (the first given on a tie).
   std::size_t best = 0, best_count = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    const auto n = static_cast<std::size_t>(std::count_if(
-        files.begin(), files.end(), [&](const SweepShardFile& o) { return differences(o, files[i]).empty(); }));
+    const auto n = static_cast<std::size_t>(
+        std::count_if(files.begin(), files.end(), [&](const F& o) { return differences(o, files[i]).empty(); }));
     if (n > best_count) {
       best = i;
       best_count = n;
     }
   }
-  std::vector<const SweepShardFile*> mine;
-  for (const SweepShardFile& f : files) {
-    const auto why = differences(f, files[best]);
+  std::vector<char> ours(files.size(), 0);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto why = differences(files[i], files[best]);
     if (why.empty())
-      mine.push_back(&f);
+      ours[i] = 1;
     else
-      problems.push_back(fmt::format("{}: a shard of another sweep ({}), not of the sweep of {}", f.path,
-                                     fmt::join(why, "; "), files[best].path));
+      problems.push_back(fmt::format("{}: a shard of another {} ({}), not of the {} of {}", files[i].path, what,
+                                     fmt::join(why, "; "), what, files[best].path));
   }
+  std::vector<F> mine;  // moved out only now: files[best] is compared with until here
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (ours[i]) mine.push_back(std::move(files[i]));
   if (!mine.empty()) {
-    const SweepPart& sweep = mine.front()->part;
+    const unsigned K = mine.front().part.shards;
     std::map<unsigned, std::vector<std::string>> given;
-    for (const SweepShardFile* f : mine) {
-      given[f->part.shard].push_back(f->path);
-      const PointRange want = sweep_shard_points(sweep.all_scale.size(), f->part.shard, sweep.shards);
-      if (f->part.shard < 1 || f->part.shard > sweep.shards || f->part.first_point != want.first ||
-          f->data.scale.size() != want.end - want.first)
-        problems.push_back(fmt::format("{}: shard {} of {} does not hold the factors it should", f->path,
-                                       f->part.shard, sweep.shards));
+    for (const F& f : mine) {
+      given[f.part.shard].push_back(f.path);
+      const PointRange want = sweep_shard_points(all_points(f), f.part.shard, K);
+      if (f.part.shard < 1 || f.part.shard > K || f.part.first_point != want.first ||
+          points_of(f) != want.end - want.first)
+        problems.push_back(fmt::format("{}: shard {} of {} does not hold the points it should", f.path, f.part.shard, K));
     }
-    count_shards(given, sweep.shards,
-                 fmt::format("the sweep of {} missing (seed {}, {} draws)", mine.front()->path,
-                             mine.front()->header.seed, mine.front()->header.draws),
+    count_shards(given, K,
+                 fmt::format("the {} of {} missing (seed {}, {} draws)", what, mine.front().path,
+                             mine.front().header.seed, mine.front().header.draws),
                  problems);
   }
   refuse_if_any(problems);
-  std::sort(mine.begin(), mine.end(),
-            [](const SweepShardFile* x, const SweepShardFile* y) { return x->part.shard < y->part.shard; });
+  std::sort(mine.begin(), mine.end(), [](const F& x, const F& y) { return x.part.shard < y.part.shard; });
+  check_program(mine.front().header.engine_version, mine.front().header.git_sha);
+  return mine;
+}
+
+// The scenario stored in a sweep or design shard, checked against its hash.
+template <class F>
+Scenario stored_scenario(const F& f) {
+  Scenario s = load_scenario_files(f.scenario_files);
+  if (scenario_hash(s) != f.part.scenario_hash)
+    throw std::runtime_error(f.path + ": the scenario stored in the shard does not hash to its scenario_hash");
+  return s;
+}
+
+// The shards of a sweep (innosim sweep --shard k/K) into its sweep file: the
+// same checks as for a run's shards, then the points joined in factor order.
+int merge_sweep(const MergeArgs& a) {
+  const std::vector<SweepShardFile> files = check_point_shards<SweepShardFile>(
+      a.shards, "sweep", read_sweep_shard_file,
+      [](const SweepShardFile& x, const SweepShardFile& y) {
+        std::vector<std::string> out = sweep_differences(x, y);
+        if (x.part.shards != y.part.shards)
+          out.push_back(fmt::format("shards {} where the sweep has {}", x.part.shards, y.part.shards));
+        return out;
+      },
+      [](const SweepShardFile& f) { return f.data.scale.size(); },
+      [](const SweepShardFile& f) { return f.part.all_scale.size(); });
+  std::vector<const SweepShardFile*> mine;
+  for (const SweepShardFile& f : files) mine.push_back(&f);
   const SweepShardFile& first = *mine.front();
-  check_program(first.header.engine_version, first.header.git_sha);
-  Scenario s = load_scenario_files(first.scenario_files);
-  if (scenario_hash(s) != first.part.scenario_hash)
-    throw std::runtime_error(first.path + ": the scenario stored in the shard does not hash to its scenario_hash");
+  const Scenario s = stored_scenario(first);
   const Lever* lever = s.lever(first.lever);
   if (lever == nullptr) throw std::runtime_error(first.path + ": the scenario has no lever '" + first.lever + "'");
 
@@ -235,9 +266,55 @@ int merge_sweep(const MergeArgs& a) {
   });
 }
 
+// The shards of a design (innosim design --shard k/K) into its design file:
+// the same checks, then the points joined in order; the draws' parameter
+// values come from the shard holding point 0.
+int merge_design(const MergeArgs& a) {
+  const std::vector<DesignShardFile> mine = check_point_shards<DesignShardFile>(
+      a.shards, "design", read_design_shard_file,
+      [](const DesignShardFile& x, const DesignShardFile& y) {
+        std::vector<std::string> out = design_differences(x, y);
+        if (x.part.shards != y.part.shards)
+          out.push_back(fmt::format("shards {} where the design has {}", x.part.shards, y.part.shards));
+        return out;
+      },
+      [](const DesignShardFile& f) { return f.data.scale.size() / f.data.levers.size(); },
+      [](const DesignShardFile& f) { return f.part.all_scale.size() / f.data.levers.size(); });
+  const DesignShardFile& first = mine.front();
+  const Scenario s = stored_scenario(first);
+  DesignData data;
+  data.levers = first.data.levers;
+  data.theta = first.data.theta;
+  for (const DesignShardFile& f : mine) {
+    data.scale.insert(data.scale.end(), f.data.scale.begin(), f.data.scale.end());
+    for (std::size_t v = 0; v < f.data.tables.size(); ++v) {
+      TargetTable t = f.data.tables[v];
+      if (t.rows.size() != s.targets.size())
+        throw std::runtime_error(f.path + ": /points holds " + std::to_string(t.rows.size()) + " targets, the scenario " +
+                                 std::to_string(s.targets.size()));
+      for (std::size_t i = 0; i < t.rows.size(); ++i) t.rows[i].target = s.targets[i];
+      data.tables.push_back(std::move(t));
+      data.target_draws.push_back(f.data.target_draws[v]);
+    }
+    data.seconds += f.data.seconds;
+    data.threads = std::max(data.threads, f.data.threads);
+  }
+  return visit_model(s, [&](const auto& model) -> int {
+    const std::string out = output_path(a.output, first.scenario_files.front().first, "-design.h5");
+    write_design_file(out, s, make_shape(s, model.indicators()), first.header, data);
+    std::cout << format_design_table(s, first.header, data, parse_format(a.format));
+    if (!a.quiet)
+      std::cerr << fmt::format("innosim: {} design shards, {} points x {} draws merged -> {}\n", mine.size(),
+                               data.tables.size(), first.header.draws, out);
+    return kExitOk;
+  });
+}
+
 int merge(const MergeArgs& a) {
   if (std::any_of(a.shards.begin(), a.shards.end(), [](const std::string& p) { return is_sweep_shard_file(p); }))
     return merge_sweep(a);
+  if (std::any_of(a.shards.begin(), a.shards.end(), [](const std::string& p) { return is_design_shard_file(p); }))
+    return merge_design(a);
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<ShardInfo> shards = check_shards(a.shards);
   const ShardInfo& first = shards.front();
@@ -305,9 +382,9 @@ int merge(const MergeArgs& a) {
 Command add_merge_command(CLI::App& app) {
   auto a = std::make_shared<MergeArgs>();
   auto* cmd = app.add_subcommand(
-      "merge", "Merge the shard files of a run or a sweep (innosim run/sweep --shard k/K) into its file and print "
-               "its table");
-  cmd->add_option("shards", a->shards, "Shard files, every shard of the run (or sweep) once, in any order")
+      "merge", "Merge the shard files of a run, a sweep or a design (innosim run/sweep/design --shard k/K) into "
+               "its file and print its table");
+  cmd->add_option("shards", a->shards, "Shard files, every shard of the run (or sweep, or design) once, in any order")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", a->output,

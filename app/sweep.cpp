@@ -34,6 +34,7 @@
 #include "innosim/version.hpp"
 #include "levers.hpp"
 #include "options.hpp"
+#include "point_checkpoints.hpp"
 #include "points.hpp"
 #include "problems.hpp"
 #include "scenario_draws.hpp"
@@ -70,102 +71,6 @@ std::optional<std::vector<double>> parse_scales(const std::string& text, std::st
   }
   return out;
 }
-
-// Checkpoints of a sweep: OUT.ckpt/factor-<i>.h5 for each factor i finished,
-// each the sweep shard file (i+1)/V that `innosim sweep --shard i+1/V` would
-// write (V factors), saved as the factor finishes. --resume reads them back
-// (refusing those of another sweep, with the reason) and runs the others.
-class SweepCheckpoints {
- public:
-  // `whole` describes this sweep (its part: every factor).
-  SweepCheckpoints(const std::string& output, const CheckpointArgs& a, const Scenario& s, const ResultShape& shape,
-                   const SweepShardFile& whole)
-      : dir_(checkpoint_dir(output)), on_(a.every > 0), s_(s), shape_(shape), whole_(whole) {
-    const std::vector<std::string> files = saved_files();
-    if (!files.empty() && !(a.resume && on_))
-      throw BadInput(fmt::format("{} holds a checkpoint of an interrupted sweep ({} of {} factors done); continue it "
-                                 "with --resume, or remove the folder to start over",
-                                 dir_, files.size(), whole_.part.all_scale.size()));
-    if (a.resume && !on_) throw BadInput("--resume needs checkpoints; drop --checkpoint-every 0");
-    if (!a.resume) return;
-    if (files.empty()) {
-      std::cerr << fmt::format("innosim: no checkpoint in {}; starting from the first factor\n", dir_);
-      return;
-    }
-    for (const std::string& f : files) {
-      SweepShardFile saved;
-      try {
-        saved = read_sweep_shard_file(f);
-      } catch (const std::exception& e) {
-        throw BadInput(std::string(e.what()) + "; remove " + dir_ + " to start over");
-      }
-      const std::vector<std::string> why = sweep_differences(saved, whole_);
-      if (!why.empty())
-        throw BadInput(fmt::format("{}: a checkpoint of another sweep, not resumed: {}; run the command that made it "
-                                   "with --resume, or remove the folder to start this one over",
-                                   f, fmt::join(why, "; ")));
-      TargetTable table = saved.data.tables.at(0);
-      for (std::size_t t = 0; t < table.rows.size() && t < s.targets.size(); ++t) table.rows[t].target = s.targets[t];
-      saved_[saved.part.first_point] = std::move(table);
-      remove_stale_temporaries(f);
-    }
-    for (std::size_t i = 0; i < whole_.part.all_scale.size(); ++i) remove_stale_temporaries(point_file(i));
-    std::cerr << fmt::format("innosim: resuming from {}: {} of {} factors done\n", dir_, saved_.size(),
-                             whole_.part.all_scale.size());
-  }
-
-  // The table saved for factor i (of the whole sweep), or null.
-  const TargetTable* saved(std::size_t i) const {
-    const auto it = saved_.find(i);
-    return it == saved_.end() ? nullptr : &it->second;
-  }
-  // Factor i finished with `table` (lever value `value`): saved when checkpoints are on.
-  void save(std::size_t i, double value, const TargetTable& table) {
-    if (!on_) return;
-    std::filesystem::create_directories(dir_);
-    const std::vector<double>& all = whole_.part.all_scale;
-    const SweepPart part{static_cast<unsigned>(i + 1), static_cast<unsigned>(all.size()), i, all,
-                         whole_.part.scenario_hash};
-    SweepData one;
-    one.lever = whole_.lever;
-    one.scale = {all[i]};
-    one.lever_value = {value};
-    one.tables = {table};
-    write_sweep_shard_file(point_file(i), s_, shape_, whole_.header, one, part);
-    saved_[i] = table;
-    fault_.recorded();
-  }
-  // Interrupted: the message; the folder stays when it holds a factor.
-  std::string interrupted() {
-    if (on_ && !saved_files().empty())
-      return fmt::format("interrupted; the {} factors done are saved in {}: continue with the same command and "
-                         "--resume",
-                         saved_files().size(), dir_);
-    discard();
-    return "interrupted; no output written";
-  }
-  // Finished or failed for good: no checkpoint is left.
-  void discard() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
- private:
-  std::string point_file(std::size_t i) const { return fmt::format("{}/factor-{}.h5", dir_, i); }
-  std::vector<std::string> saved_files() const {
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < whole_.part.all_scale.size(); ++i)
-      if (std::filesystem::exists(point_file(i))) out.push_back(point_file(i));
-    return out;
-  }
-  std::string dir_;
-  bool on_;
-  const Scenario& s_;
-  const ResultShape& shape_;
-  SweepShardFile whole_;
-  std::map<std::size_t, TargetTable> saved_;
-  FaultInjection fault_;
-};
 
 int sweep(const SweepArgs& a) {
   Scenario s = load_scenario(a.scenario);
@@ -222,20 +127,34 @@ int sweep(const SweepArgs& a) {
       a.run.output, a.scenario,
       shard ? fmt::format("-sweep-shard-{}-of-{}.h5", shard->first, shard->second) : std::string("-sweep.h5"));
   const ResultShape shape = visit_model(s, [&](const auto& model) { return make_shape(s, model.indicators()); });
-  SweepCheckpoints checkpoints(out, a.checkpoints, s, shape, whole);
+  // Checkpoints: OUT.ckpt/factor-<i>.h5, the sweep shard file (i+1)/V of factor i.
+  PointCheckpoints<SweepShardFile> checkpoints(out, a.checkpoints, whole.part.all_scale.size(), whole,
+                                               {"factor", "sweep", read_sweep_shard_file, sweep_differences});
   remove_stale_temporaries(out);
 
   std::vector<char> skip(variants.size(), 0);
   data.tables.resize(variants.size());
   for (std::size_t v = 0; v < variants.size(); ++v)
-    if (const TargetTable* saved = checkpoints.saved(points.first + v)) {
+    if (const SweepShardFile* saved = checkpoints.saved(points.first + v)) {
       skip[v] = 1;
-      data.tables[v] = *saved;
+      data.tables[v] = saved->data.tables.at(0);
+      for (std::size_t t = 0; t < data.tables[v].rows.size() && t < s.targets.size(); ++t)
+        data.tables[v].rows[t].target = s.targets[t];
     }
   Progress progress(!a.run.quiet && isatty(STDERR_FILENO));
   PointsConfig config{draws, seed, a.run.threads, false, &progress, &skip, {}};
   config.on_point = [&](std::size_t v, const PointResult& p) {
-    checkpoints.save(points.first + v, data.lever_value[v], p.table);
+    const std::size_t i = points.first + v, V = whole.part.all_scale.size();
+    checkpoints.save(i, [&](const std::string& path) {
+      SweepData one;
+      one.lever = lever.id;
+      one.scale = {data.scale[v]};
+      one.lever_value = {data.lever_value[v]};
+      one.tables = {p.table};
+      const SweepPart point{static_cast<unsigned>(i + 1), static_cast<unsigned>(V), i, whole.part.all_scale,
+                            whole.part.scenario_hash};
+      write_sweep_shard_file(path, s, shape, whole.header, one, point);
+    });
   };
   const PointsOutcome r = run_points(variants, sampler.source(), config);
   if (r.cancelled) {

@@ -11,6 +11,7 @@
 
 #include "detail/h5.hpp"
 #include "detail/meta.hpp"
+#include "detail/part_differences.hpp"
 #include "detail/run_file.hpp"
 #include "detail/whole_file.hpp"
 #include "innosim/outputs/sweep_writer.hpp"
@@ -128,18 +129,10 @@ h5::Hid open_read_only(const std::string& path) {
 }  // namespace
 
 std::vector<std::string> sweep_differences(const SweepShardFile& x, const SweepShardFile& y) {
-  std::vector<std::string> out;
+  std::vector<std::string> out = detail::part_differences(x, y, "sweep");
   auto differ = [&](const char* what, const std::string& mine, const std::string& theirs) {
     if (mine != theirs) out.push_back(fmt::format("{} {} where the sweep has {}", what, mine, theirs));
   };
-  differ("scenario", fmt::format("'{}' {}", x.scenario_name, x.part.scenario_hash.substr(0, 12)),
-         fmt::format("'{}' {}", y.scenario_name, y.part.scenario_hash.substr(0, 12)));
-  differ("seed", std::to_string(x.header.seed), std::to_string(y.header.seed));
-  differ("draws", std::to_string(x.header.draws), std::to_string(y.header.draws));
-  differ("sampler", x.header.sampler, y.header.sampler);
-  differ("model", x.header.model, y.header.model);
-  differ("program", "innosim " + x.header.engine_version + " (" + x.header.git_sha + ")",
-         "innosim " + y.header.engine_version + " (" + y.header.git_sha + ")");
   differ("lever", x.lever, y.lever);
   differ("factors", fmt::format("{}", fmt::join(x.part.all_scale, ",")),
          fmt::format("{}", fmt::join(y.part.all_scale, ",")));

@@ -289,6 +289,61 @@ TEST_CASE("sweep shards 1/1, 2 and 3 merged equal the single-process sweep bit f
         std::string::npos);
 }
 
+TEST_CASE("design shards 1/1, 2 and 3 merged equal the single-process design bit for bit", "[e2e][shard][design]") {
+  const std::string design =
+      "design " + data("sweep.toml") + " --lever extra_growth=0.5:2 --points 5 --spacing log -n 700 -q";
+  const fs::path single = temp_dir() / "design-single.h5";
+  const Out s = innosim(design + " --threads 2 --format csv -o " + single.string());
+  INFO(s.err);
+  REQUIRE(s.code == 0);
+  for (int K = 1; K <= 3; ++K) {
+    std::string files;
+    for (int k = 1; k <= K; ++k) {
+      const fs::path part = temp_dir() / ("design-part-" + std::to_string(k) + "-of-" + std::to_string(K) + ".h5");
+      const Out p = innosim(design + " --threads " + std::to_string(k) + " --shard " + std::to_string(k) + "/" +
+                            std::to_string(K) + " -o " + part.string());
+      INFO(p.err);
+      REQUIRE(p.code == 0);
+      CHECK(p.out.empty());  // a shard prints no table
+      files = part.string() + " " + files;  // any order
+    }
+    const fs::path merged = temp_dir() / ("design-merged-" + std::to_string(K) + ".h5");
+    const Out m = innosim("merge " + files + "--format csv -q -o " + merged.string());
+    CAPTURE(K);
+    INFO(m.err);
+    REQUIRE(m.code == 0);
+    CHECK(m.out == s.out);  // the same design table
+    CHECK(same_numbers(single, merged) == 0);
+  }
+
+  // Refused, named: a missing shard, a shard given twice, a shard of another design.
+  const std::string p1 = (temp_dir() / "design-part-1-of-3.h5").string(),
+                    p2 = (temp_dir() / "design-part-2-of-3.h5").string(),
+                    p3 = (temp_dir() / "design-part-3-of-3.h5").string();
+  const fs::path out = temp_dir() / "design-refused.h5";
+  const Out missing = innosim("merge " + p2 + " " + p3 + " -o " + out.string());
+  CHECK(missing.code == 2);
+  CHECK(missing.err.find("shard 1/3 of the design of") != std::string::npos);
+  const Out twice = innosim("merge " + p1 + " " + p2 + " " + p3 + " " + p3 + " -o " + out.string());
+  CHECK(twice.code == 2);
+  CHECK(twice.err.find("shard 3/3 given 2 times") != std::string::npos);
+  const fs::path other = temp_dir() / "design-other-seed.h5";
+  REQUIRE(innosim(design + " --seed 12 --shard 2/3 -o " + other.string()).code == 0);
+  const Out seed = innosim("merge " + p1 + " " + other.string() + " " + p3 + " -o " + out.string());
+  CHECK(seed.code == 2);
+  CHECK(seed.err.find(other.string() + ": a shard of another design (seed 12 where the design has 11)") !=
+        std::string::npos);
+  const fs::path run_shard = temp_dir() / "design-run-shard.h5";
+  REQUIRE(innosim("run " + data("sweep.toml") + " -n 700 -q --shard 2/3 -o " + run_shard.string()).code == 0);
+  const Out foreign = innosim("merge " + p1 + " " + run_shard.string() + " " + p3 + " -o " + out.string());
+  CHECK(foreign.code == 2);
+  CHECK(foreign.err.find(run_shard.string() + ": not an innosim design shard file") != std::string::npos);
+  CHECK_FALSE(leftovers(temp_dir(), "design-refused.h5"));
+  CHECK(innosim(design + " --shard 6/5 -o " + out.string()).code == 2);
+  CHECK(innosim(design + " --shard 6/6 -o " + out.string()).err.find("a design of 5 points makes at most 5 shards") !=
+        std::string::npos);
+}
+
 TEST_CASE("a sweep killed with SIGKILL or stopped by Ctrl-C resumes to the uninterrupted sweep file", "[e2e][checkpoint][sweep]") {
   const std::string sweep = "sweep " + data("sweep.toml") + " --lever extra_growth --scale 0,0.5,1,2,4 -n 1000 -q";
   const fs::path single = temp_dir() / "resume-sweep-single.h5";
@@ -333,6 +388,59 @@ TEST_CASE("a sweep killed with SIGKILL or stopped by Ctrl-C resumes to the unint
   INFO(resumed.err);
   REQUIRE(resumed.code == 0);
   CHECK(resumed.err.find(std::to_string(done) + " of 5 factors done") != std::string::npos);
+  CHECK(resumed.out == s.out);
+  CHECK(same_numbers(single, out) == 0);
+  CHECK_FALSE(fs::exists(ckpt));
+  CHECK_FALSE(leftovers(temp_dir(), out.filename().string() + ".tmp"));
+}
+
+TEST_CASE("a design killed with SIGKILL or stopped by Ctrl-C resumes to the uninterrupted design file",
+          "[e2e][checkpoint][design]") {
+  const std::string design =
+      "design " + data("sweep.toml") + " --lever extra_growth=0.5:2 --points 5 --spacing log -n 700 -q";
+  const fs::path single = temp_dir() / "resume-design-single.h5";
+  const Out s = innosim(design + " --threads 2 --format csv --checkpoint-every 0 -o " + single.string());
+  INFO(s.err);
+  REQUIRE(s.code == 0);
+  // One thread: the points run one after another, so the fault comes after
+  // the first `done` of them are saved.
+  const auto [fault, done] = GENERATE(table<std::string, int>({{"1:KILL", 1}, {"3:INT", 3}}));
+  CAPTURE(fault);
+  const fs::path out = temp_dir() / ("resume-design-" + fault.substr(2) + ".h5"), ckpt = out.string() + ".ckpt";
+  const std::vector<std::string> args = {"design", data("sweep.toml"), "--lever", "extra_growth=0.5:2", "--points",
+                                         "5", "--spacing", "log", "-n", "700", "-q", "--threads", "1", "-o",
+                                         out.string()};
+  const fs::path err = temp_dir() / "resume-design.err";
+  const int status = run_with_fault(args, fault, err);
+  INFO(slurp(err));
+  if (fault == "1:KILL") {
+    REQUIRE(WIFSIGNALED(status));
+    REQUIRE(WTERMSIG(status) == SIGKILL);
+  } else {
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 130);
+    CHECK(slurp(err).find("interrupted; the 3 points done are saved in " + ckpt.string()) != std::string::npos);
+  }
+  REQUIRE_FALSE(fs::exists(out));
+  for (int i = 0; i < 5; ++i) CHECK(fs::exists(ckpt / ("point-" + std::to_string(i) + ".h5")) == (i < done));
+
+  const Out again = innosim(design + " -o " + out.string());
+  CHECK(again.code == 2);
+  CHECK(again.err.find("holds a checkpoint of an interrupted design (" + std::to_string(done) + " of 5 points done)") !=
+        std::string::npos);
+  const Out other = innosim(design + " --seed 12 --resume -o " + out.string());
+  CHECK(other.code == 2);
+  CHECK(other.err.find("a checkpoint of another design, not resumed: seed 11 where the design has 12") !=
+        std::string::npos);
+  const Out levers = innosim("design " + data("sweep.toml") + " --lever extra_growth=0.5:4 --points 5 --spacing log "
+                             "-n 700 -q --resume -o " + out.string());
+  CHECK(levers.code == 2);
+  CHECK(levers.err.find("levers extra_growth=0.5:2 where the design has extra_growth=0.5:4") != std::string::npos);
+
+  const Out resumed = innosim(design + " --threads 2 --resume --format csv -o " + out.string());
+  INFO(resumed.err);
+  REQUIRE(resumed.code == 0);
+  CHECK(resumed.err.find(std::to_string(done) + " of 5 points done") != std::string::npos);
   CHECK(resumed.out == s.out);
   CHECK(same_numbers(single, out) == 0);
   CHECK_FALSE(fs::exists(ckpt));

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "innosim/run/results.hpp"
@@ -38,7 +39,8 @@ struct DesignData {
   std::vector<double> scale;                      // [V][L] factors, point-major
   std::vector<TargetTable> tables;                // [V] rows in scenario target order
   std::vector<std::vector<double>> target_draws;  // [V] each [T][N]; NaN for dropped draws
-  std::vector<double> theta;                      // [N][P] parameter values, draw-major
+  std::vector<double> theta;                      // [N][P] parameter values, draw-major (a shard
+                                                  // file without point 0: empty)
   double seconds = 0;
   unsigned threads = 0;
 };
@@ -48,5 +50,44 @@ struct DesignData {
 // file then.
 void write_design_file(const std::string& path, const Scenario& scenario, const ResultShape& shape,
                        const DesignHeader& header, const DesignData& data);
+
+// Which part of a design a shard file holds (`innosim design --shard k/K`):
+// the points all_scale[first_point, first_point + its points) of the whole
+// design (points split as sweep_shard_points splits factors). Schema:
+// docs/hdf5-schema.md, "Design shard files".
+struct DesignPart {
+  unsigned shard = 0, shards = 0;  // k of K
+  std::size_t first_point = 0;
+  std::vector<double> all_scale;   // [V][L] every point of the whole design
+  std::string scenario_hash;       // scenario_hash() of the scenario
+};
+
+// A design shard file: the design file's layout for its points, plus /shard
+// (the part); the draws' parameter values only in the shard holding point 0.
+// Same failure behaviour as write_design_file.
+void write_design_shard_file(const std::string& path, const Scenario& scenario, const ResultShape& shape,
+                             const DesignHeader& header, const DesignData& data, const DesignPart& part);
+
+// A design shard file read back: its identity, part, the scenario's files
+// and its points (tables with every field a design file keeps).
+struct DesignShardFile {
+  std::string path;
+  DesignHeader header;
+  std::string scenario_name;
+  DesignPart part;
+  std::vector<std::pair<std::string, std::string>> scenario_files;  // (path, text), the scenario first
+  DesignData data;
+};
+
+// Why shard file `x` belongs to another design than `y`'s (empty: the same):
+// scenario, seed, draws, sampler, model, program, method, spacing, levers,
+// points; each as "seed 12 where the design has 11".
+std::vector<std::string> design_differences(const DesignShardFile& x, const DesignShardFile& y);
+
+// True when `path` is an HDF5 file whose file_type is a design shard's.
+bool is_design_shard_file(const std::string& path);
+// Throws std::runtime_error naming the file and object when it is not a
+// readable design shard file.
+DesignShardFile read_design_shard_file(const std::string& path);
 
 }  // namespace innosim
