@@ -446,3 +446,20 @@ TEST_CASE("a design killed with SIGKILL or stopped by Ctrl-C resumes to the unin
   CHECK_FALSE(fs::exists(ckpt));
   CHECK_FALSE(leftovers(temp_dir(), out.filename().string() + ".tmp"));
 }
+
+TEST_CASE("a scenario with an innovation index is refused by --shard, --resume and slurm, and makes no checkpoint",
+          "[e2e][shard][checkpoint][index]") {
+  const std::string plan = std::string(INNOSIM_SOURCE_DIR) + "/scenarios/plan-2016-2020.toml";
+  const fs::path out = temp_dir() / "index-refused.h5";
+  const Out shard = innosim("run " + plan + " -n 512 -q --shard 1/2 -o " + out.string());
+  CHECK(shard.code == 2);
+  CHECK(shard.err.find("--shard: the scenario has an innovation index ([index])") != std::string::npos);
+  const Out resume = innosim("run " + plan + " -n 512 -q --resume -o " + out.string());
+  CHECK(resume.code == 2);
+  CHECK(resume.err.find("--resume: the scenario has an innovation index ([index])") != std::string::npos);
+  const Out slurm = innosim("slurm " + plan + " --shards 2 -n 512 --dry-run --workdir " +
+                            (temp_dir() / "index-slurm").string() + " -o " + out.string());
+  CHECK(slurm.code == 2);
+  CHECK(slurm.err.find("the scenario has an innovation index") != std::string::npos);
+  CHECK_FALSE(leftovers(temp_dir(), "index-refused"));
+}
