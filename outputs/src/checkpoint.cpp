@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include "detail/files.hpp"
 #include "detail/h5.hpp"
 #include "detail/h5_state.hpp"
 #include "detail/publish.hpp"
@@ -88,14 +89,7 @@ std::vector<std::uint64_t> layout_values(const LogLayout& l) {
 
 Hid open_state_file(const std::string& path) {
   h5::silence_errors();
-  if (H5Fis_hdf5(path.c_str()) <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    throw std::runtime_error(path + ": not a checkpoint (not an HDF5 file)");
-  }
-  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
-  return h5::checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose, h5::Where{path}, H5I_INVALID_HID,
-                     "", "cannot open");
+  return detail::open_hdf5_readonly(path, "not a checkpoint (not an HDF5 file)");
 }
 
 }  // namespace
