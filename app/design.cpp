@@ -115,7 +115,8 @@ std::optional<std::vector<LeverAxis>> parse_axes(const Scenario& s, const Design
     }
     auto axis = make_axis(s, a.scenario, id, range, why);
     if (!axis) return std::nullopt;
-    if (std::any_of(axes.begin(), axes.end(), [&](const LeverAxis& x) { return x.id == id; })) {
+    // clang 14 cannot capture a structured binding in a lambda (C++20's P1091).
+    if (std::any_of(axes.begin(), axes.end(), [&lever = id](const LeverAxis& x) { return x.id == lever; })) {
       why = fmt::format("innosim: --lever {}: lever '{}' is given twice", spec, id);
       return std::nullopt;
     }

@@ -226,7 +226,8 @@ std::string parse_costs(const std::vector<std::string>& specs, const std::vector
   costs.assign(axes.size(), kNaN);
   for (const std::string& spec : specs) {
     const auto [id, value] = split_lever_spec(spec);
-    const auto it = std::find_if(axes.begin(), axes.end(), [&](const LeverAxis& a) { return a.id == id; });
+    // clang 14 cannot capture a structured binding in a lambda (C++20's P1091).
+    const auto it = std::find_if(axes.begin(), axes.end(), [&lever = id](const LeverAxis& a) { return a.id == lever; });
     if (it == axes.end()) {
       std::vector<std::string> ids;
       for (const LeverAxis& a : axes) ids.push_back(a.id);

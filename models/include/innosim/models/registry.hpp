@@ -6,7 +6,7 @@
 //
 //   visit_model(scenario, [&](const auto& model) { return run(model, ...); });
 
-#include <optional>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -42,26 +42,35 @@ inline std::vector<std::string> model_ids() {
 // model`, with "did you mean" and the known ids.
 ScenarioError unknown_model_error(const Scenario& scenario);
 
+namespace detail {
+
+// f(model) for the model at index I of kModels or a later one. f is first
+// called here, in an evaluated context, so that its (deduced) return type is
+// found by instantiating it for real: clang 14 instantiates a body first met
+// in an unevaluated context (std::invoke_result) without marking the vtables
+// it uses, and then leaves the virtual functions of what it creates (TBB's
+// task wrappers around the runner's lambdas) undefined at link time.
+template <std::size_t I, class F>
+auto visit_model_from(const Scenario& scenario, F& f) {
+  using M = typename std::tuple_element_t<I, std::remove_const_t<decltype(kModels)>>::type;
+  if constexpr (I + 1 == std::tuple_size_v<std::remove_const_t<decltype(kModels)>>) {
+    if (std::get<I>(kModels).id != scenario.model) throw unknown_model_error(scenario);
+    return f(M(scenario));
+  } else {
+    if (std::get<I>(kModels).id == scenario.model) return f(M(scenario));
+    return visit_model_from<I + 1>(scenario, f);
+  }
+}
+
+}  // namespace detail
+
 // Builds the model the scenario names and returns f(model). Every model
 // must give f's result the same type (an exit code, say). Throws
 // unknown_model_error for an unknown id and whatever the model's
 // constructor throws (ScenarioError for missing or invalid inputs).
 template <class F>
 auto visit_model(const Scenario& scenario, F&& f) {
-  using First = typename std::tuple_element_t<0, std::remove_const_t<decltype(kModels)>>::type;
-  using R = std::invoke_result_t<F&, const First&>;
-  static_assert(!std::is_void_v<R>, "visit_model: f must return a value (an exit code, say)");
-  std::optional<R> result;
-  std::apply(
-      [&](const auto&... e) {
-        (void)((e.id == scenario.model
-                    ? (result.emplace(f(typename std::remove_cvref_t<decltype(e)>::type(scenario))), true)
-                    : false) ||
-               ...);
-      },
-      kModels);
-  if (!result) throw unknown_model_error(scenario);
-  return std::move(*result);
+  return detail::visit_model_from<0>(scenario, f);
 }
 
 }  // namespace innosim
