@@ -112,7 +112,7 @@ TEST_CASE("the binomial upper tail is exact", "[analysis][prim]") {
 }
 
 TEST_CASE("PRIM refuses options out of range", "[analysis][prim]") {
-  const PrimData data = planted(100, 2);
+  const PrimData data = planted(100, 3);  // planted reads inputs 0 and 2
   CHECK_THROWS_AS(prim_peel(data, {0.0, 0.05, 1}), std::invalid_argument);
   CHECK_THROWS_AS(prim_peel(data, {0.05, 1.0, 1}), std::invalid_argument);
 }
