@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything innosim needs to build, test and draw charts, from Debian 12
 # packages only: the libraries, the report tool's Python packages and fonts,
-# cpp-httplib and nlohmann-json for `innosim serve`, NLopt for `innosim solve`, and headless Chromium
-# with its driver and Selenium for the test of its page. Idempotent: packages
+# cpp-httplib and nlohmann-json for `innosim serve`, NLopt for `innosim solve`, headless Chromium
+# with its driver and Selenium for the test of its page, and clang 14 with its
+# sanitizer and libFuzzer runtimes for the `asan` preset (.ci/run). Idempotent: packages
 # already present are left alone.
 # Usage: sudo tools/setup.sh   (or as root)
 set -euo pipefail
@@ -16,6 +17,7 @@ packages=(
   chromium chromium-driver python3-selenium
   # innosim slurm's test runs a local Slurm cluster (tools/local-slurm.sh)
   slurmctld slurmd slurm-client munge
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
