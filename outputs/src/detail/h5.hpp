@@ -7,6 +7,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -300,14 +301,6 @@ inline Hid open_dataset(hid_t loc, const std::string& name, const Where& w) {
                  "cannot open dataset");
 }
 
-inline std::vector<hsize_t> dataset_dims(hid_t d) {
-  Hid space(H5Dget_space(d), H5Sclose);
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  std::vector<hsize_t> dims(rank > 0 ? static_cast<std::size_t>(rank) : 0);
-  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  return dims;
-}
-
 inline std::string join_dims(const std::vector<hsize_t>& dims) {
   std::string s;
   for (std::size_t i = 0; i < dims.size(); ++i) {
@@ -315,6 +308,45 @@ inline std::string join_dims(const std::vector<hsize_t>& dims) {
     s.append(std::to_string(dims[i]));
   }
   return s;
+}
+
+// The most bytes a dataset of a file of `file_bytes` bytes can read back as:
+// deflate expands at most 1032:1, so no honest dataset of the file holds
+// more than 1024 times the file's size (at least 1 MiB); a shape beyond it
+// is a damaged file, refused before anything is allocated for it.
+inline hsize_t readable_bytes_cap(hsize_t file_bytes) {
+  return std::max<hsize_t>(file_bytes, hsize_t{1} << 20) * 1024;
+}
+
+// A dataset's shape. A damaged file can announce any shape: one with more
+// entries than the file could hold (8 bytes each, the numbers innosim
+// writes; strings are larger) is refused naming the file and the dataset.
+inline std::vector<hsize_t> dataset_dims(hid_t d) {
+  Hid space(H5Dget_space(d), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(rank > 0 ? static_cast<std::size_t>(rank) : 0);
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  hsize_t file_bytes = 0;
+  {
+    Hid file(H5Iget_file_id(d), H5Fclose);
+    if (file) H5Fget_filesize(file.get(), &file_bytes);
+  }
+  const hsize_t cap = readable_bytes_cap(file_bytes) / 8;
+  hsize_t n = 1;
+  for (hsize_t x : dims) {
+    if (x != 0 && n > cap / x) {
+      std::string file(256, '\0'), object(256, '\0');
+      const auto fit = [](ssize_t len, std::size_t room) {  // HDF5 returns the full length, writes room - 1
+        return static_cast<std::size_t>(std::clamp<ssize_t>(len, 0, static_cast<ssize_t>(room) - 1));
+      };
+      file.resize(fit(H5Fget_name(d, file.data(), file.size()), file.size()));
+      object.resize(fit(H5Iget_name(d, object.data(), object.size()), object.size()));
+      fail(file, object, "shape [" + join_dims(dims) + "] is more than a file of " + std::to_string(file_bytes) +
+                             " bytes can hold (a damaged file)");
+    }
+    n *= x;
+  }
+  return dims;
 }
 
 // Reads a numeric dataset whole; `dims` receives its shape. If `expect` is
@@ -357,6 +389,7 @@ inline std::vector<std::string> read_strings(hid_t loc, const std::string& name,
     fail(w.file, w.path(loc, name), "expected a string dataset");
   }
   Hid space(H5Dget_space(d.get()), H5Sclose);
+  (void)dataset_dims(d.get());  // refuses a shape no file of its size could hold
   const hssize_t np = H5Sget_simple_extent_npoints(space.get());
   const auto n = static_cast<std::size_t>(np > 0 ? np : 0);
   if (expect != kAnyLength && n != expect) {
