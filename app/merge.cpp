@@ -10,7 +10,7 @@
 // The shards are checked first: all of one run (scenario, seed, draws,
 // sampler, program), each shard once, none missing; then merged in draw
 // order: per-draw values copied in blocks, tile moments folded in tile order,
-// sketches and counts added (docs/architecture.md, "Shards"). Memory stays
+// sketches and counts (the innovation index's too) added (docs/architecture.md, "Shards"). Memory stays
 // bounded: a block of draws at a time, and for the exact target quantiles
 // one target's values at a time.
 
@@ -29,6 +29,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "hdf5_sink.hpp"
+#include "innosim/analysis/innovation_index.hpp"
 #include "innosim/models/registry.hpp"
 #include "innosim/outputs/design_table.hpp"
 #include "innosim/outputs/design_writer.hpp"
@@ -333,6 +334,10 @@ int merge(const MergeArgs& a) {
     RunWriter writer(out, s, shape, header, WriterConfig{first.id.store, first.id.yearly_uniforms, 4});
     Hdf5Sink sink(writer);
 
+    // The innovation index: every shard's counts added into one (integers:
+    // the single process's counts exactly).
+    std::optional<InnovationIndex> index;
+    if (s.index) index.emplace(s, model.indicators());
     RunState state;
     unsigned threads = 0;
     double seconds = 0;
@@ -342,7 +347,14 @@ int merge(const MergeArgs& a) {
       const ShardReader reader(info.path);
       const DrawRange r = reader.info().id.header.range;
       RunState part(r.first, shape.size(), s.targets);
-      reader.load_state(part);
+      if (index) part.draw_accumulators = {&*index};
+      try {
+        reader.load_state(part);
+      } catch (const StateError& e) {
+        // A shard whose state lacks what its run has (say the innovation
+        // index's counts) is not a shard of this run as the program runs it.
+        throw BadInput(fmt::format("{}; not merged, nothing written", e.what()));
+      }
       for (std::uint64_t d = r.first; d < r.end; d += kMergeBlock) {
         if (g_cancel.load()) {
           std::cerr << "innosim: interrupted; no output written\n";
@@ -367,6 +379,7 @@ int merge(const MergeArgs& a) {
     info.sampler = run.sampler;
     info.threads = threads;
     info.seconds = seconds;
+    if (index) writer.write_index(*s.index, index->result());
     writer.finish(summary, table, info);
     print_target_table(s, table, info, a.format);
     if (!a.quiet)

@@ -170,24 +170,11 @@ std::string precision_problem(const RunArgs& a, const Scenario& s) {
   return "";
 }
 
-// --shard or --resume of a scenario with an innovation index; empty if not.
-std::string index_problem(const RunArgs& a, const Scenario& s) {
-  if (!s.index || (a.shard.empty() && !a.checkpoints.resume)) return "";
-  return fmt::format("{}: the scenario has an innovation index ([index]), which shard files and checkpoints do not "
-                     "carry yet, so a {} run would lack it; run it in one process without {}",
-                     a.shard.empty() ? "--resume" : "--shard", a.shard.empty() ? "resumed" : "sharded",
-                     a.shard.empty() ? "--resume" : "--shard");
-}
-
 int run(const RunArgs& a) {
   const std::optional<StoreLevel> store = store_level(a);
   if (!store) return kExitBadInput;
   Scenario s = load_scenario(a.scenario);
   if (!a.sampler.empty()) s.run.sampler = parse_sampler(a.sampler);
-  if (const std::string why = index_problem(a, s); !why.empty()) {
-    std::cerr << "innosim: " << why << "\n";
-    return kExitBadInput;
-  }
   if (const std::string why = precision_problem(a, s); !why.empty()) {
     std::cerr << "innosim: " << why << "\n";
     return kExitBadInput;
@@ -221,19 +208,21 @@ int run(const RunArgs& a) {
                                                  model.randoms_per_year()
                                            : 0,
                            range.first > 0 ? shape.size() : 0};
-    // A run with --precision or an innovation index makes no checkpoints
-    // (precision_problem, index_problem).
-    CheckpointArgs ckpt = a.checkpoints;
-    if (a.precision || s.index) ckpt.every = 0;
-    RunCheckpoints checkpoints(out, id, layout, ckpt, resumed, file_sink);
-    if (checkpoints.resumed()) remove_stale_temporaries(out);  // the interrupted run's
-    LoggedSink sink(file_sink, checkpoints.writer());
-    const std::uint64_t done_before = checkpoints.resumed() ? resumed.range.size() : 0;
+    // The innovation index's counts travel with the run state: a resumed
+    // run's are loaded into it with the state.
     std::optional<InnovationIndex> index;
     if (s.index) {
       index.emplace(s, model.indicators());
       opt.accumulators.push_back(&*index);
+      resumed.draw_accumulators = {&*index};
     }
+    // A run with --precision makes no checkpoints (precision_problem).
+    CheckpointArgs ckpt = a.checkpoints;
+    if (a.precision) ckpt.every = 0;
+    RunCheckpoints checkpoints(out, id, layout, ckpt, resumed, file_sink);
+    if (checkpoints.resumed()) remove_stale_temporaries(out);  // the interrupted run's
+    LoggedSink sink(file_sink, checkpoints.writer());
+    const std::uint64_t done_before = checkpoints.resumed() ? resumed.range.size() : 0;
 
     opt.threads = a.threads;
     opt.block_tiles = a.block_tiles;

@@ -228,9 +228,6 @@ int slurm(const SlurmArgs& a) {
   // Everything the shards will find wrong, found now.
   Scenario s = load_scenario(a.scenario);
   if (!a.sampler.empty()) s.run.sampler = parse_sampler(a.sampler);
-  if (s.index)
-    throw BadInput(a.scenario + ": the scenario has an innovation index ([index]), which shard files do not carry "
-                   "yet, so the merged file would lack it; run it in one process (innosim run)");
   const std::size_t draws = a.draws.value_or(s.run.draws);
   const std::uint64_t seed = a.seed.value_or(s.run.seed);
   (void)parse_shard(fmt::format("{}/{}", a.shards, a.shards), draws);

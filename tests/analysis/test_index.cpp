@@ -18,12 +18,9 @@ using namespace innosim;
 
 namespace {
 
-template <class M>
-IndexResult run_index(const Scenario& s, std::size_t draws, unsigned threads) {
-  const M model(s);
-  const Sampler sampler(s, s.run.seed, draws);
-  InnovationIndex index(s, model.indicators());
-  MemorySink sink(s.targets.size());
+// `draws` draws of `s` (or the range of them) on `threads` threads, fed to `index`.
+RunOptions index_options(const Scenario& s, std::size_t draws, unsigned threads, InnovationIndex& index,
+                         DrawRange range = {}) {
   RunOptions opt;
   opt.draws = draws;
   opt.seed = s.run.seed;
@@ -31,7 +28,18 @@ IndexResult run_index(const Scenario& s, std::size_t draws, unsigned threads) {
   opt.block_tiles = 1;
   opt.integrator.rtol = s.run.rtol;
   opt.integrator.atol = s.run.atol;
+  opt.range = range;
   opt.accumulators = {&index};
+  return opt;
+}
+
+template <class M>
+IndexResult run_index(const Scenario& s, std::size_t draws, unsigned threads) {
+  const M model(s);
+  const Sampler sampler(s, s.run.seed, draws);
+  InnovationIndex index(s, model.indicators());
+  MemorySink sink(s.targets.size());
+  const RunOptions opt = index_options(s, draws, threads, index);
   const RunOutcome r = run_monte_carlo(model, s, sampler, opt, sink);
   REQUIRE_FALSE(r.failed());
   return index.result();
@@ -138,6 +146,41 @@ TEST_CASE("index rank probabilities sum to 1 for every region and year of the pl
   const IndexResult three = run_index<FourPlusOne>(s, 600, 3);
   CHECK(three.rank_counts == one.rank_counts);
   CHECK(three.quantiles == one.quantiles);
+}
+
+TEST_CASE("the index's counts travel with the run state: shards added up equal the single run", "[analysis][index][shard]") {
+  const Scenario s = load_scenario(std::string(INNOSIM_SOURCE_DIR) + "/scenarios/plan-2016-2020.toml");
+  const std::size_t draws = 768;  // three tiles
+  const IndexResult single = run_index<FourPlusOne>(s, draws, 2);
+  const FourPlusOne model(s);
+  const Sampler sampler(s, s.run.seed, draws);
+  // As innosim merge does: each shard's saved state loaded into one index.
+  InnovationIndex merged(s, model.indicators());
+  for (unsigned k = 1; k <= 3; ++k) {
+    InnovationIndex index(s, model.indicators());
+    MemorySink sink(s.targets.size());
+    const RunOptions opt = index_options(s, draws, k, index, shard_range(draws, k, 3));
+    const RunOutcome r = run_monte_carlo(model, s, sampler, opt, sink);
+    REQUIRE_FALSE(r.failed());
+    REQUIRE(r.state.draw_accumulators == std::vector<DrawAccumulator*>{&index});
+    CHECK(index.result().draws == r.state.valid());
+    MemoryState saved;
+    r.state.save(saved);
+    RunState part(opt.range.first, r.state.moments.series(), s.targets);
+    part.draw_accumulators = {&merged};
+    part.load(saved);
+  }
+  const IndexResult m = merged.result();
+  CHECK(m.draws == single.draws);
+  CHECK(m.rank_counts == single.rank_counts);
+  CHECK(m.quantiles == single.quantiles);
+
+  // A state saved without the index's counts is refused, naming them.
+  MemoryState bare;
+  RunState(0, 1, s.targets).save(bare);
+  RunState lacking(0, 1, s.targets);
+  lacking.draw_accumulators = {&merged};
+  CHECK_THROWS_WITH(lacking.load(bare), Catch::Contains("innovation_index: missing"));
 }
 
 TEST_CASE("an index component the model does not compute is refused at the component", "[analysis][index]") {

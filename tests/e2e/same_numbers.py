@@ -11,7 +11,7 @@ import h5py
 
 # (object, attribute) pairs compared when either file has them.
 ATTRS = [("/", "store"), ("/", "draws_valid"), ("/", "draws_dropped"),
-         ("/parameters", "draws_digest")]
+         ("/parameters", "draws_digest"), ("/innovation_index", "draws")]
 
 
 def main(a_path: str, b_path: str) -> int:

@@ -33,6 +33,17 @@ fs::path dropping_scenario() {
   return p;
 }
 
+// exp.toml with an innovation index (output against a standard of 150):
+// /innovation_index in its run files, its counts in shards and checkpoints.
+fs::path index_scenario() {
+  const fs::path p = temp_dir() / "exp-index.toml";
+  std::ofstream(p) << "[scenario]\nextends = \"" << data("exp.toml")
+                   << "\"\n\n[index]\n[[index.components]]\nindicator = \"output\"\nweight = 1\nstandard = 150\n";
+  return p;
+}
+
+std::string plan() { return std::string(INNOSIM_SOURCE_DIR) + "/scenarios/plan-2016-2020.toml"; }
+
 // Runs `innosim args...` with INNOSIM_FAULT_AFTER=`fault` (the process
 // sends itself a signal right after logging that block: a crash or a Ctrl-C
 // at a known point, whatever the machine's speed), stderr to `err`; returns
@@ -75,12 +86,17 @@ TEST_CASE("shards 1/1, 2 and 3 merged equal the single-process run bit for bit",
       {data("exp.toml"), " --trajectories --save-uniforms"},  // every per-draw dataset
       {dropping_scenario().string(), ""},                       // dropped draws in every shard
       {dropping_scenario().string(), " --store summary"},       // no per-draw values: /draws/dropped
+      {index_scenario().string(), ""},                          // /innovation_index
+      {plan(), " -n 1024"},                                     // the shipped plan: its index of five regions
   }));
   CAPTURE(scenario, options);
   const fs::path single = temp_dir() / "single.h5";
   const Out s = innosim("run " + scenario + options + " -q --threads 2 --format csv -o " + single.string());
   INFO(s.err);
   REQUIRE(s.code == 0);
+  if (scenario == plan() || fs::path(scenario).filename() == "exp-index.toml")  // so same_numbers compares it
+    REQUIRE(python("import h5py, sys; sys.exit(0 if \"innovation_index/rank_counts\" in h5py.File(\"" +
+                   single.string() + "\", \"r\") else 1)") == 0);
   for (int K = 1; K <= 3; ++K) {
     std::string files;
     for (int k = 1; k <= K; ++k) {
@@ -447,19 +463,53 @@ TEST_CASE("a design killed with SIGKILL or stopped by Ctrl-C resumes to the unin
   CHECK_FALSE(leftovers(temp_dir(), out.filename().string() + ".tmp"));
 }
 
-TEST_CASE("a scenario with an innovation index is refused by --shard, --resume and slurm, and makes no checkpoint",
+TEST_CASE("with an innovation index: a killed run resumes, a merge refuses a shard without the index's counts",
           "[e2e][shard][checkpoint][index]") {
-  const std::string plan = std::string(INNOSIM_SOURCE_DIR) + "/scenarios/plan-2016-2020.toml";
-  const fs::path out = temp_dir() / "index-refused.h5";
-  const Out shard = innosim("run " + plan + " -n 512 -q --shard 1/2 -o " + out.string());
-  CHECK(shard.code == 2);
-  CHECK(shard.err.find("--shard: the scenario has an innovation index ([index])") != std::string::npos);
-  const Out resume = innosim("run " + plan + " -n 512 -q --resume -o " + out.string());
-  CHECK(resume.code == 2);
-  CHECK(resume.err.find("--resume: the scenario has an innovation index ([index])") != std::string::npos);
-  const Out slurm = innosim("slurm " + plan + " --shards 2 -n 512 --dry-run --workdir " +
-                            (temp_dir() / "index-slurm").string() + " -o " + out.string());
-  CHECK(slurm.code == 2);
-  CHECK(slurm.err.find("the scenario has an innovation index") != std::string::npos);
-  CHECK_FALSE(leftovers(temp_dir(), "index-refused"));
+  // The shipped plan (its index ranks five regions): 12 blocks of one tile,
+  // a checkpoint after each, killed right after logging block 5.
+  const fs::path ref = temp_dir() / "index-ref.h5", out = temp_dir() / "index-killed.h5";
+  const std::string cmd = "run " + plan() + " -n 3072 -q --block-tiles 1 -o ";
+  REQUIRE(innosim(cmd + ref.string() + " --checkpoint-every 0").code == 0);
+  const std::vector<std::string> args = {"run", plan(), "-n", "3072", "-q", "--threads", "2", "--block-tiles", "1",
+                                         "--checkpoint-every", "1e-9", "-o", out.string()};
+  const int status = run_with_fault(args, "5:KILL", temp_dir() / "index-killed.err");
+  INFO(slurp(temp_dir() / "index-killed.err"));
+  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(fs::exists(out.string() + ".ckpt/state.h5"));
+  REQUIRE(python("import h5py, sys; g = h5py.File(\"" + out.string() +
+                 ".ckpt/state.h5\", \"r\")[\"state/accumulators/innovation_index\"]; "
+                 "sys.exit(0 if 0 < g[\"draws\"][0] < 3072 else 1)") == 0);
+  const Out resumed = innosim(cmd + out.string() + " --resume --threads 3");
+  INFO(resumed.err);
+  REQUIRE(resumed.code == 0);
+  CHECK(resumed.err.find("resuming from") != std::string::npos);
+  CHECK(same_numbers(ref, out) == 0);
+
+  // A merge needs every shard's index counts: one without them (here
+  // removed) is refused by name, and so is a shard of the scenario without
+  // its [index] (another scenario).
+  const std::string indexed = index_scenario().string();
+  auto shard = [&](const std::string& scenario, const std::string& k, const std::string& name) {
+    const fs::path p = temp_dir() / ("index-" + name + ".h5");
+    REQUIRE(innosim("run " + scenario + " -q --shard " + k + " -o " + p.string()).code == 0);
+    return p.string();
+  };
+  const std::string s1 = shard(indexed, "1/2", "1"), s2 = shard(indexed, "2/2", "2");
+  const std::string plain = shard(data("exp.toml"), "2/2", "plain");
+  const fs::path merged = temp_dir() / "index-merged.h5";
+  const Out foreign = innosim("merge " + s1 + " " + plain + " -o " + merged.string());
+  CHECK(foreign.code == 2);
+  CHECK(foreign.err.find(plain + ": a shard of another run (scenario 'exp-e2e'") != std::string::npos);
+  REQUIRE(python("import h5py; del h5py.File(\"" + s2 + "\", \"r+\")[\"shard/state/accumulators/innovation_index\"]") == 0);
+  const Out lacking = innosim("merge " + s1 + " " + s2 + " -o " + merged.string());
+  CHECK(lacking.code == 2);
+  CHECK(lacking.err.find(s2 + ": /shard/state/accumulators/innovation_index: missing") != std::string::npos);
+  CHECK_FALSE(fs::exists(merged));
+  CHECK_FALSE(leftovers(temp_dir(), "index-merged.h5"));
+
+  // innosim slurm takes a scenario with an index.
+  const Out slurm = innosim("slurm " + plan() + " --shards 2 -n 512 --dry-run --workdir " +
+                            (temp_dir() / "index-slurm").string() + " -o " + merged.string());
+  INFO(slurm.err);
+  CHECK(slurm.code == 0);
 }

@@ -4,7 +4,8 @@
 stopped by their process ids at the end).
 
 1. A 3-shard job array and the merge job that depends on it give the file
-   `innosim run` writes, bit for bit.
+   `innosim run` writes, bit for bit: the shipped plan, with its innovation
+   index.
 2. A shard made to fail (its output path is a folder) leaves the merge job
    cancelled and no output; once the cause is gone, `innosim slurm
    --resubmit` runs that shard alone and the merge, and the file is again the
@@ -77,7 +78,7 @@ def main() -> int:
         log(f"skipped: not installed: {', '.join(missing)} (tools/setup.sh installs them)")
         return SKIP
     binary = os.environ.get("INNOSIM_BINARY") or str(ROOT / "build" / "ci" / "bin" / "innosim")
-    scenario = str(ROOT / "tests" / "data" / "e2e" / "exp.toml")
+    scenario = str(ROOT / "scenarios" / "plan-2016-2020.toml")
     helper = str(ROOT / "tools" / "local-slurm.sh")
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="innosim-slurm-") as tmp:
@@ -90,6 +91,9 @@ def main() -> int:
         try:
             ref = tmp / "single.h5"
             single = run([binary, "run", scenario, "-n", DRAWS, "-q", "--format", "csv", "-o", str(ref)])
+            index = run([sys.executable, "-c", f"import h5py; print(h5py.File({str(ref)!r}, 'r')"
+                         "['innovation_index/rank_counts'].shape)"]).stdout
+            assert index.strip() == "(5, 6, 5)", index  # same_numbers compares it too
 
             log("1. three shards and the merge")
             out = tmp / "merged.h5"

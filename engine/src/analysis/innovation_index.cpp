@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "innosim/run/state_accumulator.hpp"
 #include "innosim/util/did_you_mean.hpp"
 
 namespace innosim {
@@ -149,6 +150,24 @@ void InnovationIndex::merge(const Part& part) {
   for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += c.counts_[i];
   sketch_.merge(c.sketch_);
   draws_ += c.draws_;
+}
+
+void InnovationIndex::save(StateOut& out) const {
+  out.put_u64("rank_counts", counts_);
+  const std::uint64_t draws[1] = {draws_};
+  out.put_u64("draws", draws);
+  sketch_.save(*out.group("sketch"));
+}
+
+void InnovationIndex::add_saved(const StateIn& in) {
+  // Read whole before adding: a bad state leaves the counts as they were.
+  const std::vector<std::uint64_t> counts = in.u64("rank_counts", counts_.size());
+  const std::uint64_t draws = in.u64("draws", 1)[0];
+  QuantileSketch sketch(sketch_.series());
+  sketch.load(*in.group("sketch"));
+  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += counts[i];
+  draws_ += draws;
+  sketch_.merge(sketch);
 }
 
 IndexResult InnovationIndex::result() const {

@@ -21,6 +21,14 @@ DrawRange shard_range(std::uint64_t draws, unsigned shard, unsigned shards) {
   return {std::min(draws, tile_first(shard - 1) * kTileDraws), std::min(draws, tile_first(shard) * kTileDraws)};
 }
 
+void DrawAccumulator::save(StateOut&) const {
+  throw std::logic_error("DrawAccumulator::save: an accumulator without a name is not saved");
+}
+
+void DrawAccumulator::add_saved(const StateIn&) {
+  throw std::logic_error("DrawAccumulator::add_saved: an accumulator without a name is not saved");
+}
+
 RunState::RunState(std::uint64_t first, std::size_t series, const std::vector<Target>& targets)
     : range{first, first}, moments(series), sketch(series) {
   accumulators.push_back(std::make_unique<JointAccumulator>(targets));
@@ -44,6 +52,7 @@ void RunState::save(StateOut& out) const {
   out.put_u64("dropped", dropped);
   auto acc = out.group("accumulators");
   for (const auto& a : accumulators) a->save(*acc->group(a->name()));
+  for (const DrawAccumulator* a : draw_accumulators) a->save(*acc->group(a->name()));
 }
 
 void RunState::load(const StateIn& in) {
@@ -61,6 +70,11 @@ void RunState::load(const StateIn& in) {
     if (!acc->has(a->name()))
       throw StateError(acc->where(a->name()) + ": missing (the file was written without this accumulator)");
     a->load(*acc->group(a->name()));
+  }
+  for (DrawAccumulator* a : draw_accumulators) {
+    if (!acc->has(a->name()))
+      throw StateError(acc->where(a->name()) + ": missing (the file was written without this accumulator)");
+    a->add_saved(*acc->group(a->name()));
   }
 }
 

@@ -15,7 +15,9 @@
 // number of draws in which the region ranks 1st, 2nd, ... (competition
 // ranking: rank = 1 + the number of regions with a strictly higher index, so
 // tied regions share the better rank). Both are integer counts: the merge is
-// exact and order-free, and counts of shards of a run add up.
+// exact and order-free, and counts of shards of a run add up. They travel
+// with the run state as "innovation_index" (shard files, checkpoints):
+// rank_counts [region][year][rank], draws, and the sketch's bucket counts.
 
 #include <cstddef>
 #include <cstdint>
@@ -62,6 +64,9 @@ class InnovationIndex : public DrawAccumulator {
 
   std::unique_ptr<Part> make_part() const override;
   void merge(const Part& part) override;
+  std::string name() const override { return "innovation_index"; }
+  void save(StateOut& out) const override;
+  void add_saved(const StateIn& in) override;
   IndexResult result() const;
 
   // The index of one draw's output (DrawSimulator's layout) in every ranked

@@ -11,12 +11,23 @@
 // is exact and order-free — integer counts — so that results stay
 // bit-identical for any thread count. The counts are also what a sharded
 // run adds across shards.
+//
+// An accumulator with a name() travels with the run's state (run_state.hpp):
+// its counts are saved in shard files and checkpoints under that name, added
+// back on resume and at a merge. The pipeline merges its threads' parts
+// into it at the end of every pass (before each checkpoint), so its counts
+// always cover exactly the draws of the run state. One without a name (the
+// default) is kept in memory only.
 
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 
 namespace innosim {
+
+class StateOut;
+class StateIn;
 
 class DrawAccumulator {
  public:
@@ -32,9 +43,18 @@ class DrawAccumulator {
   virtual ~DrawAccumulator() = default;
   // A fresh, empty part (called once per worker thread).
   virtual std::unique_ptr<Part> make_part() const = 0;
-  // Adds a part's counts to this accumulator's; called once per part after
-  // the run (not after a failed or cancelled one), in no particular order.
+  // Adds a part's counts to this accumulator's; called for every part at the
+  // end of each pass of the run (not after a failed one), in no particular
+  // order; the part is then replaced by a fresh one.
   virtual void merge(const Part& part) = 0;
+
+  // Saved with the run's state under this name; empty (the default): not saved.
+  virtual std::string name() const { return {}; }
+  // The counts merged so far (only called when name() is not empty).
+  virtual void save(StateOut& out) const;
+  // Adds saved counts (of other draws of the same run) to this one's; throws
+  // StateError when their sizes differ.
+  virtual void add_saved(const StateIn& in);
 };
 
 }  // namespace innosim

@@ -18,11 +18,11 @@
 // rule, passes ending at its checks (fixed draw counts, run_options.hpp),
 // the rule checked between them. When a checkpoint is due the first stage
 // stops handing out blocks early, the pass drains, the per-thread quantile
-// sketches (integer counts: exact and order-free) are merged into the run
-// state and the state is saved; then the pipeline starts again at the next
-// block. After the last block the
-// DrawAccumulator parts are merged and the summary and the target table are
-// built from the state (summarize.hpp).
+// sketches and DrawAccumulator parts (integer counts: exact and order-free)
+// are merged into the run state and the draw accumulators, and the state is
+// saved; then the pipeline starts again at the next block. After the last
+// block the summary and the target table are built from the state
+// (summarize.hpp).
 // Every random number is a pure function of (seed, draw, stream, year,
 // slot), so the results are bit-identical for any thread count, block size,
 // shard or checkpoint.
@@ -96,6 +96,9 @@ class MonteCarloPipeline {
   bool precise_enough() const;
   // Moves the per-thread sketches into the run state (between pipeline passes).
   void collect_sketches();
+  // Merges the per-thread DrawAccumulator parts into the accumulators and
+  // starts fresh parts (between pipeline passes).
+  void collect_parts();
   // The stages, in pipeline order.
   Block* issue_block(oneapi::tbb::flow_control& fc);
   void simulate_block(Block& b);

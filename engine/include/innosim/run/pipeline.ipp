@@ -63,6 +63,18 @@ MonteCarloPipeline<M>::MonteCarloPipeline(const M& model, const Scenario& scenar
   } else {
     state_ = RunState(range_.first, n_series_, scenario.targets);
   }
+  // The saved draw accumulators: a resumed state's counts were loaded into them.
+  std::vector<DrawAccumulator*> saved;
+  for (DrawAccumulator* a : opt_.accumulators)
+    if (!a->name().empty()) {
+      if (state_.accumulator(a->name()) != nullptr ||
+          std::any_of(saved.begin(), saved.end(), [&](const DrawAccumulator* b) { return b->name() == a->name(); }))
+        throw std::invalid_argument("RunOptions::accumulators: two accumulators named '" + a->name() + "'");
+      saved.push_back(a);
+    }
+  if (opt_.resume && state_.draw_accumulators != saved)
+    throw std::invalid_argument("RunOptions::resume: the state's draw accumulators are not the run's");
+  state_.draw_accumulators = std::move(saved);
   // The precision rule looks at every draw from draw 0 (its counts are not
   // part of a run state): a range or a resumed state cannot have one.
   if (opt_.precision.on() && (range_ != DrawRange{0, opt_.draws} || opt_.resume))
@@ -137,6 +149,7 @@ RunOutcome MonteCarloPipeline<M>::run() {
       checkpoint_due_ = false;
       run_pass();
       collect_sketches();
+      if (failures_.empty()) collect_parts();
       if (!failures_.empty() || (opt_.cancel && opt_.cancel->load())) break;
       if (checkpoint_due_) {
         opt_.checkpoints->save(state_);
@@ -188,6 +201,15 @@ void MonteCarloPipeline<M>::collect_sketches() {
     state_.sketch.merge(l.sketch);
     l.sketch = QuantileSketch(n_series_);
   }
+}
+
+template <Model M>
+void MonteCarloPipeline<M>::collect_parts() {
+  for (Local& l : locals_)
+    for (std::size_t a = 0; a < opt_.accumulators.size(); ++a) {
+      opt_.accumulators[a]->merge(*l.parts[a]);
+      l.parts[a] = opt_.accumulators[a]->make_part();
+    }
 }
 
 // Stage 1: the next block of draws, in order; stops at the pass's end, at the
@@ -329,8 +351,6 @@ RunOutcome MonteCarloPipeline<M>::finish(double seconds) {
   result.precise = precise_;
   if (!result.cancelled && !result.failed()) {
     if (precise_ && state_.range.end < opt_.draws) sink_.end_early(static_cast<std::size_t>(state_.range.end));
-    for (const Local& l : locals_)
-      for (std::size_t a = 0; a < opt_.accumulators.size(); ++a) opt_.accumulators[a]->merge(*l.parts[a]);
     if (range_.first == 0 && (state_.range.end == opt_.draws || precise_))
       summarize_run(scenario_, model_.indicators(), state_, sink_, result.summary, result.table);
   }

@@ -53,7 +53,8 @@ struct RunOptions {
   std::function<void(std::size_t done, std::size_t total)> progress;  // called from one thread
   const std::atomic<bool>* cancel = nullptr;
   // Per-draw statistics fed every valid draw's whole output in the parallel
-  // stage and merged after a successful run (draw_accumulator.hpp); not owned.
+  // stage and merged after each pass (draw_accumulator.hpp); not owned. Those
+  // with a name travel with the run state (RunState::draw_accumulators).
   std::vector<DrawAccumulator*> accumulators;
   PrecisionRule precision;
   // The draws to run, tile-aligned (shard_range); {0, 0} = all of them. The
@@ -62,8 +63,9 @@ struct RunOptions {
   DrawRange range;
   Checkpoints* checkpoints = nullptr;
   // Continue after the draws of this state (moved from), made with the same
-  // options; the sink already holds their per-draw values. Draw accumulators
-  // see only the draws run after it.
+  // options; the sink already holds their per-draw values. Its
+  // draw_accumulators must be the saved ones of `accumulators` (its counts
+  // loaded into them); one without a name sees only the draws run after it.
   RunState* resume = nullptr;
 };
 

@@ -9,12 +9,15 @@
 //   - the moments of its tiles folded in tile order (Chan's formula);
 //   - the quantile sketch of its valid draws (integer counts);
 //   - the draws it dropped (InvalidDraws::drop);
-//   - its accumulators: the joint target counts.
+//   - its accumulators: the joint target counts;
+//   - the counts of the run's saved draw accumulators (the innovation index;
+//     draw_accumulator.hpp), which it points to but does not own.
 // Chan's formula is not associative in floating point, so the fold of a later
 // range cannot be added to an earlier one: a range that does not start at
 // draw 0 also hands out each tile's moments (DrawSink::write_tiles), and the
 // merge folds those, in tile order, onto the earlier fold. The integer parts
-// simply add up.
+// simply add up: the draw accumulators' counts are added straight into the
+// one accumulator each state of a merge points to, as each is loaded.
 
 #include <cstddef>
 #include <cstdint>
@@ -23,8 +26,9 @@
 #include <string>
 #include <vector>
 
-#include "innosim/run/state_accumulator.hpp"
 #include "innosim/run/aggregate.hpp"
+#include "innosim/run/draw_accumulator.hpp"
+#include "innosim/run/state_accumulator.hpp"
 #include "innosim/run/targets.hpp"
 #include "innosim/scenario/scenario.hpp"
 
@@ -49,6 +53,9 @@ struct RunState {
   QuantileSketch sketch;
   std::vector<std::uint64_t> dropped;   // dropped draws, ascending
   std::vector<std::unique_ptr<StateAccumulator>> accumulators;  // "joint" first
+  // The saved draw accumulators (a name()) whose counts cover this state's
+  // draws; not owned. The pipeline sets them (RunOptions::accumulators).
+  std::vector<DrawAccumulator*> draw_accumulators;
 
   RunState() = default;
   // Empty, at `first`, with `series` moment series and the joint target
@@ -64,7 +71,9 @@ struct RunState {
 
   // Everything but the per-tile moments (those travel with the per-draw values).
   void save(StateOut& out) const;
-  // Into a state made with the same sizes and accumulators; throws StateError.
+  // Into a state made with the same sizes and accumulators; adds the saved
+  // counts of the draw accumulators to those of draw_accumulators (set them
+  // first). Throws StateError, naming what the file lacks.
   void load(const StateIn& in);
 };
 
@@ -73,7 +82,8 @@ struct RunState {
 using TileSource = std::function<bool(Moments& tile)>;
 
 // earlier := earlier followed by `later`, the state of the draws right after
-// it. `tiles` gives later's tile moments (not read when earlier has no valid
+// it (their draw accumulators are not touched: later's counts were added to
+// them when it was loaded). `tiles` gives later's tile moments (not read when earlier has no valid
 // draw yet: later's own fold is then the answer). Bit for bit equal to one
 // state built over both ranges. Throws std::invalid_argument when the ranges
 // do not meet.
