@@ -463,7 +463,7 @@ TEST_CASE("a design killed with SIGKILL or stopped by Ctrl-C resumes to the unin
   CHECK_FALSE(leftovers(temp_dir(), out.filename().string() + ".tmp"));
 }
 
-TEST_CASE("with an innovation index: a killed run resumes, a merge refuses a shard without the index's counts",
+TEST_CASE("with an innovation index: a killed or stopped run resumes, a merge refuses a shard without the index's counts",
           "[e2e][shard][checkpoint][index]") {
   // The shipped plan (its index ranks five regions): 12 blocks of one tile,
   // a checkpoint after each, killed right after logging block 5.
@@ -485,6 +485,21 @@ TEST_CASE("with an innovation index: a killed run resumes, a merge refuses a sha
   CHECK(resumed.err.find("resuming from") != std::string::npos);
   CHECK(same_numbers(ref, out) == 0);
 
+  // Ctrl-C: the counts of every draw done are saved (the threads' parts are
+  // merged when the run stops), and the resumed shard merges into the run.
+  const fs::path s1 = temp_dir() / "index-ctrlc-1.h5", s2 = temp_dir() / "index-ctrlc-2.h5";
+  const int stopped = run_with_fault({"run", plan(), "-n", "3072", "-q", "--shard", "2/2", "--block-tiles", "1",
+                                      "--checkpoint-every", "1e-9", "-o", s2.string()},
+                                     "3:INT", temp_dir() / "index-ctrlc.err");
+  INFO(slurp(temp_dir() / "index-ctrlc.err"));
+  REQUIRE(WIFEXITED(stopped));
+  REQUIRE(WEXITSTATUS(stopped) == 130);
+  REQUIRE(innosim("run " + plan() + " -n 3072 -q --shard 2/2 --resume -o " + s2.string()).code == 0);
+  REQUIRE(innosim("run " + plan() + " -n 3072 -q --shard 1/2 -o " + s1.string()).code == 0);
+  const fs::path ctrlc = temp_dir() / "index-ctrlc-merged.h5";
+  REQUIRE(innosim("merge " + s1.string() + " " + s2.string() + " -q -o " + ctrlc.string()).code == 0);
+  CHECK(same_numbers(ref, ctrlc) == 0);
+
   // A merge needs every shard's index counts: one without them (here
   // removed) is refused by name, and so is a shard of the scenario without
   // its [index] (another scenario).
@@ -494,16 +509,16 @@ TEST_CASE("with an innovation index: a killed run resumes, a merge refuses a sha
     REQUIRE(innosim("run " + scenario + " -q --shard " + k + " -o " + p.string()).code == 0);
     return p.string();
   };
-  const std::string s1 = shard(indexed, "1/2", "1"), s2 = shard(indexed, "2/2", "2");
+  const std::string first = shard(indexed, "1/2", "1"), second = shard(indexed, "2/2", "2");
   const std::string plain = shard(data("exp.toml"), "2/2", "plain");
   const fs::path merged = temp_dir() / "index-merged.h5";
-  const Out foreign = innosim("merge " + s1 + " " + plain + " -o " + merged.string());
+  const Out foreign = innosim("merge " + first + " " + plain + " -o " + merged.string());
   CHECK(foreign.code == 2);
   CHECK(foreign.err.find(plain + ": a shard of another run (scenario 'exp-e2e'") != std::string::npos);
-  REQUIRE(python("import h5py; del h5py.File(\"" + s2 + "\", \"r+\")[\"shard/state/accumulators/innovation_index\"]") == 0);
-  const Out lacking = innosim("merge " + s1 + " " + s2 + " -o " + merged.string());
+  REQUIRE(python("import h5py; del h5py.File(\"" + second + "\", \"r+\")[\"shard/state/accumulators/innovation_index\"]") == 0);
+  const Out lacking = innosim("merge " + first + " " + second + " -o " + merged.string());
   CHECK(lacking.code == 2);
-  CHECK(lacking.err.find(s2 + ": /shard/state/accumulators/innovation_index: missing") != std::string::npos);
+  CHECK(lacking.err.find(second + ": /shard/state/accumulators/innovation_index: missing") != std::string::npos);
   CHECK_FALSE(fs::exists(merged));
   CHECK_FALSE(leftovers(temp_dir(), "index-merged.h5"));
 
