@@ -74,7 +74,7 @@ std::string observations_text(const PosteriorRecord& rec) {
 
 std::string generations_text(const PosteriorRecord& rec) {
   std::vector<std::vector<std::string>> cells = {{"Generation", "phi", "ESS", "Sweeps", "Parameter moves",
-                                                  "Noise moves", "Scale", "Beta", "Distinct", "Failed", "Seconds"}};
+                                                  "Noise moves", "Parameter step", "Noise step", "Distinct", "Failed", "Seconds"}};
   for (const GenerationStats& g : rec.result.generations) {
     const bool prior = g.generation == 0;
     cells.push_back({std::to_string(g.generation), fmt::format("{:.4g}", g.phi), fmt::format("{:.0f}", g.ess),
@@ -84,7 +84,7 @@ std::string generations_text(const PosteriorRecord& rec) {
                      std::to_string(g.invalid), fmt::format("{:.2f}", g.seconds)});
   }
   std::string out = "\nGenerations: temperature phi (0 prior, 1 posterior), effective sample size after "
-                    "reweighting, MCMC sweeps and the share of moves accepted\n";
+                    "reweighting, MCMC sweeps, the share of moves accepted and their Crank-Nicolson steps\n";
   out += aligned_columns(cells, std::vector<Align>(11, Align::right));
   return out;
 }

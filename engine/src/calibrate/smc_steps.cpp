@@ -113,13 +113,14 @@ std::vector<std::size_t> systematic_resample(std::span<const double> weights, st
   return out;
 }
 
-std::vector<double> covariance_factor(std::span<const double> x, std::span<const double> weights, std::size_t d) {
+GaussianFit fit_gaussian(std::span<const double> x, std::span<const double> weights, std::size_t d) {
   const std::size_t n = weights.size();
   const auto D = static_cast<Eigen::Index>(d);
   Eigen::VectorXd mean = Eigen::VectorXd::Zero(D);
-  double wsum = 0;
+  double wsum = 0, w2sum = 0;
   for (std::size_t i = 0; i < n; ++i) {
     wsum += weights[i];
+    w2sum += weights[i] * weights[i];
     for (std::size_t k = 0; k < d; ++k) mean(static_cast<Eigen::Index>(k)) += weights[i] * x[i * d + k];
   }
   mean /= wsum;
@@ -131,6 +132,23 @@ std::vector<double> covariance_factor(std::span<const double> x, std::span<const
       dev(static_cast<Eigen::Index>(k)) = x[i * d + k] - mean(static_cast<Eigen::Index>(k));
     cov.noalias() += (weights[i] / wsum) * dev * dev.transpose();
   }
+  // Shrink the correlations: lambda = sum Var(r_ij) / sum r_ij^2 over i != j,
+  // Var(r_ij) ~ (1 - r_ij^2)^2 / (n_eff - 1).
+  const double n_eff = wsum * wsum / w2sum;
+  double var_r = 0, sum_r2 = 0;
+  const Eigen::VectorXd sd = cov.diagonal().cwiseSqrt();
+  for (Eigen::Index r = 0; r < D; ++r)
+    for (Eigen::Index c = 0; c < r; ++c) {
+      if (!(sd(r) > 0 && sd(c) > 0)) continue;
+      const double rho = cov(r, c) / (sd(r) * sd(c));
+      var_r += (1 - rho * rho) * (1 - rho * rho);
+      sum_r2 += rho * rho;
+    }
+  double lambda = 1.0;
+  if (n_eff > 1 && sum_r2 > 0) lambda = std::clamp(var_r / (n_eff - 1) / sum_r2, 0.0, 1.0);
+  for (Eigen::Index r = 0; r < D; ++r)
+    for (Eigen::Index c = 0; c < D; ++c)
+      if (r != c) cov(r, c) *= 1 - lambda;
   const double jitter = std::max(1e-9 * cov.trace() / static_cast<double>(std::max<std::size_t>(d, 1)), 1e-12);
   cov.diagonal().array() += jitter;
   Eigen::LLT<Eigen::MatrixXd> llt(cov);
@@ -141,10 +159,52 @@ std::vector<double> covariance_factor(std::span<const double> x, std::span<const
     // Not positive definite in floating point: fall back to the diagonal.
     l = cov.diagonal().cwiseSqrt().asDiagonal();
   }
-  std::vector<double> out(d * d, 0.0);
+  GaussianFit fit;
+  fit.shrinkage = lambda;
+  fit.mean.assign(mean.data(), mean.data() + D);
+  fit.factor.assign(d * d, 0.0);
   for (Eigen::Index r = 0; r < D; ++r)
-    for (Eigen::Index c = 0; c <= r; ++c) out[static_cast<std::size_t>(r * D + c)] = l(r, c);
-  return out;
+    for (Eigen::Index c = 0; c <= r; ++c) fit.factor[static_cast<std::size_t>(r * D + c)] = l(r, c);
+  return fit;
+}
+
+double pcn_propose(const GaussianFit& fit, double beta, std::span<const double> z, std::span<const double> eta,
+                   std::span<const std::uint32_t> block_of, std::uint32_t block, std::span<double> z_new) {
+  const std::size_t d = fit.mean.size();
+  const double* l = fit.factor.data();
+  const double keep = std::sqrt(1.0 - beta * beta);
+  // w = L^-1 (z - m) by forward substitution, then w' and z' = m + L w'.
+  std::vector<double> w(d), wn(d);
+  double log_ratio = 0;
+  for (std::size_t r = 0; r < d; ++r) {
+    double s = z[r] - fit.mean[r];
+    for (std::size_t c = 0; c < r; ++c) s -= l[r * d + c] * w[c];
+    w[r] = s / l[r * d + r];
+    if (block_of.empty() || block_of[r] == block) {
+      wn[r] = keep * w[r] + beta * eta[r];
+      log_ratio += 0.5 * (wn[r] * wn[r] - w[r] * w[r]);
+    } else {
+      wn[r] = w[r];
+    }
+  }
+  for (std::size_t r = 0; r < d; ++r) {
+    double s = fit.mean[r];
+    for (std::size_t c = 0; c <= r; ++c) s += l[r * d + c] * wn[c];
+    z_new[r] = s;
+  }
+  return log_ratio;
+}
+
+std::size_t block_count(std::size_t d) { return std::max<std::size_t>(1, (d + kBlockSize - 1) / kBlockSize); }
+
+void assign_blocks(std::span<const double> keys, std::size_t blocks, std::span<std::uint32_t> block_of) {
+  const std::size_t d = keys.size();
+  std::vector<std::size_t> order(d);
+  for (std::size_t k = 0; k < d; ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return keys[a] < keys[b] || (keys[a] == keys[b] && a < b);
+  });
+  for (std::size_t r = 0; r < d; ++r) block_of[order[r]] = static_cast<std::uint32_t>(r * blocks / d);
 }
 
 double latent_uniform(double x) { return std::clamp(normal_cdf(x), 0x1p-53, 1.0 - 0x1p-53); }
@@ -159,16 +219,30 @@ std::uint32_t move_counter(std::size_t generation, std::size_t sweep, unsigned k
   return static_cast<std::uint32_t>((generation * 1024 + sweep) * 2 + kind);
 }
 
-std::size_t sweeps_for(double acceptance, double stay, std::size_t lo, std::size_t hi) {
-  if (!(acceptance > 0)) return hi;
-  if (acceptance >= 1) return lo;
-  const double n = std::ceil(std::log(stay) / std::log(1.0 - acceptance));
+double sweep_correlation(double acceptance, double beta) {
+  return 1.0 - acceptance * (1.0 - std::sqrt(1.0 - beta * beta));
+}
+
+std::size_t sweeps_for(double acceptance, double beta, double correlation, std::size_t lo, std::size_t hi) {
+  const double rho = sweep_correlation(acceptance, beta);
+  if (!(rho < 1)) return hi;
+  if (!(rho > 0)) return lo;
+  const double n = std::ceil(std::log(correlation) / std::log(rho));
   return std::clamp(static_cast<std::size_t>(std::min(n, 1e9)), lo, hi);
 }
 
-double adapt_scale(double scale, double acceptance, double target, std::size_t d) {
-  const double base = 2.38 / std::sqrt(static_cast<double>(std::max<std::size_t>(d, 1)));
-  return std::clamp(scale * std::exp(acceptance - target), 0.01 * base, 3.0 * base);
+std::vector<double> step_grid(double beta) {
+  std::vector<double> grid(kStepGrid);
+  for (std::size_t k = 0; k < kStepGrid; ++k)
+    grid[k] = std::clamp(beta * std::ldexp(1.0, static_cast<int>(k) - 2), 0.01, 1.0);
+  return grid;
+}
+
+std::size_t best_step(std::span<const double> steps, std::span<const double> acceptance) {
+  std::size_t best = 0;
+  for (std::size_t k = 1; k < steps.size(); ++k)
+    if (sweep_correlation(acceptance[k], steps[k]) < sweep_correlation(acceptance[best], steps[best])) best = k;
+  return best;
 }
 
 double adapt_beta(double beta, double acceptance, double target) {

@@ -23,7 +23,7 @@ struct GenerationStats {
   std::size_t sweeps = 0;         // MCMC sweeps (each: a parameter move and a noise move)
   double acceptance_theta = 0;    // share of parameter moves accepted
   double acceptance_noise = 0;    // share of noise moves accepted
-  double scale_theta = 0;         // random-walk scale (times the particles' Cholesky factor)
+  double scale_theta = 0;         // Crank-Nicolson step beta of the parameter moves (smc::pcn_propose)
   double beta_noise = 0;          // Crank-Nicolson step of the noise moves
   std::size_t distinct = 0;       // distinct particles after the moves
   std::size_t invalid = 0;        // simulations that failed (NaN, negative stock) in the generation
@@ -36,8 +36,8 @@ struct CalibrationOptions {
   unsigned threads = 0;             // 0 = all hardware threads
   double ess_fraction = 0.5;        // the ESS each reweighting keeps, as a share of the particles
   std::size_t max_generations = 100;
-  std::size_t min_sweeps = 2;       // MCMC sweeps per generation: chosen so that a particle
-  std::size_t max_sweeps = 30;      // stays put with probability <= stay_probability, within these bounds
+  std::size_t min_sweeps = 2;       // MCMC sweeps per generation: chosen so that a particle's expected
+  std::size_t max_sweeps = 30;      // correlation with its start falls to stay_probability, within these bounds
   double stay_probability = 0.01;
   IntegratorSettings integrator;
   const std::atomic<bool>* cancel = nullptr;

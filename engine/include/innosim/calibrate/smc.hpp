@@ -20,11 +20,17 @@
 //              ess_fraction * N (bisection), weights L^(phi' - phi);
 //   resample   systematic, with one uniform per generation;
 //   move       MCMC sweeps that leave the phi-target invariant, each a
-//              random-walk move of z (proposal covariance: the particles',
-//              scaled) and a Crank-Nicolson move of xi (prior-reversible, so
-//              only the likelihood ratio enters); as many sweeps as needed for
-//              a particle to move with probability 1 - stay_probability
-//              (Drovandi & Pettitt 2011), within [min_sweeps, max_sweeps].
+//              move of z and a Crank-Nicolson move of xi (prior-reversible,
+//              so only the likelihood ratio enters). The z moves are
+//              Crank-Nicolson steps reversible with respect to a Gaussian
+//              fitted to the weighted particles (smc::fit_gaussian,
+//              smc::pcn_propose), Metropolis-Hastings corrected, in random
+//              blocks of at most smc::kBlockSize whitened coordinates; the
+//              first sweep tries a grid of steps and keeps the one that
+//              decorrelates most (Fearnhead & Taylor 2013); as many sweeps
+//              follow as bring a particle's expected correlation with its
+//              start down to stay_probability, within [min_sweeps,
+//              max_sweeps].
 // The particles are simulated by the runner (run_monte_carlo) as draws whose
 // parameters and yearly uniforms they supply, so every model evaluation is
 // the same as in `innosim run`. Every random number is Philox of (seed,
@@ -38,6 +44,7 @@
 
 #include "innosim/calibrate/calibration.hpp"
 #include "innosim/calibrate/located_observations.hpp"
+#include "innosim/calibrate/smc_steps.hpp"
 #include "innosim/calibrate/summary.hpp"
 #include "innosim/model/model.hpp"
 #include "innosim/random/parameter_source.hpp"
@@ -108,8 +115,9 @@ class TemperedSmc {
                 std::vector<double>& loglik);
   double reweight(GenerationStats& g, std::vector<double>& weights);
   void resample(std::size_t generation, const std::vector<double>& weights);
-  bool move(std::size_t generation, GenerationStats& g, const std::vector<double>& factor);
-  bool sweep_theta(std::size_t generation, std::size_t sweep, const std::vector<double>& factor, double& acceptance);
+  bool move(std::size_t generation, GenerationStats& g);
+  bool sweep_theta(std::size_t generation, std::size_t sweep, std::span<const double> beta,
+                   std::vector<std::size_t>& accepted);
   bool sweep_noise(std::size_t generation, std::size_t sweep, double& acceptance);
   std::vector<double> theta_of(const std::vector<double>& z);  // [N][P] of the calibrated parameters
 
@@ -121,7 +129,8 @@ class TemperedSmc {
   std::size_t n_ = 0, d_ = 0, n_noise_ = 0, n_points_ = 0;
   Particles cur_, prop_;
   Draws draws_;
-  double phi_ = 0, scale_ = 0, beta_ = 0.5, log_evidence_ = 0;
+  smc::GaussianFit fit_;  // fitted to the weighted particles of the current generation
+  double phi_ = 0, beta_theta_ = 0.5, beta_ = 0.5, log_evidence_ = 0;
   std::size_t simulations_ = 0, invalid_ = 0;
   CalibrationResult result_;
 };

@@ -91,7 +91,6 @@ TemperedSmc<M>::TemperedSmc(const M& model, const Scenario& scenario, const Samp
                                  "nothing to calibrate: every parameter of the scenario is fixed"}});
   cur_.resize(n_, d_, n_noise_, n_points_);
   prop_.resize(n_, d_, n_noise_, n_points_);
-  scale_ = 2.38 / std::sqrt(static_cast<double>(d_));
 }
 
 // Every particle simulated once by the runner: the model's values at the fan
@@ -164,40 +163,54 @@ void TemperedSmc<M>::resample(std::size_t generation, const std::vector<double>&
   std::swap(cur_, prop_);
 }
 
-// A random-walk move of every particle's z, its noise held; accepted with the
-// Metropolis-Hastings ratio of the phi-target. False when cancelled.
+// A sweep of Crank-Nicolson moves of every particle's z relative to the
+// Gaussian fitted to the particles (smc::pcn_propose), its noise held: the
+// whitened coordinates split at random into smc::block_count(d) blocks (per
+// particle and sweep), each block proposed and accepted in turn with the
+// Metropolis-Hastings ratio of the phi-target. Particle i proposes with step
+// beta[i % beta.size()]; accepted[k] counts the block moves accepted with
+// step k. False when cancelled.
 template <Model M>
-bool TemperedSmc<M>::sweep_theta(std::size_t generation, std::size_t sweep, const std::vector<double>& factor,
-                                 double& acceptance) {
+bool TemperedSmc<M>::sweep_theta(std::size_t generation, std::size_t sweep, std::span<const double> beta,
+                                 std::vector<std::size_t>& accepted) {
   const auto counter = smc::move_counter(generation, sweep, 0);
-  std::vector<double> eta(d_ + 1);
+  const std::size_t blocks = smc::block_count(d_);
+  const std::size_t width = d_ + blocks + (blocks > 1 ? d_ : 0);
+  std::vector<double> u(n_ * width);
+  std::vector<std::uint32_t> block_of(blocks > 1 ? n_ * d_ : 0);
   for (std::size_t i = 0; i < n_; ++i) {
-    smc::fill_normal(opt_.seed, i, Stream::smc_moves, counter, std::span<double>(eta.data(), d_));
-    const double* z = cur_.z.data() + i * d_;
-    double* zp = prop_.z.data() + i * d_;
-    for (std::size_t r = 0; r < d_; ++r) {
-      double s = 0;
-      for (std::size_t c = 0; c <= r; ++c) s += factor[r * d_ + c] * eta[c];
-      zp[r] = z[r] + scale_ * s;
+    double* ui = u.data() + i * width;
+    fill_uniform01(opt_.seed, i, Stream::smc_moves, counter, std::span<double>(ui, width));
+    for (std::size_t k = 0; k < d_; ++k) ui[k] = normal_quantile(ui[k]);
+    if (blocks > 1)
+      smc::assign_blocks(std::span<const double>(ui + d_ + blocks, d_), blocks,
+                         std::span<std::uint32_t>(block_of.data() + i * d_, d_));
+  }
+  accepted.assign(beta.size(), 0);
+  std::vector<double> log_q(n_);  // log N(z; m, C) - log N(z'; m, C)
+  for (std::size_t j = 0; j < blocks; ++j) {
+    for (std::size_t i = 0; i < n_; ++i) {
+      const std::span<const std::uint32_t> bi =
+          blocks > 1 ? std::span<const std::uint32_t>(block_of.data() + i * d_, d_) : std::span<const std::uint32_t>();
+      log_q[i] = smc::pcn_propose(fit_, beta[i % beta.size()], std::span<const double>(cur_.z.data() + i * d_, d_),
+                                  std::span<const double>(u.data() + i * width, d_), bi, static_cast<std::uint32_t>(j),
+                                  std::span<double>(prop_.z.data() + i * d_, d_));
+    }
+    if (!evaluate(prop_.z, cur_.xi, prop_.points, prop_.loglik)) return false;
+    for (std::size_t i = 0; i < n_; ++i) {
+      const double* z = cur_.z.data() + i * d_;
+      const double* zp = prop_.z.data() + i * d_;
+      double prior_ratio = 0;
+      for (std::size_t k = 0; k < d_; ++k) prior_ratio += 0.5 * (z[k] * z[k] - zp[k] * zp[k]);
+      const double log_alpha = prior_ratio + phi_ * (prop_.loglik[i] - cur_.loglik[i]) + log_q[i];
+      if (std::isfinite(prop_.loglik[i]) && std::log(u[i * width + d_ + j]) < log_alpha) {
+        std::copy_n(zp, d_, cur_.z.data() + i * d_);
+        std::copy_n(prop_.points.data() + i * n_points_, n_points_, cur_.points.data() + i * n_points_);
+        cur_.loglik[i] = prop_.loglik[i];
+        ++accepted[i % beta.size()];
+      }
     }
   }
-  if (!evaluate(prop_.z, cur_.xi, prop_.points, prop_.loglik)) return false;
-  std::size_t accepted = 0;
-  for (std::size_t i = 0; i < n_; ++i) {
-    const double* z = cur_.z.data() + i * d_;
-    const double* zp = prop_.z.data() + i * d_;
-    double prior_ratio = 0;
-    for (std::size_t k = 0; k < d_; ++k) prior_ratio += 0.5 * (z[k] * z[k] - zp[k] * zp[k]);
-    const double log_alpha = prior_ratio + phi_ * (prop_.loglik[i] - cur_.loglik[i]);
-    const double u = uniform01(opt_.seed, i, Stream::smc_moves, counter, static_cast<std::uint32_t>(d_));
-    if (std::isfinite(prop_.loglik[i]) && std::log(u) < log_alpha) {
-      std::copy_n(zp, d_, cur_.z.data() + i * d_);
-      std::copy_n(prop_.points.data() + i * n_points_, n_points_, cur_.points.data() + i * n_points_);
-      cur_.loglik[i] = prop_.loglik[i];
-      ++accepted;
-    }
-  }
-  acceptance = static_cast<double>(accepted) / static_cast<double>(n_);
   return true;
 }
 
@@ -231,28 +244,45 @@ bool TemperedSmc<M>::sweep_noise(std::size_t generation, std::size_t sweep, doub
   return true;
 }
 
-// MCMC sweeps at the new temperature. The first sweep's acceptance sets how
-// many follow; the scales adapt from one generation to the next (never
-// within one, so each generation's kernel is a fixed Markov kernel).
+// MCMC sweeps at the new temperature. The first sweep tries a grid of
+// parameter steps around the last generation's (smc::step_grid, a fifth of
+// the particles each); the step that decorrelated most is used for the
+// sweeps that follow, and its acceptance sets how many: enough for a
+// particle's expected correlation with its start to fall to
+// stay_probability. The noise step adapts from one generation to the next.
 template <Model M>
-bool TemperedSmc<M>::move(std::size_t generation, GenerationStats& g, const std::vector<double>& factor) {
+bool TemperedSmc<M>::move(std::size_t generation, GenerationStats& g) {
   double sum_theta = 0, sum_noise = 0;
   std::size_t sweeps = opt_.max_sweeps;
-  g.scale_theta = scale_;
   g.beta_noise = n_noise_ ? beta_ : 0.0;
+  std::vector<double> steps = smc::step_grid(beta_theta_);
+  std::vector<std::size_t> accepted;
   std::size_t done = 0;
   for (; done < sweeps; ++done) {
-    double a_theta = 0, a_noise = 0;
-    if (!sweep_theta(generation, done, factor, a_theta)) return false;
+    double a_noise = 0;
+    if (!sweep_theta(generation, done, steps, accepted)) return false;
     if (n_noise_ && !sweep_noise(generation, done, a_noise)) return false;
-    sum_theta += a_theta;
+    const std::size_t blocks = smc::block_count(d_);
+    std::size_t total = 0;
+    for (std::size_t a : accepted) total += a;
+    sum_theta += static_cast<double>(total) / static_cast<double>(n_ * blocks);
     sum_noise += a_noise;
-    if (done == 0) sweeps = smc::sweeps_for(a_theta, opt_.stay_probability, opt_.min_sweeps, opt_.max_sweeps);
+    if (done == 0) {
+      std::vector<double> rate(steps.size());
+      for (std::size_t k = 0; k < steps.size(); ++k) {
+        const std::size_t tried = n_ / steps.size() + (k < n_ % steps.size() ? 1 : 0);
+        rate[k] = tried ? static_cast<double>(accepted[k]) / static_cast<double>(tried * blocks) : 0.0;
+      }
+      const std::size_t best = smc::best_step(steps, rate);
+      beta_theta_ = steps[best];
+      steps.assign(1, beta_theta_);
+      sweeps = smc::sweeps_for(rate[best], beta_theta_, opt_.stay_probability, opt_.min_sweeps, opt_.max_sweeps);
+    }
   }
+  g.scale_theta = beta_theta_;
   g.sweeps = done;
   g.acceptance_theta = sum_theta / static_cast<double>(done);
   g.acceptance_noise = n_noise_ ? sum_noise / static_cast<double>(done) : 0.0;
-  scale_ = smc::adapt_scale(scale_, g.acceptance_theta, 0.234, d_);
   if (n_noise_) beta_ = smc::adapt_beta(beta_, g.acceptance_noise, 0.3);
   g.distinct = smc::distinct_rows(cur_.z, d_);
   return true;
@@ -305,9 +335,9 @@ CalibrationResult TemperedSmc<M>::run() {
       r.weighted_loglik = cur_.loglik;
       r.weighted_ancestor = cur_.ancestor;
     }
-    const std::vector<double> factor = smc::covariance_factor(cur_.z, weights, d_);
+    fit_ = smc::fit_gaussian(cur_.z, weights, d_);
     resample(t, weights);
-    if (!move(t, g, factor)) {
+    if (!move(t, g)) {
       r.cancelled = true;
       return std::move(r);
     }
