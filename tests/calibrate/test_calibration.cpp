@@ -302,7 +302,7 @@ TEST_CASE("calibration: parameters no observation informs keep their prior among
           "exactly",
           "[calibrate]") {
   // 4 informed parameters and 56 that move nothing, in one calibration: the
-  // high-dimensional case of the shipped hindcast (45 of its 196 parameters
+  // high-dimensional case of the shipped hindcast (47 of its 196 parameters
   // move no observed value), where a random walk leaves every parameter
   // narrowed.
   const Scenario s = probe_scenario(60);
