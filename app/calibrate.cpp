@@ -41,6 +41,7 @@ struct CalibrateArgs {
   std::size_t min_sweeps = 2, max_sweeps = 30, max_generations = 100;
   std::string format = "text";
   bool quiet = false;
+  bool force = false;
 };
 
 void print_generation(const GenerationStats& g) {
@@ -63,6 +64,10 @@ int calibrate_scenario(const CalibrateArgs& a) {
                                  "section"}});
   const ObservationSet obs = load_observations(a.observations);
   const std::uint64_t seed = a.seed.value_or(s.run.seed);
+  const std::string out = output_path(a.output, a.scenario, ".posterior.h5");
+  std::vector<std::string> inputs = scenario_inputs(s);
+  inputs.push_back(a.observations);
+  check_output(out, a.force, inputs);
   return visit_model(s, [&](const auto& model) -> int {
     const Sampler prior = checked_sampler(model, s, seed, a.particles);
     CalibrationOptions opt;
@@ -79,7 +84,6 @@ int calibrate_scenario(const CalibrateArgs& a) {
     // Every problem of the observations against the model is found before
     // anything is simulated (the sampler's constructor locates them).
     TemperedSmc<std::decay_t<decltype(model)>> smc(model, s, prior, obs, opt);
-    const std::string out = output_path(a.output, a.scenario, ".posterior.h5");
     const CalibrationResult r = smc.run();
     if (r.cancelled) {
       std::cerr << "innosim: interrupted; no output written\n";
@@ -94,7 +98,7 @@ int calibrate_scenario(const CalibrateArgs& a) {
           r.generations.back().phi, a.max_generations);
       return kExitFailed;
     }
-    write_posterior_file(out, s, obs, rec);
+    write_posterior_file(out, s, obs, rec, OutputPolicy{a.force});
     rec.path = out;
     std::cout << format_calibration(rec, parse_format(a.format));
     return kExitOk;
@@ -114,8 +118,11 @@ Command add_calibrate_command(CLI::App& app) {
   cmd->add_option("-o,--output", a->output,
                   "Posterior file (default: the scenario file's name with .posterior.h5, in the current folder)");
   cmd->add_option("-n,--particles", a->particles, "Particles (default 1000)")->check(CLI::Range(16, 10000000));
-  cmd->add_option("--seed", a->seed, "Master seed (default: the scenario's [run] seed)");
-  cmd->add_option("--threads", a->threads, "Worker threads (default: all cores; results do not depend on it)");
+  cmd->add_flag("--force", a->force, "Replace the posterior file if it exists");
+  cmd->add_option("--seed", a->seed, "Master seed, 0 to 2^64-1 (default: the scenario's [run] seed)")
+      ->check(integer_in(0, UINT64_MAX));
+  cmd->add_option("--threads", a->threads, "Worker threads (default: all cores; results do not depend on it)")
+      ->check(integer_in(1, kMaxThreads));
   cmd->add_option("--ess-fraction", a->ess_fraction,
                   "Effective sample size kept at each reweighting, as a share of the particles (default 0.5)")
       ->check(CLI::Range(0.05, 0.95));

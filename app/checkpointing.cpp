@@ -1,6 +1,7 @@
 #include "checkpointing.hpp"
 
 #include <csignal>
+#include <stdexcept>
 #include <cstdlib>
 #include <iostream>
 
@@ -72,7 +73,11 @@ RunCheckpoints::RunCheckpoints(const std::string& output, const RunIdentity& id,
       throw BadInput(fmt::format("{}: a checkpoint of another run, not resumed: {}; run the command that made it with "
                                  "--resume, or remove the folder to start this one over",
                                  dir, fmt::join(why, "; ")));
-    writer_ = std::make_unique<CheckpointWriter>(saved, state, sink);
+    try {
+      writer_ = std::make_unique<CheckpointWriter>(saved, state, sink);
+    } catch (const std::runtime_error& e) {  // a damaged state or log: refused, the folder kept
+      throw BadInput(std::string(e.what()) + "; remove " + dir + " to start over");
+    }
     resumed_ = true;
     std::cerr << fmt::format("innosim: resuming from {}: {} of {} draws done\n", dir, saved.done.size(),
                              range.size());

@@ -182,6 +182,7 @@ int design(const DesignArgs& a) {
   const std::string out = output_path(
       a.run.output, a.scenario,
       shard ? fmt::format("-design-shard-{}-of-{}.h5", shard->first, shard->second) : std::string("-design.h5"));
+  check_output(out, a.run.force, s);
   const ResultShape shape = visit_model(s, [&](const auto& model) { return make_shape(s, model.indicators()); });
   const DesignHeader header{kVersion, kGitSha, seed, sampler_name(s.run.sampler), draws, s.model,
                             grid ? "grid" : "latin_hypercube", a.spacing};
@@ -198,7 +199,6 @@ int design(const DesignArgs& a) {
   whole.data.levers = data.levers;
   PointCheckpoints<DesignShardFile> checkpoints(out, a.checkpoints, V, whole,
                                                 {"point", "design", read_design_shard_file, design_differences});
-  remove_stale_temporaries(out);
   const std::size_t n = points.end - points.first;
   std::vector<char> skip(n, 0);
   data.tables.resize(n);
@@ -228,7 +228,7 @@ int design(const DesignArgs& a) {
       one.threads = p.info.threads;
       const DesignPart point{static_cast<unsigned>(i + 1), static_cast<unsigned>(V), i, part.all_scale,
                              whole.part.scenario_hash};
-      write_design_shard_file(path, s, shape, header, one, point);
+      write_design_shard_file(path, s, shape, header, one, point, OutputPolicy{true});  // internal
     });
   };
   PointsOutcome r = run_points(variants, source.source(), config);
@@ -248,14 +248,14 @@ int design(const DesignArgs& a) {
   }
   data.seconds = r.seconds;
   if (shard) {
-    write_design_shard_file(out, s, shape, header, data, part);
+    write_design_shard_file(out, s, shape, header, data, part, OutputPolicy{a.run.force});
     checkpoints.discard();
     if (!a.run.quiet)
       std::cerr << fmt::format("innosim: design shard {}/{}: points {}..{} of {} x {} draws in {:.2f} s -> {}\n",
                                shard->first, shard->second, points.first + 1, points.end, V, draws, r.seconds, out);
     return kExitOk;
   }
-  write_design_file(out, s, shape, header, data);
+  write_design_file(out, s, shape, header, data, OutputPolicy{a.run.force});
   checkpoints.discard();
   std::cout << format_design_table(s, header, data, parse_format(a.run.format));
   if (!a.run.quiet)

@@ -41,6 +41,7 @@ struct DiscoverArgs {
   std::string output;
   std::string format = "text";
   bool quiet = false;
+  bool force = false;
 };
 
 std::string option_problems(const DiscoverArgs& a) {
@@ -67,6 +68,8 @@ int discover(const DiscoverArgs& a) {
     std::cerr << why;
     return kExitBadInput;
   }
+  const std::string out = a.output.empty() ? default_output(a) : a.output;
+  check_output(out, a.force, std::vector<std::string>{a.file});
   const auto t0 = std::chrono::steady_clock::now();
   DiscoverySource src;
   try {
@@ -118,8 +121,7 @@ int discover(const DiscoverArgs& a) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const DiscoveryHeader header{kVersion, kGitSha, a.target, t, case_met, P - keep.size(), opt, a.min_coverage,
                                seconds};
-  const std::string out = a.output.empty() ? default_output(a) : a.output;
-  write_discovery_file(out, src, header, data, r, chosen);
+  write_discovery_file(out, src, header, data, r, chosen, OutputPolicy{a.force});
   std::cout << format_discovery_table(src, header, data, r, chosen, parse_format(a.format));
   if (!a.quiet)
     std::cerr << fmt::format("innosim: {} points, {} inputs, {} boxes in {:.2f} s -> {}\n", r.points, D,
@@ -152,9 +154,11 @@ Command add_discover_command(CLI::App& app) {
   cmd->add_option("--alpha", a->alpha, "Share of the box peeled at each step")->capture_default_str();
   cmd->add_option("--min-mass", a->min_mass, "Smallest share of the points a box may hold")->capture_default_str();
   cmd->add_option("--min-coverage", a->min_coverage, "Smallest coverage of the box chosen")->capture_default_str();
-  cmd->add_option("--threads", a->threads, "Worker threads (default: all cores; results do not depend on it)");
+  cmd->add_option("--threads", a->threads, "Worker threads (default: all cores; results do not depend on it)")
+      ->check(integer_in(1, kMaxThreads));
   cmd->add_option("-o,--output", a->output,
                   "HDF5 discovery file (default: the input file's name with -discover-<target>.h5)");
+  cmd->add_flag("--force", a->force, "Replace the discovery file if it exists");
   cmd->add_option("--format", a->format, "Table format")->check(CLI::IsMember({"text", "csv", "json"}));
   cmd->add_flag("-q,--quiet", a->quiet, "No timing line");
   return {cmd, [a] { return discover(*a); }};

@@ -56,7 +56,20 @@ struct MergeArgs {
   std::string output;
   std::string format = "text";
   bool quiet = false;
+  bool force = false;
 };
+
+// The merged file's path (-o, or the scenario file's name with `suffix` in
+// the current folder), checked like every output: never one of the shards,
+// nor the scenario file the shards recorded; an existing file only with
+// --force.
+std::string merge_output(const MergeArgs& a, const std::string& scenario_path, const char* suffix) {
+  const std::string out = output_path(a.output, scenario_path, suffix);
+  std::vector<std::string> inputs = a.shards;
+  inputs.push_back(scenario_path);
+  check_output(out, a.force, inputs);
+  return out;
+}
 
 // Shards 1..K given as `given` (index -> the files): each given more than
 // once is a problem, and so are the missing ones ("shards 2/3 of `whose`").
@@ -257,8 +270,8 @@ int merge_sweep(const MergeArgs& a) {
     }
   }
   return visit_model(s, [&](const auto& model) -> int {
-    const std::string out = output_path(a.output, first.scenario_files.front().first, "-sweep.h5");
-    write_sweep_file(out, s, make_shape(s, model.indicators()), first.header, data);
+    const std::string out = merge_output(a, first.scenario_files.front().first, "-sweep.h5");
+    write_sweep_file(out, s, make_shape(s, model.indicators()), first.header, data, OutputPolicy{a.force});
     std::cout << format_sweep_table(s, *lever, data, parse_format(a.format));
     if (!a.quiet)
       std::cerr << fmt::format("innosim: {} sweep shards, {} factors x {} draws merged -> {}\n", mine.size(),
@@ -301,8 +314,8 @@ int merge_design(const MergeArgs& a) {
     data.threads = std::max(data.threads, f.data.threads);
   }
   return visit_model(s, [&](const auto& model) -> int {
-    const std::string out = output_path(a.output, first.scenario_files.front().first, "-design.h5");
-    write_design_file(out, s, make_shape(s, model.indicators()), first.header, data);
+    const std::string out = merge_output(a, first.scenario_files.front().first, "-design.h5");
+    write_design_file(out, s, make_shape(s, model.indicators()), first.header, data, OutputPolicy{a.force});
     std::cout << format_design_table(s, first.header, data, parse_format(a.format));
     if (!a.quiet)
       std::cerr << fmt::format("innosim: {} design shards, {} points x {} draws merged -> {}\n", mine.size(),
@@ -330,8 +343,9 @@ int merge(const MergeArgs& a) {
     header.shard = header.shards = 0;
     header.range = {0, run.draws};
     const ResultShape shape = make_shape(s, model.indicators());
-    const std::string out = output_path(a.output, first.scenario_files.front().first, ".h5");
-    RunWriter writer(out, s, shape, header, WriterConfig{first.id.store, first.id.yearly_uniforms, 4});
+    const std::string out = merge_output(a, first.scenario_files.front().first, ".h5");
+    RunWriter writer(out, s, shape, header,
+                     WriterConfig{first.id.store, first.id.yearly_uniforms, 4, OutputPolicy{a.force}});
     Hdf5Sink sink(writer);
 
     // The innovation index: every shard's counts added into one (integers:
@@ -404,6 +418,7 @@ Command add_merge_command(CLI::App& app) {
                   "HDF5 output file (default: the scenario file's name with .h5, in the current folder)");
   cmd->add_option("--format", a->format, "Target table format")->check(CLI::IsMember({"text", "csv", "json"}));
   cmd->add_flag("-q,--quiet", a->quiet, "No timing line");
+  cmd->add_flag("--force", a->force, "Replace the output file if it exists");
   return {cmd, [a] { return merge(*a); }};
 }
 

@@ -17,7 +17,7 @@
 
 #include "checkpointing.hpp"
 #include "innosim/outputs/checkpoint.hpp"   // checkpoint_dir
-#include "innosim/outputs/hdf5_writer.hpp"  // remove_stale_temporaries
+#include "innosim/outputs/temp_files.hpp"  // remove_stale_temp_files
 #include "problems.hpp"
 
 namespace innosim::app {
@@ -62,9 +62,9 @@ class PointCheckpoints {
                                    f, kind_.whole, fmt::join(why, "; ")));
       const std::size_t i = saved.part.first_point;
       saved_.emplace(i, std::move(saved));
-      remove_stale_temporaries(f);
+      remove_stale_temp_files(f);
     }
-    for (std::size_t i = 0; i < points_; ++i) remove_stale_temporaries(point_file(i));
+    for (std::size_t i = 0; i < points_; ++i) remove_stale_temp_files(point_file(i));
     std::cerr << fmt::format("innosim: resuming from {}: {} of {} {}s done\n", dir_, saved_.size(), points_,
                              kind_.noun);
   }

@@ -65,6 +65,22 @@ PointsOutcome run_points(const std::vector<Scenario>& variants, const ParameterS
   const std::size_t tiles = (N + kTileDraws - 1) / kTileDraws;
   const bool side_by_side = V > 1 && threads > 1 && tiles < kTilesPerThreadForOnePoint * threads;
 
+  // Refused up front: a draw count or thread count this machine cannot hold
+  // (options.hpp); every point keeps its target values while it runs.
+  if (V > 0) {
+    const Scenario& s0 = variants.front();
+    visit_model(s0, [&](const auto& model) -> int {
+      const ResultShape sh = make_shape(s0, model.indicators());
+      const DrawSizes sizes{sampler.num_parameters(), s0.targets.size(), sh.size(),
+                            sh.num_indicators() * sh.num_regions(),
+                            static_cast<std::size_t>(s0.horizon.end - s0.horizon.start), model.randoms_per_year()};
+      check_footprint(estimate_footprint(sizes, N, threads, run_block_tiles(N, threads, 0), FileKeeps{}, true),
+                      "", fmt::format("-n {} with {} threads", N, threads));
+      return kExitOk;
+    });
+  }
+  CancellableScope cancellable;  // the first Ctrl-C stops the points; nothing is written
+
   PointsOutcome out;
   out.points.resize(V);
   std::vector<std::vector<InvalidDraw>> failures(V);

@@ -65,6 +65,7 @@ struct RunArgs {
   bool save_uniforms = false;
   bool regions = false;
   bool index = false;
+  bool force = false;
   std::optional<std::uint64_t> replay;
   std::optional<double> precision;
   std::size_t max_draws = kDefaultMaxDraws;
@@ -170,6 +171,12 @@ std::string precision_problem(const RunArgs& a, const Scenario& s) {
   return "";
 }
 
+// What a run file at `level` keeps of each draw, for the footprint check.
+FileKeeps file_keeps(StoreLevel level, bool uniforms) {
+  return {true, level >= StoreLevel::parameters, level >= StoreLevel::targets, level >= StoreLevel::trajectories,
+          uniforms};
+}
+
 int run(const RunArgs& a) {
   const std::optional<StoreLevel> store = store_level(a);
   if (!store) return kExitBadInput;
@@ -182,6 +189,10 @@ int run(const RunArgs& a) {
   const std::size_t draws = a.precision ? a.max_draws : a.draws.value_or(s.run.draws);
   const std::uint64_t seed = a.seed.value_or(s.run.seed);
   const std::optional<Shard> shard = parse_shard(a.shard, draws);
+  if (a.replay && *a.replay >= draws)
+    throw BadInput(fmt::format("--replay {}: the run has {} draws, numbered 0 to {} (with -n, replay a draw of a "
+                               "larger run)",
+                               *a.replay, draws, draws - 1));
   return visit_model(s, [&](const auto& model) -> int {
     const ScenarioDraws source = checked_draws(model, s, seed, draws);
     RunOptions opt = scenario_run_options(s, draws, seed);
@@ -190,6 +201,18 @@ int run(const RunArgs& a) {
     const DrawRange range = shard ? shard->range : DrawRange{0, draws};
     const std::string out =
         output_path(a.output, a.scenario, shard ? fmt::format("-shard-{}-of-{}.h5", shard->k, shard->K) : ".h5");
+    check_output(out, a.force, s);
+    const ResultShape shape = make_shape(s, model.indicators());
+    const unsigned threads = run_threads(a.threads);
+    const DrawSizes sizes{source.sampler().num_parameters(), s.targets.size(), shape.size(),
+                          shape.num_indicators() * shape.num_regions(),
+                          static_cast<std::size_t>(s.horizon.end - s.horizon.start), model.randoms_per_year()};
+    // A shard file keeps every draw's parameters and targets whatever the store level.
+    const StoreLevel kept = shard ? std::max(*store, StoreLevel::parameters) : *store;
+    check_footprint(estimate_footprint(sizes, range.size(), threads, run_block_tiles(range.size(), threads, a.block_tiles),
+                                       file_keeps(kept, a.save_uniforms), false),
+                    out, fmt::format("{} {} with {} threads{}", a.precision ? "--max-draws" : "-n", draws, threads,
+                                     a.block_tiles != 0 ? fmt::format(" and --block-tiles {}", a.block_tiles) : ""));
     RunHeader header = run_header(s, model.randoms_per_year(), seed, draws);
     header.precision = a.precision.value_or(0.0);
     if (shard) {
@@ -197,8 +220,7 @@ int run(const RunArgs& a) {
       header.shards = shard->K;
     }
     header.range = range;
-    const ResultShape shape = make_shape(s, model.indicators());
-    RunWriter writer(out, s, shape, header, WriterConfig{*store, a.save_uniforms, 4});
+    RunWriter writer(out, s, shape, header, WriterConfig{*store, a.save_uniforms, 4, OutputPolicy{a.force}});
     Hdf5Sink file_sink(writer);
 
     RunState resumed(range.first, shape.size(), s.targets);
@@ -220,7 +242,6 @@ int run(const RunArgs& a) {
     CheckpointArgs ckpt = a.checkpoints;
     if (a.precision) ckpt.every = 0;
     RunCheckpoints checkpoints(out, id, layout, ckpt, resumed, file_sink);
-    if (checkpoints.resumed()) remove_stale_temporaries(out);  // the interrupted run's
     LoggedSink sink(file_sink, checkpoints.writer());
     const std::uint64_t done_before = checkpoints.resumed() ? resumed.range.size() : 0;
 
@@ -236,9 +257,13 @@ int run(const RunArgs& a) {
     Progress progress(!a.quiet && isatty(STDERR_FILENO));
     if (progress.enabled()) opt.progress = [&](std::size_t d, std::size_t n) { progress.update(d, n); };
 
-    RunOutcome r = run_monte_carlo(model, s, source.source(), opt, sink);
+    RunOutcome r;
+    {
+      CancellableScope scope;  // the first Ctrl-C stops the run; the writer then removes its file
+      r = run_monte_carlo(model, s, source.source(), opt, sink);
+    }
     progress.finish();
-    if (r.cancelled) {
+    if (r.cancelled || g_cancel.load()) {
       std::cerr << "innosim: " << checkpoints.interrupted(r.state) << "\n";
       return kExitInterrupted;
     }
@@ -287,20 +312,22 @@ Command add_run_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("run", "Run a scenario: print the target table and write an HDF5 file");
   cmd->add_option("scenario", a->scenario, "Scenario file (TOML)")->required()->check(CLI::ExistingFile);
   auto* draws = cmd->add_option("-n,--draws", a->draws, "Monte Carlo draws (default: the scenario's [run] draws)")
-                    ->check(CLI::PositiveNumber);
+                    ->check(integer_in(1, kMaxDraws));
   auto* precision =
       cmd->add_option("--precision", a->precision,
                       "Draw until every target's P(met) standard error is below this (e.g. 0.005), looking after "
                       "every 4096 draws")
           ->excludes(draws);
   cmd->add_option("--max-draws", a->max_draws, "The cap on draws with --precision")
-      ->check(CLI::PositiveNumber)
+      ->check(integer_in(1, kMaxDraws))
       ->capture_default_str()
       ->needs(precision);
   cmd->add_option("-o,--output", a->output,
                   "HDF5 output file (default: the scenario file's name with .h5, in the current folder)");
-  cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
-  cmd->add_option("--seed", a->seed, "Master seed (default: the scenario's [run] seed)");
+  cmd->add_flag("--force", a->force, "Replace the output file if it exists");
+  cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)")->check(integer_in(1, kMaxThreads));
+  cmd->add_option("--seed", a->seed, "Master seed, 0 to 2^64-1 (default: the scenario's [run] seed)")
+      ->check(integer_in(0, UINT64_MAX));
   cmd->add_option("--sampler", a->sampler, "Parameter sampler (default: the scenario's)")
       ->check(CLI::IsMember({"monte_carlo", "latin_hypercube", "sobol"}));
   cmd->add_option("--format", a->format, "Target table format")->check(CLI::IsMember({"text", "csv", "json"}));
@@ -320,11 +347,13 @@ Command add_run_command(CLI::App& app) {
                 "Also print the innovation index by region and year with each region's rank probabilities "
                 "(with --format csv or json: the index table alone)");
   cmd->add_option("--block-tiles", a->block_tiles,
-                  "Tiles of 256 draws per parallel task (results do not depend on it)");
+                  "Tiles of 256 draws per parallel task (results do not depend on it)")
+      ->check(integer_in(1, kMaxBlockTiles));
   auto* replay = cmd->add_option(
       "--replay", a->replay,
       "Replay one draw by its index and print its parameters (regenerated from scenario, seed, sampler "
-      "and -n, whatever the store level) and zone trajectory");
+      "and -n, whatever the store level) and zone trajectory")
+      ->check(integer_in(0, UINT64_MAX));
   cmd->add_option("--shard", a->shard,
                   "Run shard k of K (e.g. 2/3): a tile-aligned range of the draws, written to a shard file "
                   "(default name: the scenario's with -shard-k-of-K.h5) for `innosim merge`")

@@ -37,6 +37,12 @@ namespace innosim::app {
 
 namespace {
 
+// The most base samples, trajectories and bootstrap resamples (each base
+// sample costs factors + 3 runs, each trajectory factors + 1).
+constexpr std::uint64_t kMaxBaseSamples = std::uint64_t{1} << 24;
+constexpr std::uint64_t kMaxTrajectories = std::uint64_t{1} << 20;
+constexpr std::uint64_t kMaxResamples = 100'000;
+
 struct SensitivityArgs {
   std::string scenario;
   std::string method = "both";
@@ -52,6 +58,7 @@ struct SensitivityArgs {
   std::string output;
   std::string format = "text";
   bool quiet = false;
+  bool force = false;
 };
 
 // The options' problems, one line each ("" when none).
@@ -101,6 +108,7 @@ int sensitivity(const SensitivityArgs& a) {
   }
   const std::uint64_t seed = a.seed.value_or(s.run.seed);
   const std::string out = output_path(a.output, a.scenario, "-sensitivity.h5");
+  check_output(out, a.force, s);
 
   return visit_model(s, [&](const auto& model) -> int {
     const Sampler sampler = checked_sampler(model, s, seed, 1);
@@ -140,7 +148,7 @@ int sensitivity(const SensitivityArgs& a) {
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const SensitivityHeader header{kVersion, kGitSha, seed, s.model, a.resamples, a.confidence, a.threads, seconds};
-    write_sensitivity_file(out, s, header, r);
+    write_sensitivity_file(out, s, header, r, OutputPolicy{a.force});
     std::cout << format_sensitivity_table(s, header, r, parse_format(a.format), a.top);
     if (!a.quiet) {
       const std::size_t runs = (r.sobol ? r.sobol->run.rows : 0) + (r.morris ? r.morris->run.rows : 0);
@@ -169,19 +177,28 @@ Command add_sensitivity_command(CLI::App& app) {
       ->check(CLI::IsMember({"sobol", "morris", "both"}))
       ->capture_default_str();
   cmd->add_option("-N,--base-samples", a->base_samples, "Base samples of Saltelli's design (Sobol)")
-      ->capture_default_str();
-  cmd->add_option("--trajectories", a->trajectories, "Morris trajectories")->capture_default_str();
-  cmd->add_option("--levels", a->levels, "Morris grid levels (even)")->capture_default_str();
-  cmd->add_option("--resamples", a->resamples, "Bootstrap resamples of the intervals")->capture_default_str();
+      ->capture_default_str()
+      ->check(integer_in(0, kMaxBaseSamples));
+  cmd->add_option("--trajectories", a->trajectories, "Morris trajectories")
+      ->capture_default_str()
+      ->check(integer_in(0, kMaxTrajectories));
+  cmd->add_option("--levels", a->levels, "Morris grid levels (even)")->capture_default_str()->check(integer_in(0, 1000));
+  cmd->add_option("--resamples", a->resamples, "Bootstrap resamples of the intervals")
+      ->capture_default_str()
+      ->check(integer_in(0, kMaxResamples));
   cmd->add_option("--confidence", a->confidence, "Confidence level of the intervals")->capture_default_str();
   cmd->add_option("--target", a->targets,
                   "Target id to analyse (repeat for several; default: every target): its indicator for a zone "
                   "target, indicator@region for a region's");
-  cmd->add_option("--top", a->top, "Factors shown per target in the text table")->capture_default_str();
-  cmd->add_option("--seed", a->seed, "Master seed (default: the scenario's)");
-  cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
+  cmd->add_option("--top", a->top, "Factors shown per target in the text table")
+      ->capture_default_str()
+      ->check(integer_in(0, 1'000'000));
+  cmd->add_option("--seed", a->seed, "Master seed, 0 to 2^64-1 (default: the scenario's)")
+      ->check(integer_in(0, UINT64_MAX));
+  cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)")->check(integer_in(1, kMaxThreads));
   cmd->add_option("-o,--output", a->output, "HDF5 sensitivity file (default: the scenario file's name with "
                                             "-sensitivity.h5)");
+  cmd->add_flag("--force", a->force, "Replace the sensitivity file if it exists");
   cmd->add_option("--format", a->format, "Table format")->check(CLI::IsMember({"text", "csv", "json"}));
   cmd->add_flag("-q,--quiet", a->quiet, "No progress bar or timing line");
   return {cmd, [a] { return sensitivity(*a); }};

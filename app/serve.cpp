@@ -97,6 +97,10 @@ int run_server(const ServeArgs& a) {
   serve::Server server(runs, config);
   const int port = server.bind();
 
+  // From here the first Ctrl-C (or SIGTERM, SIGHUP) stops the server
+  // cleanly (g_cancel); a second one exits at once (signals.hpp).
+  CancellableScope cancellable;
+
   // The plan at the page's draw count, before the page asks for it.
   std::shared_ptr<const serve::RunResult> plan;
   try {
@@ -136,13 +140,14 @@ Command add_serve_command(CLI::App& app) {
   cmd->add_option("--output-dir", a->output_dir,
                   "Folder for saved what-ifs and run files (default: a fresh innosim-serve-* folder in the system "
                   "temp folder)");
-  cmd->add_option("--threads", a->threads, "Worker threads per run (default: all cores)");
+  cmd->add_option("--threads", a->threads, "Worker threads per run (default: all cores)")
+      ->check(integer_in(1, kMaxThreads));
   cmd->add_option("--quick-draws", a->quick_draws, "Draws per run while a lever moves")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(integer_in(1, kMaxDraws));
   cmd->add_option("--max-draws", a->max_draws, "The most draws a request may ask for")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(integer_in(1, kMaxDraws));
   return {cmd, [a] { return run_server(*a); }};
 }
 

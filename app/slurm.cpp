@@ -55,6 +55,7 @@ struct SlurmArgs {
   bool trajectories = false;
   bool save_uniforms = false;
   bool dry_run = false;
+  bool force = false;
   std::string resubmit;  // a work folder
 };
 
@@ -241,6 +242,19 @@ int slurm(const SlurmArgs& a) {
   j.output = fs::absolute(output_path(a.output, a.scenario, ".h5"));
   j.dir = fs::absolute(a.workdir.empty() ? j.output.string() + ".slurm" : a.workdir);
   j.sbatch_args = split_args(a.sbatch_args);
+  // The outputs, checked as every command's: the merged file, and the work
+  // folder's files (a folder of an earlier job is continued with --resubmit,
+  // not overwritten without --force).
+  check_output(j.output.string(), a.force, s);
+  if (!a.force) {
+    std::vector<std::string> earlier{kConfig, "shard.sh", "merge.sh"};
+    for (unsigned k = 1; k <= a.shards; ++k) earlier.push_back(shard_file(k, a.shards));
+    for (const std::string& name : earlier)
+      if (fs::is_regular_file(j.dir / name))
+        throw BadInput(fmt::format("{}: holds {} of an earlier job; continue it with innosim slurm --resubmit {}, "
+                                   "or use --force to start over",
+                                   j.dir.string(), name, j.dir.string()));
+  }
   fs::create_directories(j.dir);
 
   const fs::path exe = this_program(), scenario = fs::absolute(a.scenario);
@@ -260,7 +274,7 @@ int slurm(const SlurmArgs& a) {
       "#SBATCH --output={dir}/shard-%a.log\n"
       "{cpus}"
       "k=${{SLURM_ARRAY_TASK_ID:?submit as a job array: sbatch --array=1-{K} $0}}\n"
-      "exec {run} --shard \"$k/{K}\" -q --resume -o {dirq}/shard-\"$k\"-of-{K}.h5\n",
+      "exec {run} --shard \"$k/{K}\" -q --resume --force -o {dirq}/shard-\"$k\"-of-{K}.h5\n",
       fmt::arg("K", K), fmt::arg("scenario", scenario.string()), fmt::arg("dir", j.dir.string()),
       fmt::arg("dirq", sh_quote(j.dir.string())),
       fmt::arg("cpus", a.threads > 1 ? fmt::format("#SBATCH --cpus-per-task={}\n", a.threads) : std::string()),
@@ -272,9 +286,10 @@ int slurm(const SlurmArgs& a) {
       "# Merges the {K} shards into {out}, written by `innosim slurm`; the target table goes to merge.log.\n"
       "#SBATCH --job-name=innosim-merge\n"
       "#SBATCH --output={dir}/merge.log\n"
-      "exec {exe} merge{files} -o {outq}\n",
+      "exec {exe} merge{files} -o {outq}{force}\n",
       fmt::arg("K", K), fmt::arg("out", j.output.string()), fmt::arg("dir", j.dir.string()),
-      fmt::arg("exe", sh_quote(exe.string())), fmt::arg("files", files), fmt::arg("outq", sh_quote(j.output.string())));
+      fmt::arg("exe", sh_quote(exe.string())), fmt::arg("files", files), fmt::arg("outq", sh_quote(j.output.string())),
+      fmt::arg("force", a.force ? " --force" : ""));
   write_file(j.dir / "shard.sh", shard_sh, true);
   write_file(j.dir / "merge.sh", merge_sh, true);
   save_config(j);
@@ -313,6 +328,9 @@ Command add_slurm_command(CLI::App& app) {
                     ->check(CLI::IsMember({"summary", "targets", "parameters", "trajectories"}));
   cmd->add_flag("--trajectories", a->trajectories, "Same as --store trajectories")->excludes(store);
   cmd->add_flag("--save-uniforms", a->save_uniforms, "Also store the model's yearly random inputs");
+  cmd->add_flag("--force", a->force,
+                "Replace the output file if it exists, and the job scripts and shard files of an earlier job in the "
+                "work folder");
   cmd->add_flag("--dry-run", a->dry_run, "Write the job scripts and print the sbatch commands; submit nothing");
   cmd->add_option("--resubmit", a->resubmit,
                   "A work folder of an earlier `innosim slurm`: submit its missing shards and the merge again")

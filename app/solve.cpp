@@ -96,6 +96,8 @@ int solve(const SolveArgs& a) {
   const std::size_t draws = a.run.draws.value_or(s.run.draws);
   const std::uint64_t seed = a.run.seed.value_or(s.run.seed);
   const ScenarioDraws sampler = visit_model(s, [&](const auto& model) { return checked_draws(model, s, seed, draws); });
+  const std::string out = output_path(a.run.output, a.scenario, "-solve.h5");
+  check_output(out, a.run.force, s);
   const double lo = axes->front().lo, hi = axes->front().hi;
   const SolveHeader header{kVersion, kGitSha, seed, sampler_name(s.run.sampler), draws, s.model};
   Progress progress(!a.run.quiet && isatty(STDERR_FILENO));
@@ -110,8 +112,7 @@ int solve(const SolveArgs& a) {
     MixResult mix;
     if (auto rc = cheapest_mix(s, *axes, costs, target, a.probability, sampler.source(), cfg, mix)) return *rc;
     mix.target_id = a.target;
-    const std::string out = output_path(a.run.output, a.scenario, "-solve.h5");
-    write_mix_file(out, s, header, mix);
+    write_mix_file(out, s, header, mix, OutputPolicy{a.run.force});
     std::cout << format_mix_table(s, header, mix, parse_format(a.run.format));
     if (!a.run.quiet)
       std::cerr << fmt::format("innosim: {} mixes, {} points x {} draws in {:.2f} s -> {}\n", mix.mixes.size(),
@@ -149,8 +150,7 @@ int solve(const SolveArgs& a) {
   r.p_at_scale = curve.p(r.scale);
   r.seconds = curve.seconds();
 
-  const std::string out = output_path(a.run.output, a.scenario, "-solve.h5");
-  write_solve_file(out, s, header, r);
+  write_solve_file(out, s, header, r, OutputPolicy{a.run.force});
   std::cout << format_solve_table(s, header, r, parse_format(a.run.format));
   if (!a.run.quiet)
     std::cerr << fmt::format("innosim: {} points x {} draws in {:.2f} s -> {}\n", r.curve.size(), draws, r.seconds,

@@ -27,7 +27,7 @@
 #include "exit_codes.hpp"
 #include "innosim/models/registry.hpp"
 #include "innosim/outputs/checkpoint.hpp"   // checkpoint_dir
-#include "innosim/outputs/hdf5_writer.hpp"  // scenario_hash, remove_stale_temporaries
+#include "innosim/outputs/hdf5_writer.hpp"  // scenario_hash
 #include "innosim/outputs/sweep_table.hpp"
 #include "innosim/outputs/sweep_writer.hpp"
 #include "innosim/run/shape.hpp"
@@ -126,11 +126,11 @@ int sweep(const SweepArgs& a) {
   const std::string out = output_path(
       a.run.output, a.scenario,
       shard ? fmt::format("-sweep-shard-{}-of-{}.h5", shard->first, shard->second) : std::string("-sweep.h5"));
+  check_output(out, a.run.force, s);
   const ResultShape shape = visit_model(s, [&](const auto& model) { return make_shape(s, model.indicators()); });
   // Checkpoints: OUT.ckpt/factor-<i>.h5, the sweep shard file (i+1)/V of factor i.
   PointCheckpoints<SweepShardFile> checkpoints(out, a.checkpoints, whole.part.all_scale.size(), whole,
                                                {"factor", "sweep", read_sweep_shard_file, sweep_differences});
-  remove_stale_temporaries(out);
 
   std::vector<char> skip(variants.size(), 0);
   data.tables.resize(variants.size());
@@ -153,7 +153,7 @@ int sweep(const SweepArgs& a) {
       one.tables = {p.table};
       const SweepPart point{static_cast<unsigned>(i + 1), static_cast<unsigned>(V), i, whole.part.all_scale,
                             whole.part.scenario_hash};
-      write_sweep_shard_file(path, s, shape, whole.header, one, point);
+      write_sweep_shard_file(path, s, shape, whole.header, one, point, OutputPolicy{true});  // internal
     });
   };
   const PointsOutcome r = run_points(variants, sampler.source(), config);
@@ -168,14 +168,14 @@ int sweep(const SweepArgs& a) {
   for (std::size_t v = 0; v < variants.size(); ++v)
     if (!skip[v]) data.tables[v] = r.points[v].table;
   if (shard) {
-    write_sweep_shard_file(out, s, shape, whole.header, data, part);
+    write_sweep_shard_file(out, s, shape, whole.header, data, part, OutputPolicy{a.run.force});
     checkpoints.discard();
     if (!a.run.quiet)
       std::cerr << fmt::format("innosim: sweep shard {}/{}: factors {} x {} draws in {:.2f} s -> {}\n", shard->first,
                                shard->second, fmt::join(data.scale, ","), draws, r.seconds, out);
     return kExitOk;
   }
-  write_sweep_file(out, s, shape, whole.header, data);
+  write_sweep_file(out, s, shape, whole.header, data, OutputPolicy{a.run.force});
   checkpoints.discard();
   std::cout << format_sweep_table(s, lever, data, parse_format(a.run.format));
   if (!a.run.quiet)

@@ -41,7 +41,8 @@ REF = re.compile(r"reference: (\d+) draws in ([\d.]+) s = ([\d.]+) draws/s.*cpu 
 
 
 def run_innosim(innosim, scenario, draws, threads, out, store):
-    cmd = [innosim, "run", scenario, "-n", str(draws), "--threads", str(threads), "-o", out, "--format", "csv"]
+    cmd = [innosim, "run", scenario, "-n", str(draws), "--threads", str(threads), "-o", out, "--force",
+           "--format", "csv"]
     if store:
         cmd += ["--store", store]
     # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN's maxrss is the

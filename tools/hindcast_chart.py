@@ -14,14 +14,17 @@ Observations the run does not have are left out (the check lists them).
 import argparse
 import json
 import math
+import os
 import sys
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from innosim_report.integrity import open_or_exit  # noqa: E402
 
 
 def strings(ds):
@@ -41,7 +44,7 @@ def main():
 
     with open(a.check, encoding="utf-8") as f:
         check = json.load(f)
-    with h5py.File(a.run, "r") as f:
+    with open_or_exit(a.run, "innosim-run", "hindcast_chart") as f:  # verified, as innosim check reads it
         indicators = strings(f["meta/indicators/id"])
         units = strings(f["meta/indicators/unit"])
         regions = strings(f["meta/regions/id"])

@@ -31,8 +31,12 @@ percent.
 import argparse
 import sys
 
-import h5py
+import os
+
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from innosim_report.integrity import open_or_exit  # noqa: E402
 
 
 def strings(ds):
@@ -80,7 +84,7 @@ def main():
                          "the sum of its regions' shares)")
     a = ap.parse_args()
 
-    with h5py.File(a.run, "r") as f:
+    with open_or_exit(a.run, "innosim-run", "variance_shares") as f:  # verified, as innosim check reads it
         if "parameters/draws" not in f or "targets/draws" not in f:
             sys.exit(f"variance_shares: {a.run} keeps no parameter draws (store level "
                      f"{f.attrs.get('store', '?')}); run with --store parameters")

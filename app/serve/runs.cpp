@@ -136,7 +136,9 @@ void Runs::write_run_file(const CheckedWhatIf& w, std::size_t draws, const std::
   visit_model(s, [&](const auto& model) -> int {
     const ScenarioDraws source = checked_draws(model, s, s.run.seed, draws);
     const RunHeader header = run_header(s, model.randoms_per_year(), s.run.seed, draws);
-    RunWriter writer(path, s, make_shape(s, model.indicators()), header, WriterConfig{});
+    WriterConfig config;
+    config.output.replace = true;  // the server's own folder and file names: the same name is the same run
+    RunWriter writer(path, s, make_shape(s, model.indicators()), header, config);
     Hdf5Sink sink(writer);
     RunOutcome r = run_monte_carlo(model, s, source.source(), page_run_options(s, draws, config_.threads, cancel), sink);
     throw_if_unusable(r);

@@ -25,7 +25,8 @@
 #include "detail/files.hpp"
 #include "detail/h5.hpp"
 #include "detail/h5_state.hpp"
-#include "detail/publish.hpp"
+#include "detail/output_file.hpp"
+#include "detail/sha256.hpp"
 
 namespace innosim {
 
@@ -37,7 +38,7 @@ namespace {
 
 constexpr char kMagic[16] = {'i', 'n', 'n', 'o', 's', 'i', 'm', '-', 'd', 'r', 'a', 'w', 'l', 'o', 'g', '1'};
 constexpr const char* kCheckpointType = "innosim-checkpoint";
-constexpr int kCheckpointVersion = 1;
+constexpr int kCheckpointVersion = 2;  // 2: checksums (/integrity; draws.log: log_sha256)
 constexpr std::uint64_t kDraws = 1, kTiles = 2;
 
 std::string sys_error(const std::string& what) { return what + ": " + std::strerror(errno); }
@@ -87,9 +88,9 @@ std::vector<std::uint64_t> layout_values(const LogLayout& l) {
   return {l.theta, l.targets, l.trajectories, l.uniforms, l.tile_series};
 }
 
+// state.h5, verified against its checksums.
 Hid open_state_file(const std::string& path) {
-  h5::silence_errors();
-  return detail::open_hdf5_readonly(path, "not a checkpoint (not an HDF5 file)");
+  return detail::open_innosim_file(path, kCheckpointType, kCheckpointVersion);
 }
 
 }  // namespace
@@ -106,14 +107,11 @@ SavedCheckpoint read_checkpoint(const std::string& dir) {
   const h5::Where w{path};
   Hid file = open_state_file(path);
   const hid_t root = file.get();
-  if (!h5::has_attr(root, "file_type") || h5::read_attr_string(root, "file_type", w) != kCheckpointType)
-    throw std::runtime_error(path + ": not an innosim checkpoint");
-  if (h5::read_attr<std::int64_t>(root, "format_version", w) != kCheckpointVersion)
-    throw std::runtime_error(path + ": a checkpoint of another format version");
   SavedCheckpoint c;
   c.dir = dir;
   c.id = read_identity(root, w);
   c.log_bytes = h5::read_attr<std::uint64_t>(root, "log_bytes", w);
+  c.log_sha256 = h5::read_attr_string(root, "log_sha256", w);
   const auto l = h5::read_array<std::uint64_t>(root, "layout", w, nullptr, {{5}});
   c.layout = {l[0], l[1], l[2], l[3], l[4]};
   c.done = {h5::read_attr<std::uint64_t>(root, "done_first", w), h5::read_attr<std::uint64_t>(root, "done_end", w)};
@@ -127,6 +125,7 @@ struct CheckpointWriter::Impl {
   int lock_fd = -1;
   std::FILE* log = nullptr;
   std::uint64_t bytes = 0;
+  detail::Sha256 log_sha;  // of the log's bytes so far
   bool saved = false, discarded = false;
   std::vector<char> pad;
 
@@ -152,6 +151,7 @@ struct CheckpointWriter::Impl {
   void put(const void* data, std::size_t bytes_n) {
     if (bytes_n == 0) return;
     if (std::fwrite(data, 1, bytes_n, log) != bytes_n) throw std::runtime_error(sys_error(log_path));
+    log_sha.bytes(data, bytes_n);
     bytes += bytes_n;
   }
   template <class T>
@@ -216,12 +216,14 @@ CheckpointWriter::CheckpointWriter(const SavedCheckpoint& saved, RunState& state
   std::FILE* f = std::fopen(m.log_path.c_str(), "rb");
   if (f == nullptr) throw std::runtime_error(sys_error(m.log_path));
   std::uint64_t at = 0;
+  detail::Sha256 sha;
   auto get = [&](void* out, std::size_t n) {
     if (at + n > saved.log_bytes || std::fread(out, 1, n, f) != n) {
       std::fclose(f);
       throw std::runtime_error(fmt::format("{}: shorter than its checkpoint says ({} bytes); the checkpoint is damaged",
                                            m.log_path, saved.log_bytes));
     }
+    sha.bytes(out, n);
     at += n;
   };
   char magic[sizeof kMagic];
@@ -280,6 +282,10 @@ CheckpointWriter::CheckpointWriter(const SavedCheckpoint& saved, RunState& state
     }
   }
   std::fclose(f);
+  // What was replayed goes only to the new output's temporary file, which an
+  // error here removes.
+  if (detail::Sha256(sha).hex() != saved.log_sha256)
+    throw std::runtime_error(m.log_path + ": its bytes do not match the checksum in state.h5; the checkpoint is damaged");
   if (next_draw != saved.done.end)
     throw std::runtime_error(m.log_path + ": holds fewer draws than its checkpoint; the checkpoint is damaged");
 
@@ -290,6 +296,7 @@ CheckpointWriter::CheckpointWriter(const SavedCheckpoint& saved, RunState& state
   if (m.log == nullptr) throw std::runtime_error(sys_error(m.log_path));
   std::setvbuf(m.log, nullptr, _IOFBF, 1 << 20);
   m.bytes = saved.log_bytes;
+  m.log_sha = sha;
 }
 
 CheckpointWriter::~CheckpointWriter() {
@@ -339,39 +346,23 @@ void CheckpointWriter::save(const RunState& state) {
   if (std::fflush(m.log) != 0 || ::fsync(::fileno(m.log)) != 0) throw std::runtime_error(sys_error(m.log_path));
   // 2. The state that covers them, whole or not at all.
   const std::string path = (fs::path(m.dir) / "state.h5").string();
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
   const h5::Where w{path};
-  h5::silence_errors();
+  // An internal file: replaced at every save.
+  detail::OutputFile file(path, OutputPolicy{true});
+  const hid_t root = file.root();
+  h5::write_attr_string(root, "file_type", kCheckpointType, w);
+  h5::write_attr<std::int32_t>(root, "format_version", kCheckpointVersion, w);
+  write_identity(root, m.id, w);
+  h5::write_attr<std::uint64_t>(root, "log_bytes", m.bytes, w);
+  h5::write_attr_string(root, "log_sha256", detail::Sha256(m.log_sha).hex(), w);
+  h5::write_attr<std::uint64_t>(root, "done_first", state.range.first, w);
+  h5::write_attr<std::uint64_t>(root, "done_end", state.range.end, w);
+  h5::write_vector(root, "layout", layout_values(m.layout), w);
   {
-    Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-    H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
-    const hid_t fid = H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-    if (fid < 0) h5::fail(path, "/", "cannot create " + temp);
-    Hid file(fid, H5Fclose);
-    try {
-      const hid_t root = file.get();
-      h5::write_attr_string(root, "file_type", kCheckpointType, w);
-      h5::write_attr<std::int32_t>(root, "format_version", kCheckpointVersion, w);
-      write_identity(root, m.id, w);
-      h5::write_attr<std::uint64_t>(root, "log_bytes", m.bytes, w);
-      h5::write_attr<std::uint64_t>(root, "done_first", state.range.first, w);
-      h5::write_attr<std::uint64_t>(root, "done_end", state.range.end, w);
-      h5::write_vector(root, "layout", layout_values(m.layout), w);
-      detail::H5StateOut out(h5::create_group(root, "state", w), w);
-      state.save(out);
-    } catch (...) {
-      file.reset();
-      std::error_code ec;
-      fs::remove(temp, ec);
-      throw;
-    }
-    if (!file.reset()) {
-      std::error_code ec;
-      fs::remove(temp, ec);
-      h5::fail(path, "/", "cannot close " + temp);
-    }
+    detail::H5StateOut out(h5::create_group(root, "state", w), w);
+    state.save(out);
   }
-  detail::publish_file(temp, path);
+  file.publish();
   m.saved = true;
 }
 

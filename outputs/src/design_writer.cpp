@@ -25,7 +25,7 @@ namespace {
 
 constexpr const char* kDesignFileType = "innosim-design";
 constexpr const char* kDesignShardFileType = "innosim-design-shard";
-constexpr int kDesignFormatVersion = 1;
+constexpr int kDesignFormatVersion = 2;  // 2: checksums (/integrity), as every innosim file
 constexpr hsize_t kChunkDraws = 16384;
 
 // The /points matrices [T][V] of each point's target table, by name, and the
@@ -162,15 +162,16 @@ void write_layout(hid_t root, const Scenario& s, const ResultShape& shape, const
 }  // namespace
 
 void write_design_file(const std::string& path, const Scenario& scenario, const ResultShape& shape,
-                       const DesignHeader& header, const DesignData& data) {
-  detail::write_whole_file(path, [&](hid_t root, const h5::Where& w) {
+                       const DesignHeader& header, const DesignData& data, OutputPolicy policy) {
+  detail::write_whole_file(path, policy, [&](hid_t root, const h5::Where& w) {
     write_layout(root, scenario, shape, header, data, nullptr, w);
   });
 }
 
 void write_design_shard_file(const std::string& path, const Scenario& scenario, const ResultShape& shape,
-                             const DesignHeader& header, const DesignData& data, const DesignPart& part) {
-  detail::write_whole_file(path, [&](hid_t root, const h5::Where& w) {
+                             const DesignHeader& header, const DesignData& data, const DesignPart& part,
+                             OutputPolicy policy) {
+  detail::write_whole_file(path, policy, [&](hid_t root, const h5::Where& w) {
     write_layout(root, scenario, shape, header, data, &part, w);
   });
 }
@@ -193,19 +194,11 @@ std::vector<std::string> design_differences(const DesignShardFile& x, const Desi
   return out;
 }
 
-bool is_design_shard_file(const std::string& path) {
-  h5::silence_errors();
-  try {
-    detail::open_innosim_file(path, kDesignShardFileType, kDesignFormatVersion, "design shard");
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
+bool is_design_shard_file(const std::string& path) { return detail::peek_file_type(path) == kDesignShardFileType; }
 
 DesignShardFile read_design_shard_file(const std::string& path) {
   h5::silence_errors();
-  Hid file = detail::open_innosim_file(path, kDesignShardFileType, kDesignFormatVersion, "design shard");
+  Hid file = detail::open_innosim_file(path, kDesignShardFileType, kDesignFormatVersion);
   const hid_t root = file.get();
   const h5::Where w{path};
   DesignShardFile f;

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "detail/files.hpp"
 #include "detail/h5.hpp"
 #include "detail/indent.hpp"
 #include "detail/labels.hpp"
@@ -28,8 +29,9 @@ namespace {
 constexpr const char* kRunType = "innosim-run";
 constexpr const char* kDesignType = "innosim-design";
 constexpr const char* kDiscoveryFileType = "innosim-discovery";
-constexpr int kDiscoveryFormatVersion = 1;
+constexpr int kDiscoveryFormatVersion = 2;  // 2: checksums (/integrity), as every innosim file
 
+// A file read_discovery_source verified, opened again.
 Hid open_file(const std::string& path) {
   h5::silence_errors();
   return h5::checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, h5::Where{path},
@@ -39,7 +41,7 @@ Hid open_file(const std::string& path) {
 }  // namespace
 
 DiscoverySource read_discovery_source(const std::string& path) {
-  Hid file = open_file(path);
+  Hid file = detail::open_innosim_file(path, "", 0);
   const h5::Where w{path};
   const hid_t root = file.get();
   DiscoverySource src;
@@ -310,8 +312,9 @@ std::string format_json(const DiscoverySource& src, const DiscoveryHeader& h, co
 }  // namespace
 
 void write_discovery_file(const std::string& path, const DiscoverySource& source, const DiscoveryHeader& header,
-                          const PrimData& data, const PrimResult& result, std::size_t chosen) {
-  detail::write_whole_file(path, [&](hid_t root, const h5::Where& w) {
+                          const PrimData& data, const PrimResult& result, std::size_t chosen,
+                          OutputPolicy policy) {
+  detail::write_whole_file(path, policy, [&](hid_t root, const h5::Where& w) {
     write_layout(root, source, header, data, result, chosen, w);
   });
 }

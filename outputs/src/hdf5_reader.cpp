@@ -2,6 +2,8 @@
 // and `compare`.
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <optional>
@@ -12,7 +14,9 @@
 #include "detail/files.hpp"
 #include "detail/h5.hpp"
 #include "detail/meta.hpp"
+#include "detail/integrity.hpp"
 #include "detail/run_file.hpp"
+#include "innosim/util/input_file.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
 #include "innosim/run/targets.hpp"
 
@@ -145,28 +149,9 @@ IndexResult read_index(hid_t root, const h5::Where& w) {
   return x;
 }
 
-}  // namespace
-
-std::string read_file_type(const std::string& path) {
-  h5::silence_errors();
-  if (!std::filesystem::exists(path) || H5Fis_hdf5(path.c_str()) <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    return {};
-  }
-  const hid_t fid = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (fid < 0) {
-    H5Eclear2(H5E_DEFAULT);
-    return {};
-  }
-  Hid file(fid, H5Fclose);
-  if (!h5::has_attr(file.get(), "file_type")) return {};
-  return h5::read_attr_string(file.get(), "file_type", h5::Where{path});
-}
-
-RunFile read_run_file(const std::string& path, bool recompute) {
-  h5::silence_errors();
+RunFile read_verified_run_file(const std::string& path, bool recompute) {
   const h5::Where w{path};
-  Hid file = detail::open_innosim_file(path, detail::kFileType, detail::kFormatVersion, "run");
+  Hid file = detail::open_innosim_file(path, detail::kFileType, detail::kFormatVersion);
   const hid_t root = file.get();
 
   RunFile rf;
@@ -278,10 +263,7 @@ RunFile read_run_file(const std::string& path, bool recompute) {
       }
     }
 
-    rf.table_recomputed = recompute && rf.store >= StoreLevel::targets;
-    if (rf.table_recomputed) {
-      rf.table = recompute_table(g.get(), w, rf.targets, units, on_track, at_risk);
-    } else {
+    {
       const std::optional<std::vector<hsize_t>> tdims{{static_cast<hsize_t>(T)}};
       const auto median = h5::read_array<double>(g.get(), "median", w, nullptr, tdims);
       const auto q05 = h5::read_array<double>(g.get(), "q05", w, nullptr, tdims);
@@ -292,8 +274,8 @@ RunFile read_run_file(const std::string& path, bool recompute) {
       const auto n_valid =
           h5::read_array<std::uint64_t>(g.get(), "valid_draws", w, nullptr, tdims);
       const auto verdict = h5::read_strings(g.get(), "verdict", w, T);
-      rf.table.on_track = on_track;
-      rf.table.at_risk = at_risk;
+      rf.stored_table.on_track = on_track;
+      rf.stored_table.at_risk = at_risk;
       for (std::size_t t = 0; t < T; ++t) {
         TargetRow row;
         row.target = rf.targets[t];
@@ -306,19 +288,42 @@ RunFile read_run_file(const std::string& path, bool recompute) {
         row.p_met_se = p_met_se[t];
         row.draws = static_cast<std::size_t>(n_valid[t]);
         row.verdict = verdict[t];
-        rf.table.rows.push_back(std::move(row));
+        rf.stored_table.rows.push_back(std::move(row));
       }
       Hid j = h5::open_group(g.get(), "joint", w);
-      rf.table.joint.met_count_hist =
+      rf.stored_table.joint.met_count_hist =
           h5::read_array<std::uint64_t>(j.get(), "met_count_hist", w, nullptr, {{T + 1}});
-      rf.table.joint.p_all_binding = h5::read_attr<double>(j.get(), "p_all_binding", w);
-      rf.table.joint.p_all = h5::read_attr<double>(j.get(), "p_all", w);
-      rf.table.joint.num_binding =
+      rf.stored_table.joint.p_all_binding = h5::read_attr<double>(j.get(), "p_all_binding", w);
+      rf.stored_table.joint.p_all = h5::read_attr<double>(j.get(), "p_all", w);
+      rf.stored_table.joint.num_binding =
           static_cast<std::size_t>(h5::read_attr<std::int64_t>(j.get(), "num_binding", w));
     }
+    rf.table_recomputed = recompute && rf.store >= StoreLevel::targets;
+    rf.table = rf.table_recomputed
+                   ? recompute_table(g.get(), w, rf.targets, units, on_track, at_risk)
+                   : rf.stored_table;
   }
   if (h5::exists(root, detail::kIndexGroup)) rf.index = read_index(root, w);
   return rf;
+}
+
+}  // namespace
+
+RunFile read_run_file(const std::string& path, bool recompute) {
+  return detail::as_input_error([&] { return read_verified_run_file(path, recompute); });
+}
+
+std::string innosim_file_type(const std::string& path) { return detail::peek_file_type(path); }
+
+VerifiedFile verify_innosim_file(const std::string& path) {
+  return detail::as_input_error([&] {
+    const h5::Where w{path};
+    VerifiedFile v;
+    Hid file = detail::open_innosim_file(path, "", 0, &v.file_type);
+    v.format_version = static_cast<int>(h5::read_attr<std::int64_t>(file.get(), "format_version", w));
+    v.objects = h5::read_strings(file.get(), std::string(detail::kIntegrityGroup) + "/objects", w).size();
+    return v;
+  });
 }
 
 std::optional<std::vector<double>> read_series_draws(const RunFile& run, std::size_t i, std::size_t r,

@@ -26,13 +26,13 @@
 #include <utility>
 #include <vector>
 
-#include <nettle/sha2.h>
 
 #include "detail/h5.hpp"
 #include "detail/h5_state.hpp"
 #include "detail/meta.hpp"
-#include "detail/publish.hpp"
+#include "detail/output_file.hpp"
 #include "detail/run_file.hpp"
+#include "detail/sha256.hpp"
 #include "innosim/outputs/hdf5_writer.hpp"
 
 namespace innosim {
@@ -71,9 +71,7 @@ class PerDrawDataset {
     std::vector<hsize_t> dims = lead;
     dims.push_back(draws);
     Hid space = h5::simple_space(dims);
-    Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-    h5::check(H5Pset_fill_value(dcpl.get(), h5::native_type<T>(), &fill), w, loc, name,
-              "cannot set fill value");
+    Hid dcpl;
     if (rows_ > 0 && draws > 0) {
       const std::size_t per_draw_bytes = rows_ * sizeof(T);
       hsize_t cn = std::max<hsize_t>(kStagingBudgetBytes / per_draw_bytes, kMinChunkDraws);
@@ -81,15 +79,15 @@ class PerDrawDataset {
       chunk_n_ = cn;
       std::vector<hsize_t> chunk = chunk_lead;
       chunk.push_back(cn);
-      h5::check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), w, loc,
-                name, "cannot set chunking");
-      if (gzip_level > 0) {  // shuffle groups the bytes of equal rank: doubles then deflate well
-        h5::check(H5Pset_shuffle(dcpl.get()), w, loc, name, "cannot set shuffle filter");
-        h5::check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(gzip_level)), w, loc, name,
-                  "cannot set gzip filter");
-      }
+      dcpl = h5::chunked_layout(chunk, gzip_level, w, loc, name);
       buf_.assign(rows_ * static_cast<std::size_t>(chunk_n_), fill);
+      fill_ = fill;
+      written_.assign(static_cast<std::size_t>((draws + cn - 1) / cn), false);
+    } else {
+      dcpl = Hid(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
     }
+    h5::check(H5Pset_fill_value(dcpl.get(), h5::native_type<T>(), &fill), w, loc, name,
+              "cannot set fill value");
     ds_ = h5::checked(H5Dcreate2(loc, name.c_str(), h5::native_type<T>(), space.get(),
                                  H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                       H5Dclose, w, loc, name, "cannot create dataset");
@@ -140,7 +138,22 @@ class PerDrawDataset {
                "cannot write draws " + std::to_string(start_) + ".." +
                    std::to_string(start_ + staged_ - 1));
     }
+    for (std::uint64_t c = start_ / chunk_n_; c <= (start_ + staged_ - 1) / chunk_n_; ++c) written_[c] = true;
     staged_ = 0;
+  }
+
+  // Stores every chunk never written (draws the runner skipped) as fill
+  // values, so that every chunk carries its checksum: a chunk absent from a
+  // finished file is damage (integrity.hpp).
+  void complete() {
+    flush();
+    for (std::size_t c = 0; c < written_.size(); ++c) {
+      if (written_[c]) continue;
+      std::fill(buf_.begin(), buf_.end(), fill_);
+      start_ = c * chunk_n_;
+      staged_ = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_n_, draws_ - start_));
+      flush();
+    }
   }
 
   // Row `row` over all draws (after flush()).
@@ -186,6 +199,7 @@ class PerDrawDataset {
                         H5Dclose, where_, loc_, name_, "cannot create dataset");
     }
     draws_ = n;
+    if (chunk_n_ > 0) written_.resize(static_cast<std::size_t>((n + chunk_n_ - 1) / chunk_n_));
   }
 
   std::size_t rows() const { return rows_; }
@@ -201,6 +215,8 @@ class PerDrawDataset {
   std::size_t rows_ = 0, record_ = 0;
   std::vector<std::size_t> map_;
   std::vector<T> buf_;
+  T fill_{};
+  std::vector<bool> written_;  // per chunk column
   std::uint64_t start_ = 0;
   std::size_t staged_ = 0;
 };
@@ -247,8 +263,7 @@ class TileDataset {
       const hsize_t rows = std::clamp<hsize_t>((1u << 20) / row_bytes, 1, tiles);
       std::vector<hsize_t> chunk = dims;
       chunk[0] = rows;
-      h5::check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), w, loc, name,
-                "cannot set chunking");
+      dcpl = h5::chunked_layout(chunk, 0, w, loc, name);
     }
     const hid_t type = series > 0 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT64;
     ds_ = h5::checked(H5Dcreate2(loc, name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
@@ -296,48 +311,25 @@ std::optional<StoreLevel> parse_store_level(std::string_view name) {
 }
 
 
-std::size_t remove_stale_temporaries(const std::string& final_path) {
-  namespace fs = std::filesystem;
-  const fs::path final_p(final_path);
-  const fs::path dir = final_p.parent_path().empty() ? fs::path(".") : final_p.parent_path();
-  const std::string prefix = final_p.filename().string() + ".tmp-";
-  std::size_t removed = 0;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind(prefix, 0) != 0) continue;
-    const std::string pid = name.substr(prefix.size());
-    if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    const auto p = static_cast<pid_t>(std::stol(pid));
-    if (p == ::getpid() || ::kill(p, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
-    if (fs::remove(e.path(), ec)) ++removed;
-  }
-  return removed;
-}
-
 std::string scenario_hash(const Scenario& scenario) {
-  sha256_ctx ctx;
-  sha256_init(&ctx);
+  detail::Sha256 sha;
   for (const auto& [path, text] : scenario.files) {
     // Length-prefixed, so that no two lists of texts hash alike.
     const std::string len = std::to_string(text.size()) + ":";
-    sha256_update(&ctx, len.size(), reinterpret_cast<const std::uint8_t*>(len.data()));
-    sha256_update(&ctx, text.size(), reinterpret_cast<const std::uint8_t*>(text.data()));
+    sha.bytes(len.data(), len.size());
+    sha.bytes(text.data(), text.size());
   }
-  std::uint8_t digest[SHA256_DIGEST_SIZE];
-  sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (const std::uint8_t b : digest) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
-  }
-  return out;
+  return sha.hex();
 }
 
 struct RunWriter::Impl {
-  std::string final_path, temp_path;
-  std::string scratch_path;  // summary level: the target values for the exact quantiles
+  // Declared first, so destroyed last: the dataset and group handles below
+  // are closed before an unpublished file is dropped.
+  std::optional<detail::OutputFile> out;
+  // Summary level: the target values for the exact quantiles, in a scratch
+  // file beside the temporary one (OUT.tmp-PID.targets), removed when done.
+  std::string scratch_path;
+  std::optional<TempFileRegistration> scratch_registration;
   h5::Where where;
   WriterConfig config;
   ResultShape shape;
@@ -347,7 +339,7 @@ struct RunWriter::Impl {
   std::uint64_t theta_digest = 0;
   DrawRange range;
   bool shard = false;
-  Hid file, scratch, g_parameters, g_targets, g_draws, g_trajectories, g_shard;
+  Hid scratch, g_parameters, g_targets, g_draws, g_trajectories, g_shard;
   PerDrawDataset<double> theta, target_draws, trajectories, uniforms;
   PerDrawDataset<std::uint8_t> valid;
   bool keep_tiles = false;  // a shard after draw 0: every tile's moments
@@ -367,16 +359,16 @@ struct RunWriter::Impl {
     return config.store >= level || (shard && level <= StoreLevel::parameters);
   }
 
-  void flush_all() {
-    if (keeps(StoreLevel::parameters)) theta.flush();
-    target_draws.flush();
-    if (keeps(StoreLevel::targets)) valid.flush();
-    if (keeps(StoreLevel::trajectories)) trajectories.flush();
-    if (config.yearly_uniforms) uniforms.flush();
+  void complete_all() {
+    if (keeps(StoreLevel::parameters)) theta.complete();
+    target_draws.complete();
+    if (keeps(StoreLevel::targets)) valid.complete();
+    if (keeps(StoreLevel::trajectories)) trajectories.complete();
+    if (config.yearly_uniforms) uniforms.complete();
   }
 
-  // Closes every handle, then the file; returns false on any HDF5 error.
-  bool close_all() {
+  // Closes every handle the writer holds in the file; false on any HDF5 error.
+  bool close_handles() {
     bool ok = true;
     ok = theta.close() && ok;
     ok = target_draws.close() && ok;
@@ -391,24 +383,24 @@ struct RunWriter::Impl {
     ok = g_targets.reset() && ok;
     ok = g_draws.reset() && ok;
     ok = g_trajectories.reset() && ok;
-    ok = file.reset() && ok;
     ok = scratch.reset() && ok;
     if (!scratch_path.empty()) {
       std::error_code ec;
       std::filesystem::remove(scratch_path, ec);
+      scratch_path.clear();
     }
+    scratch_registration.reset();
     return ok;
   }
+
+  ~Impl() { close_handles(); }
 };
 
 RunWriter::RunWriter(std::string final_path, const Scenario& scenario, const ResultShape& shape,
                      const RunHeader& header, WriterConfig config)
     : impl_(std::make_unique<Impl>()) {
-  h5::silence_errors();
   Impl& m = *impl_;
-  m.final_path = std::move(final_path);
-  m.temp_path = m.final_path + ".tmp-" + std::to_string(::getpid());
-  m.where = h5::Where{m.final_path};
+  m.where = h5::Where{final_path};
   m.config = config;
   m.shape = shape;
   m.targets = scenario.targets;
@@ -427,32 +419,22 @@ RunWriter::RunWriter(std::string final_path, const Scenario& scenario, const Res
   require(m.range.first <= m.range.end && m.range.end <= header.draws && m.range.first % kTileDraws == 0,
           "RunHeader::range is not a tile-aligned range of the run's draws");
   require(m.shard || m.range == DrawRange{0, header.draws}, "RunHeader: only a shard file keeps some of the draws");
+  h5::silence_errors();
   if (config.gzip_level > 0 &&
       (H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0 || H5Zfilter_avail(H5Z_FILTER_SHUFFLE) <= 0)) {
-    throw std::runtime_error(m.final_path + ": this HDF5 library lacks the gzip or shuffle filter");
+    throw std::runtime_error(final_path + ": this HDF5 library lacks the gzip or shuffle filter");
   }
-
-  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
-  const hid_t fid = H5Fcreate(m.temp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-  if (fid < 0) {
-    h5::fail(m.final_path, "/", "cannot create temporary file " + m.temp_path);
+  m.out.emplace(std::move(final_path), config.output);
+  if (!m.keeps(StoreLevel::targets)) {
+    m.scratch_path = m.out->temp_path() + ".targets";
+    m.scratch_registration.emplace(m.scratch_path);
+    Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
+    const hid_t sid = H5Fcreate(m.scratch_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+    if (sid < 0) h5::fail(m.where.file, "/", "cannot create scratch file " + m.scratch_path);
+    m.scratch = Hid(sid, H5Fclose);
   }
-  m.file = Hid(fid, H5Fclose);
-  try {
-    if (!m.keeps(StoreLevel::targets)) {
-      m.scratch_path = m.temp_path + ".targets";
-      const hid_t sid = H5Fcreate(m.scratch_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-      if (sid < 0) h5::fail(m.final_path, "/", "cannot create scratch file " + m.scratch_path);
-      m.scratch = Hid(sid, H5Fclose);
-    }
-    m.create_layout(scenario, shape, header);
-  } catch (...) {
-    m.close_all();
-    std::error_code ec;
-    std::filesystem::remove(m.temp_path, ec);
-    throw;
-  }
+  m.create_layout(scenario, shape, header);  // on failure ~Impl closes the handles, then drops the file
 }
 
 void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape& shape,
@@ -460,7 +442,7 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
   Impl& m = *this;
   const h5::Where& w = m.where;
   const WriterConfig& config = m.config;
-  const hid_t root = m.file.get();
+  const hid_t root = m.out->root();
 
   // Root attributes known before the run (the rest come with finish()).
   detail::write_identity(root, scenario,
@@ -567,12 +549,7 @@ void RunWriter::Impl::create_layout(const Scenario& scenario, const ResultShape&
   }
 }
 
-RunWriter::~RunWriter() {
-  if (!impl_ || impl_->finished) return;
-  impl_->close_all();
-  std::error_code ec;
-  std::filesystem::remove(impl_->temp_path, ec);
-}
+RunWriter::~RunWriter() = default;  // an unpublished file is dropped (OutputFile)
 
 void RunWriter::write_draws(std::uint64_t first, std::size_t count,
                             std::span<const double> theta,
@@ -580,6 +557,7 @@ void RunWriter::write_draws(std::uint64_t first, std::size_t count,
                             std::span<const double> trajectories,
                             std::span<const double> uniforms,
                             std::span<const std::uint8_t> valid) {
+  h5::silence_errors();
   Impl& m = *impl_;
   if (m.finished) throw std::logic_error("RunWriter::write_draws after finish()");
   const std::string blk = "write_draws(" + std::to_string(first) + ", " + std::to_string(count) +
@@ -610,6 +588,7 @@ void RunWriter::write_draws(std::uint64_t first, std::size_t count,
 }
 
 void RunWriter::end_early(std::uint64_t draws) {
+  h5::silence_errors();
   Impl& m = *impl_;
   if (m.finished) throw std::logic_error("RunWriter::end_early after finish()");
   require(draws <= m.draws, "RunWriter::end_early: " + std::to_string(draws) + " draws, more than the " +
@@ -621,9 +600,9 @@ void RunWriter::end_early(std::uint64_t draws) {
   if (m.keeps(StoreLevel::trajectories)) m.trajectories.shrink(n);
   if (m.config.yearly_uniforms) m.uniforms.shrink(n);
   m.draws = draws;
-  h5::check(H5Adelete(m.file.get(), "draws_requested"), m.where, m.file.get(), "@draws_requested",
-            "cannot rewrite attribute");
-  h5::write_attr<std::uint64_t>(m.file.get(), "draws_requested", draws, m.where);
+  const hid_t root = m.out->root();
+  h5::check(H5Adelete(root, "draws_requested"), m.where, root, "@draws_requested", "cannot rewrite attribute");
+  h5::write_attr<std::uint64_t>(root, "draws_requested", draws, m.where);
 }
 
 void RunWriter::write_tiles(std::uint64_t first_tile, std::span<const Moments> tiles) {
@@ -644,6 +623,7 @@ void RunWriter::write_tiles(std::uint64_t first_tile, std::span<const Moments> t
 }
 
 std::vector<double> RunWriter::target_values(std::size_t t) const {
+  h5::silence_errors();
   Impl& m = *impl_;
   if (m.finished) throw std::logic_error("RunWriter::target_values after finish()");
   if (t >= m.targets.size()) {
@@ -657,7 +637,7 @@ void RunWriter::write_index(const InnovationIndexSpec& spec, const IndexResult& 
   Impl& m = *impl_;
   if (m.finished) throw std::logic_error("RunWriter::write_index after finish()");
   const h5::Where& w = m.where;
-  Hid g = h5::create_group(m.file.get(), detail::kIndexGroup, w);
+  Hid g = h5::create_group(m.out->root(), detail::kIndexGroup, w);
   h5::write_attr_string(g.get(), "name_en", x.name_en, w);
   h5::write_attr_string(g.get(), "name_zh", x.name_zh, w);
   h5::write_attr_string(g.get(), "source", spec.source, w);
@@ -705,6 +685,7 @@ void RunWriter::write_index(const InnovationIndexSpec& spec, const IndexResult& 
 }
 
 void RunWriter::finish(const Summary& summary, const TargetTable& table, const RunInfo& info) {
+  h5::silence_errors();
   Impl& m = *impl_;
   if (m.finished) throw std::logic_error("RunWriter::finish called twice");
   require(!m.shard, "RunWriter::finish: a shard file ends with finish_shard");
@@ -723,8 +704,8 @@ void RunWriter::finish(const Summary& summary, const TargetTable& table, const R
   require(table.joint.met_count_hist.size() == T + 1,
           "RunWriter::finish: met_count_hist must have targets+1 entries");
 
-  m.flush_all();
-  const hid_t root = m.file.get();
+  m.complete_all();
+  const hid_t root = m.out->root();
 
   h5::write_attr<std::uint64_t>(root, "draws_valid", info.draws_valid, w);
   h5::write_attr<std::uint64_t>(root, "draws_dropped", info.draws_dropped, w);
@@ -795,8 +776,10 @@ void RunWriter::finish(const Summary& summary, const TargetTable& table, const R
                                  static_cast<std::int32_t>(table.joint.num_binding), w);
   }
 
-  if (!m.close_all()) h5::fail(m.final_path, "/", "cannot close " + m.temp_path);
-  detail::publish_file(m.temp_path, m.final_path);
+  // Everything to disk first, where a full disk is named as such.
+  if (H5Fflush(root, H5F_SCOPE_GLOBAL) < 0) h5::fail(w.file, "/", "cannot write " + m.out->temp_path());
+  if (!m.close_handles()) h5::fail(w.file, "/", "cannot close the datasets of " + m.out->temp_path());
+  m.out->publish();
   m.finished = true;
 }
 
@@ -806,8 +789,8 @@ void RunWriter::finish_shard(const RunState& state, const RunInfo& info) {
   require(m.shard, "RunWriter::finish_shard: not a shard file");
   require(state.range == m.range, "RunWriter::finish_shard: the state covers other draws than the file");
   const h5::Where& w = m.where;
-  m.flush_all();
-  const hid_t root = m.file.get();
+  m.complete_all();
+  const hid_t root = m.out->root();
   h5::write_attr<std::uint64_t>(root, "draws_valid", info.draws_valid, w);
   h5::write_attr<std::uint64_t>(root, "draws_dropped", info.draws_dropped, w);
   h5::write_attr<std::int32_t>(root, "threads", static_cast<std::int32_t>(info.threads), w);
@@ -816,11 +799,12 @@ void RunWriter::finish_shard(const RunState& state, const RunInfo& info) {
     detail::H5StateOut out(h5::create_group(m.g_shard.get(), "state", w), w);
     state.save(out);
   }
-  if (!m.close_all()) h5::fail(m.final_path, "/", "cannot close " + m.temp_path);
-  detail::publish_file(m.temp_path, m.final_path);
+  if (H5Fflush(root, H5F_SCOPE_GLOBAL) < 0) h5::fail(w.file, "/", "cannot write " + m.out->temp_path());
+  if (!m.close_handles()) h5::fail(w.file, "/", "cannot close the datasets of " + m.out->temp_path());
+  m.out->publish();
   m.finished = true;
 }
 
-const std::string& RunWriter::temp_path() const { return impl_->temp_path; }
+const std::string& RunWriter::temp_path() const { return impl_->out->temp_path(); }
 
 }  // namespace innosim

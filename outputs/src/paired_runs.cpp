@@ -17,6 +17,8 @@ namespace {
 
 constexpr hsize_t kBlockDraws = 4096;
 
+// Opens again a run file read_run_file has verified (compare reads each run
+// with read_run_file, which checks every object's checksum, before pairing).
 Hid open_file(const std::string& path) {
   h5::silence_errors();
   return h5::checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, h5::Where{path},

@@ -22,7 +22,7 @@ using h5::Hid;
 namespace {
 
 constexpr const char* kPosteriorFileType = "innosim-posterior";
-constexpr int kPosteriorFormatVersion = 1;
+constexpr int kPosteriorFormatVersion = 2;  // 2: checksums (/integrity), as every innosim file
 
 // The datasets of /generations and the GenerationStats field each holds;
 // the writer and the reader go through the same tables.
@@ -203,16 +203,18 @@ PosteriorRecord make_posterior_record(const Scenario& s, const ObservationSet& o
 }
 
 void write_posterior_file(const std::string& path, const Scenario& scenario, const ObservationSet& observations,
-                          const PosteriorRecord& record) {
-  detail::write_whole_file(path, [&](hid_t root, const h5::Where& w) {
+                          const PosteriorRecord& record, OutputPolicy policy) {
+  detail::write_whole_file(path, policy, [&](hid_t root, const h5::Where& w) {
     write_layout(root, scenario, observations, record, w);
   });
 }
 
-PosteriorParticles read_posterior_particles(const std::string& path) {
+namespace {
+
+PosteriorParticles read_particles(const std::string& path) {
   h5::silence_errors();
   const h5::Where w{path};
-  Hid file = detail::open_innosim_file(path, kPosteriorFileType, kPosteriorFormatVersion, "posterior");
+  Hid file = detail::open_innosim_file(path, kPosteriorFileType, kPosteriorFormatVersion);
   const hid_t root = file.get();
   PosteriorParticles p;
   p.model = h5::read_attr_string(root, "model", w);
@@ -226,10 +228,10 @@ PosteriorParticles read_posterior_particles(const std::string& path) {
   return p;
 }
 
-PosteriorRecord read_posterior_file(const std::string& path) {
+PosteriorRecord read_record(const std::string& path) {
   h5::silence_errors();
   const h5::Where w{path};
-  Hid file = detail::open_innosim_file(path, kPosteriorFileType, kPosteriorFormatVersion, "posterior");
+  Hid file = detail::open_innosim_file(path, kPosteriorFileType, kPosteriorFormatVersion);
   const hid_t root = file.get();
   PosteriorRecord rec;
   rec.path = path;
@@ -377,6 +379,16 @@ PosteriorRecord read_posterior_file(const std::string& path) {
     r.fan_post_q = h5::read_array<double>(g.get(), "posterior", w, nullptr, dims);
   }
   return rec;
+}
+
+}  // namespace
+
+PosteriorParticles read_posterior_particles(const std::string& path) {
+  return detail::as_input_error([&] { return read_particles(path); });
+}
+
+PosteriorRecord read_posterior_file(const std::string& path) {
+  return detail::as_input_error([&] { return read_record(path); });
 }
 
 }  // namespace innosim

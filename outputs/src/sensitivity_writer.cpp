@@ -18,7 +18,7 @@ using h5::Hid;
 namespace {
 
 constexpr const char* kSensitivityFileType = "innosim-sensitivity";
-constexpr int kSensitivityFormatVersion = 1;
+constexpr int kSensitivityFormatVersion = 2;  // 2: checksums (/integrity), as every innosim file
 
 // [O][G] matrices (and [O] vectors) of one field of the estimates.
 template <class PerOutput, class Get>
@@ -158,8 +158,8 @@ void write_layout(hid_t root, const Scenario& s, const SensitivityHeader& header
 }  // namespace
 
 void write_sensitivity_file(const std::string& path, const Scenario& scenario, const SensitivityHeader& header,
-                            const SensitivityResult& result) {
-  detail::write_whole_file(path, [&](hid_t root, const h5::Where& w) {
+                            const SensitivityResult& result, OutputPolicy policy) {
+  detail::write_whole_file(path, policy, [&](hid_t root, const h5::Where& w) {
     write_layout(root, scenario, header, result, w);
   });
 }

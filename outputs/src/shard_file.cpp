@@ -23,26 +23,21 @@ namespace {
 // Tiles read at a time when streaming tile moments.
 constexpr std::size_t kTileBatch = 256;
 
-Hid open_file(const std::string& path) {
-  h5::silence_errors();
-  if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such file");
-  return detail::open_hdf5_readonly(path);
-}
+// Any innosim file, verified (a run file given for a shard is named as such).
+Hid open_file(const std::string& path) { return detail::open_innosim_file(path, "", 0); }
 
 ShardInfo read_info(hid_t root, const std::string& path) {
   const h5::Where w{path};
-  if (!h5::has_attr(root, "file_type"))
-    throw std::runtime_error(path + ": not an innosim shard file (missing attribute file_type)");
   const std::string type = h5::read_attr_string(root, "file_type", w);
   if (type == detail::kFileType)
-    throw std::runtime_error(path + ": a run file, not a shard file (merge takes the files `innosim run --shard k/K` writes)");
+    throw InputFileError(path + ": a run file, not a shard file (merge takes the files `innosim run --shard k/K` writes)");
   if (type != detail::kShardFileType)
-    throw std::runtime_error(path + ": not an innosim shard file (file_type is '" + type + "')");
+    throw InputFileError(path + ": not an innosim shard file (file_type is '" + type + "')");
   const auto version = h5::read_attr<std::int64_t>(root, "format_version", w);
   if (version != detail::kFormatVersion)
-    throw std::runtime_error(path + ": shard file format_version " + std::to_string(version) +
-                             " is not supported (this innosim reads version " +
-                             std::to_string(detail::kFormatVersion) + ")");
+    throw InputFileError(path + ": shard file format_version " + std::to_string(version) +
+                         " is not supported (this innosim reads version " + std::to_string(detail::kFormatVersion) +
+                         ")");
   ShardInfo s;
   s.path = path;
   RunHeader& h = s.id.header;

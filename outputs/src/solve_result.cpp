@@ -23,7 +23,7 @@ using h5::Hid;
 namespace {
 
 constexpr const char* kSolveFileType = "innosim-solve";
-constexpr int kSolveFormatVersion = 1;
+constexpr int kSolveFormatVersion = 2;  // 2: checksums (/integrity), as every innosim file
 
 // A lever's amount at factor k: "5.740 亿元/yr (574000000 yuan)" or "0.0287 rate".
 std::string amount(const Lever& l, double base, double k) {
@@ -280,8 +280,9 @@ std::string format_solve_table(const Scenario& s, const SolveHeader& h, const So
   return format_text(s, h, r);
 }
 
-void write_solve_file(const std::string& path, const Scenario& s, const SolveHeader& h, const SolveResult& r) {
-  detail::write_whole_file(path, [&](hid_t root, const h5::Where& w) {
+void write_solve_file(const std::string& path, const Scenario& s, const SolveHeader& h, const SolveResult& r,
+                      OutputPolicy policy) {
+  detail::write_whole_file(path, policy, [&](hid_t root, const h5::Where& w) {
     std::vector<std::string> ids;
     std::vector<double> bases;
     for (const SolveLever& l : r.levers) ids.push_back(l.id), bases.push_back(l.base);
@@ -330,8 +331,9 @@ std::string format_mix_table(const Scenario& s, const SolveHeader& h, const MixR
   return mix_text(s, h, r);
 }
 
-void write_mix_file(const std::string& path, const Scenario& s, const SolveHeader& h, const MixResult& r) {
-  detail::write_whole_file(path, [&](hid_t root, const h5::Where& w) {
+void write_mix_file(const std::string& path, const Scenario& s, const SolveHeader& h, const MixResult& r,
+                    OutputPolicy policy) {
+  detail::write_whole_file(path, policy, [&](hid_t root, const h5::Where& w) {
     std::vector<std::string> ids;
     std::vector<double> bases, factors, costs;
     for (const MixLever& l : r.levers) {

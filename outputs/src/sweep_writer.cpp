@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "detail/files.hpp"
 #include "detail/h5.hpp"
 #include "detail/meta.hpp"
 #include "detail/part_differences.hpp"
@@ -25,7 +26,7 @@ namespace {
 
 constexpr const char* kSweepFileType = "innosim-sweep";
 constexpr const char* kSweepShardFileType = "innosim-sweep-shard";
-constexpr int kSweepFormatVersion = 1;
+constexpr int kSweepFormatVersion = 2;  // 2: checksums (/integrity), as every innosim file
 
 // The /sweep matrices [T][V], by name, and the row field each holds.
 constexpr std::pair<const char*, double TargetRow::*> kMatrices[] = {
@@ -96,8 +97,8 @@ void write_layout(hid_t root, const Scenario& s, const ResultShape& shape, const
 }  // namespace
 
 void write_sweep_file(const std::string& path, const Scenario& scenario, const ResultShape& shape,
-                      const SweepHeader& header, const SweepData& data) {
-  detail::write_whole_file(path, [&](hid_t root, const h5::Where& w) {
+                       const SweepHeader& header, const SweepData& data, OutputPolicy policy) {
+  detail::write_whole_file(path, policy, [&](hid_t root, const h5::Where& w) {
     write_layout(root, scenario, shape, header, data, nullptr, w);
   });
 }
@@ -107,26 +108,12 @@ PointRange sweep_shard_points(std::size_t points, unsigned k, unsigned K) {
 }
 
 void write_sweep_shard_file(const std::string& path, const Scenario& scenario, const ResultShape& shape,
-                            const SweepHeader& header, const SweepData& data, const SweepPart& part) {
-  detail::write_whole_file(path, [&](hid_t root, const h5::Where& w) {
+                            const SweepHeader& header, const SweepData& data, const SweepPart& part,
+                            OutputPolicy policy) {
+  detail::write_whole_file(path, policy, [&](hid_t root, const h5::Where& w) {
     write_layout(root, scenario, shape, header, data, &part, w);
   });
 }
-
-namespace {
-
-h5::Hid open_read_only(const std::string& path) {
-  h5::silence_errors();
-  if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    throw std::runtime_error(path + ": not an HDF5 file");
-  }
-  return h5::checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, h5::Where{path},
-                     H5I_INVALID_HID, "", "cannot open");
-}
-
-}  // namespace
 
 std::vector<std::string> sweep_differences(const SweepShardFile& x, const SweepShardFile& y) {
   std::vector<std::string> out = detail::part_differences(x, y, "sweep");
@@ -139,25 +126,12 @@ std::vector<std::string> sweep_differences(const SweepShardFile& x, const SweepS
   return out;
 }
 
-bool is_sweep_shard_file(const std::string& path) {
-  try {
-    Hid file = open_read_only(path);
-    return h5::has_attr(file.get(), "file_type") &&
-           h5::read_attr_string(file.get(), "file_type", h5::Where{path}) == kSweepShardFileType;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
+bool is_sweep_shard_file(const std::string& path) { return detail::peek_file_type(path) == kSweepShardFileType; }
 
 SweepShardFile read_sweep_shard_file(const std::string& path) {
-  Hid file = open_read_only(path);
+  Hid file = detail::open_innosim_file(path, kSweepShardFileType, kSweepFormatVersion);
   const hid_t root = file.get();
   const h5::Where w{path};
-  const std::string type = h5::has_attr(root, "file_type") ? h5::read_attr_string(root, "file_type", w) : "";
-  if (type != kSweepShardFileType)
-    throw std::runtime_error(path + ": not a sweep shard file (file_type is '" + type + "')");
-  if (const auto v = h5::read_attr<std::int64_t>(root, "format_version", w); v != kSweepFormatVersion)
-    throw std::runtime_error(path + ": sweep shard format_version " + std::to_string(v) + " is not supported");
   SweepShardFile f;
   f.path = path;
   f.header = {h5::read_attr_string(root, "engine_version", w), h5::read_attr_string(root, "git_sha", w),

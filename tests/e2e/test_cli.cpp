@@ -264,7 +264,7 @@ TEST_CASE("sweep: P(met) rises with the extra_growth lever and the file holds th
       "f = h5py.File(\"" + h5.string() + "\", \"r\")\n"
       "rows = list(csv.reader(open(\"" + csv.string() + "\")))[1:]\n"
       "table = np.array([[float(x) for x in r[6:]] for r in rows if r])\n"
-      "ok = f.attrs[\"file_type\"] == \"innosim-sweep\" and int(f.attrs[\"format_version\"]) == 1\n"
+      "ok = f.attrs[\"file_type\"] == \"innosim-sweep\" and int(f.attrs[\"format_version\"]) == 2\n"
       "ok = ok and f.attrs[\"lever\"] == \"extra_growth\" and f.attrs[\"lever_unit\"] == \"rate\"\n"
       "ok = ok and f[\"sweep/p_met\"].shape == (2, 5) and np.array_equal(f[\"sweep/p_met\"][()], table)\n"
       "ok = ok and np.allclose(f[\"sweep/scale\"][()], [0, 0.5, 1, 2, 4])\n"

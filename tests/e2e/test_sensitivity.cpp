@@ -51,7 +51,8 @@ TEST_CASE("sensitivity: the Ishigami function's indices from the command and its
 }
 
 TEST_CASE("sensitivity: CSV has every report year and the met event; JSON names the factors", "[e2e][sensitivity]") {
-  const std::string args = "sensitivity " + analysis_data("sobol_g.toml") + " -N 256 --trajectories 10 -q -o " +
+  // The three runs write the same file: --force replaces it.
+  const std::string args = "sensitivity " + analysis_data("sobol_g.toml") + " -N 256 --trajectories 10 -q --force -o " +
                            (temp_dir() / "g-sens.h5").string();
   const Out csv = innosim(args + " --format csv");
   INFO(csv.err);

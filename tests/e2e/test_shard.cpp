@@ -91,7 +91,7 @@ TEST_CASE("shards 1/1, 2 and 3 merged equal the single-process run bit for bit",
   }));
   CAPTURE(scenario, options);
   const fs::path single = temp_dir() / "single.h5";
-  const Out s = innosim("run " + scenario + options + " -q --threads 2 --format csv -o " + single.string());
+  const Out s = innosim("run " + scenario + options + " -q --threads 2 --format csv --force -o " + single.string());
   INFO(s.err);
   REQUIRE(s.code == 0);
   if (scenario == plan() || fs::path(scenario).filename() == "exp-index.toml")  // so same_numbers compares it
@@ -101,14 +101,14 @@ TEST_CASE("shards 1/1, 2 and 3 merged equal the single-process run bit for bit",
     std::string files;
     for (int k = 1; k <= K; ++k) {
       const fs::path part = temp_dir() / ("part-" + std::to_string(k) + "-of-" + std::to_string(K) + ".h5");
-      const Out p = innosim("run " + scenario + options + " -q --threads " + std::to_string(k) + " --shard " +
+      const Out p = innosim("run " + scenario + options + " -q --force --threads " + std::to_string(k) + " --shard " +
                             std::to_string(k) + "/" + std::to_string(K) + " -o " + part.string());
       INFO(p.err);
       REQUIRE(p.code == 0);
       files = part.string() + " " + files;  // any order
     }
     const fs::path merged = temp_dir() / ("merged-" + std::to_string(K) + ".h5");
-    const Out m = innosim("merge " + files + "--format csv -q -o " + merged.string());
+    const Out m = innosim("merge " + files + "--format csv -q --force -o " + merged.string());
     CAPTURE(K);
     INFO(m.err);
     REQUIRE(m.code == 0);
@@ -157,6 +157,22 @@ TEST_CASE("merge refuses a missing, a duplicated and a foreign shard, naming it"
   CHECK(not_shard.err.find(run_file.string() + ": a run file, not a shard file") != std::string::npos);
 
   CHECK_FALSE(leftovers(temp_dir(), "refused.h5"));
+
+  // The merged file is an output as any: never one of the shards, an existing one only with --force.
+  const Out onto_shard = innosim("merge " + s1 + " " + s2 + " " + s3 + " -q -o " + s2);
+  CHECK(onto_shard.code == 2);
+  CHECK(onto_shard.err.find(s2 + ": it is one of this command's inputs (" + s2 + ")") != std::string::npos);
+  REQUIRE(innosim("merge " + s1 + " " + s2 + " " + s3 + " -q -o " + out.string()).code == 0);
+  const Out exists = innosim("merge " + s1 + " " + s2 + " " + s3 + " -q -o " + out.string());
+  CHECK(exists.code == 2);
+  CHECK(exists.err.find("the file exists; use --force to replace it") != std::string::npos);
+  CHECK(innosim("merge " + s1 + " " + s2 + " " + s3 + " -q --force -o " + out.string()).code == 0);
+
+  // A shard's file likewise.
+  const Out shard_exists = innosim("run " + exp + " -q --shard 1/3 -o " + s1);
+  CHECK(shard_exists.code == 2);
+  CHECK(shard_exists.err.find("the file exists; use --force to replace it") != std::string::npos);
+
   CHECK(innosim("run " + exp + " --shard 5/3").code == 2);
   CHECK(innosim("run " + exp + " --shard 9/9 -n 1000").err.find("too few for 9 shards (at most 4)") !=
         std::string::npos);
@@ -192,8 +208,11 @@ TEST_CASE("a run killed with SIGKILL resumes from its checkpoint to the uninterr
   CHECK(scenario.err.find("where the run has 'exp-e2e'") != std::string::npos);
   const fs::path copy = temp_dir() / "other-version.h5", copy_ckpt = temp_dir() / "other-version.h5.ckpt";
   fs::copy(ckpt, copy_ckpt);
-  REQUIRE(python("import h5py; h5py.File(\"" + (copy_ckpt / "state.h5").string() +
-                 "\", \"r+\").attrs[\"git_sha\"] = \"0123abc\"") == 0);
+  // Another program's checkpoint, sealed as that program would have.
+  REQUIRE(python("import sys, h5py; sys.path.insert(0, \"" + std::string(INNOSIM_SOURCE_DIR) +
+                 "/tools\"); from innosim_report import integrity\n"
+                 "with h5py.File(\"" + (copy_ckpt / "state.h5").string() +
+                 "\", \"r+\") as f:\n    f.attrs[\"git_sha\"] = \"0123abc\"; integrity.seal(f)") == 0);
   const Out version = innosim("run " + data("long.toml") + " -n " + kDraws + " -q --resume -o " + copy.string());
   CHECK(version.code == 2);
   CHECK(version.err.find("not resumed: program innosim") != std::string::npos);
@@ -207,6 +226,55 @@ TEST_CASE("a run killed with SIGKILL resumes from its checkpoint to the uninterr
   CHECK(same_numbers(ref, out) == 0);
   CHECK_FALSE(fs::exists(ckpt));                      // a finished run leaves no checkpoint
   CHECK_FALSE(leftovers(temp_dir(), "killed.h5.tmp"));  // nor the killed run's temporary file
+}
+
+TEST_CASE("a damaged checkpoint is refused by --resume", "[e2e][checkpoint][bad-input]") {
+  const fs::path out = temp_dir() / "damaged.h5", ckpt = temp_dir() / "damaged.h5.ckpt";
+  const std::vector<std::string> args = {"run", data("long.toml"), "-n", kDraws, "-q", "--threads", "2",
+                                         "--block-tiles", "4", "--checkpoint-every", "1e-9", "-o", out.string()};
+  const int status = run_with_fault(args, "10:KILL", temp_dir() / "damaged.err");
+  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(fs::exists(ckpt / "state.h5"));
+  const std::string resume = "run " + data("long.toml") + " -n " + kDraws + " -q --resume -o " + out.string();
+  const fs::path saved = temp_dir() / "damaged-saved.ckpt";
+  fs::copy(ckpt, saved);
+
+  // One byte of the draw log the checkpoint covers (a draw's value): its checksum in state.h5 does not match.
+  {
+    std::fstream log(ckpt / "draws.log", std::ios::in | std::ios::out | std::ios::binary);
+    log.seekg(4096);
+    char c = 0;
+    log.read(&c, 1);
+    c = static_cast<char>(c ^ 0x10);
+    log.seekp(4096);
+    log.write(&c, 1);
+  }
+  const Out log = innosim(resume);
+  CHECK(log.code == 2);
+  CHECK(log.err.find("draws.log: its bytes do not match the checksum in state.h5; the checkpoint is damaged") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(leftovers(temp_dir(), "damaged.h5.tmp"));
+  CHECK(fs::exists(ckpt / "state.h5"));  // kept, for the user to look at or remove
+
+  // A value of state.h5 changed without its checksums: refused by name.
+  fs::remove_all(ckpt);
+  fs::copy(saved, ckpt);
+  REQUIRE(python("import h5py; h5py.File(\"" + (ckpt / "state.h5").string() +
+                 "\", \"r+\").attrs[\"done_end\"] = 1024") == 0);
+  const Out state = innosim(resume);
+  CHECK(state.code == 2);
+  CHECK(state.err.find((ckpt / "state.h5").string() + ": /: damaged: its content does not match its checksum") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(out));
+
+  // Undamaged, it resumes.
+  fs::remove_all(ckpt);
+  fs::copy(saved, ckpt);
+  const Out ok = innosim(resume);
+  INFO(ok.err);
+  CHECK(ok.code == 0);
+  CHECK(same_numbers(reference_long(), out) == 0);
 }
 
 TEST_CASE("a shard stopped by Ctrl-C keeps its checkpoint, resumes, and merges into the single run", "[e2e][checkpoint][shard]") {
@@ -363,7 +431,7 @@ TEST_CASE("design shards 1/1, 2 and 3 merged equal the single-process design bit
 TEST_CASE("a sweep killed with SIGKILL or stopped by Ctrl-C resumes to the uninterrupted sweep file", "[e2e][checkpoint][sweep]") {
   const std::string sweep = "sweep " + data("sweep.toml") + " --lever extra_growth --scale 0,0.5,1,2,4 -n 1000 -q";
   const fs::path single = temp_dir() / "resume-sweep-single.h5";
-  const Out s = innosim(sweep + " --threads 2 --format csv --checkpoint-every 0 -o " + single.string());
+  const Out s = innosim(sweep + " --threads 2 --format csv --checkpoint-every 0 --force -o " + single.string());
   INFO(s.err);
   REQUIRE(s.code == 0);
   // One thread: the factors run one after another, so the fault comes after
@@ -415,7 +483,7 @@ TEST_CASE("a design killed with SIGKILL or stopped by Ctrl-C resumes to the unin
   const std::string design =
       "design " + data("sweep.toml") + " --lever extra_growth=0.5:2 --points 5 --spacing log -n 700 -q";
   const fs::path single = temp_dir() / "resume-design-single.h5";
-  const Out s = innosim(design + " --threads 2 --format csv --checkpoint-every 0 -o " + single.string());
+  const Out s = innosim(design + " --threads 2 --format csv --checkpoint-every 0 --force -o " + single.string());
   INFO(s.err);
   REQUIRE(s.code == 0);
   // One thread: the points run one after another, so the fault comes after
@@ -527,4 +595,37 @@ TEST_CASE("with an innovation index: a killed or stopped run resumes, a merge re
                             (temp_dir() / "index-slurm").string() + " -o " + merged.string());
   INFO(slurm.err);
   CHECK(slurm.code == 0);
+}
+
+TEST_CASE("slurm checks its outputs: the merged file, and a work folder of an earlier job", "[e2e][shard][bad-input]") {
+  const std::string exp = data("exp.toml");
+  const fs::path out = temp_dir() / "slurm-out.h5", work = temp_dir() / "slurm-work";
+  const std::string cmd = "slurm " + exp + " --shards 2 -n 1024 --dry-run --workdir " + work.string() + " -o " +
+                          out.string();
+  const Out first = innosim(cmd);
+  INFO(first.err);
+  REQUIRE(first.code == 0);
+  CHECK(fs::exists(work / "shard.sh"));
+  CHECK(slurp(work / "shard.sh").find("--resume --force -o") != std::string::npos);  // its own shard files
+  CHECK(slurp(work / "merge.sh").find(" --force") == std::string::npos);            // the output: as the user said
+
+  const Out again = innosim(cmd);
+  CHECK(again.code == 2);
+  CHECK(again.err.find(work.string() + ": holds job.conf of an earlier job; continue it with innosim slurm "
+                       "--resubmit") != std::string::npos);
+  const Out forced = innosim(cmd + " --force");
+  INFO(forced.err);
+  CHECK(forced.code == 0);
+  CHECK(slurp(work / "merge.sh").find(" --force") != std::string::npos);
+
+  std::ofstream(out) << "an earlier result";
+  const Out exists = innosim("slurm " + exp + " --shards 2 -n 1024 --dry-run --workdir " +
+                             (temp_dir() / "slurm-work2").string() + " -o " + out.string());
+  CHECK(exists.code == 2);
+  CHECK(exists.err.find(out.string() + ": the file exists; use --force to replace it") != std::string::npos);
+  CHECK_FALSE(fs::exists(temp_dir() / "slurm-work2"));
+  const Out onto_scenario = innosim("slurm " + exp + " --shards 2 -n 1024 --dry-run --force --workdir " +
+                                    (temp_dir() / "slurm-work3").string() + " -o " + exp);
+  CHECK(onto_scenario.code == 2);
+  CHECK(onto_scenario.err.find("it is one of this command's inputs") != std::string::npos);
 }

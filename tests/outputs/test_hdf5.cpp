@@ -291,13 +291,15 @@ TEST_CASE("per-draw datasets have draws on the last axis", "[hdf5]") {
       if (std::string(name) != "/trajectories/values" || k < 2) CHECK(chunk[k] == 1);
     }
     CHECK(chunk[rank - 1] == 1000);
-    REQUIRE(H5Pget_nfilters(dcpl) == 2);
+    REQUIRE(H5Pget_nfilters(dcpl) == 3);  // shuffle, deflate, then the Fletcher32 checksum of each chunk
     unsigned flags = 0, level = 0;
     size_t nelmts = 1;
     CHECK(H5Pget_filter2(dcpl, 0, &flags, &nelmts, &level, 0, nullptr, nullptr) == H5Z_FILTER_SHUFFLE);
     nelmts = 1;
     CHECK(H5Pget_filter2(dcpl, 1, &flags, &nelmts, &level, 0, nullptr, nullptr) == H5Z_FILTER_DEFLATE);
     CHECK(level == 4);
+    nelmts = 0;
+    CHECK(H5Pget_filter2(dcpl, 2, &flags, &nelmts, nullptr, 0, nullptr, nullptr) == H5Z_FILTER_FLETCHER32);
     H5Pclose(dcpl);
     H5Dclose(d);
   }
@@ -508,16 +510,19 @@ TEST_CASE("read_run_file names what is wrong", "[hdf5]") {
     CHECK_THROWS_WITH(read_run_file(p),
                       Catch::Equals(p + ": not an innosim run file (missing attribute file_type)"));
   }
-  SECTION("newer format version") {
-    const std::string p = dir.file("v2.h5");
-    write_run(p, SyntheticRun(20), {20}, WriterConfig{});
-    const hid_t f = H5Fopen(p.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-    const hid_t a = H5Aopen(f, "format_version", H5P_DEFAULT);
-    const int two = 2;
-    H5Awrite(a, H5T_NATIVE_INT, &two);
-    H5Aclose(a);
-    H5Fclose(f);
-    CHECK_THROWS_WITH(read_run_file(p), Catch::Contains("format_version 2 is not supported"));
+  SECTION("another format version") {
+    for (const int version : {1, 3}) {
+      const std::string p = dir.file("v" + std::to_string(version) + ".h5");
+      write_run(p, SyntheticRun(20), {20}, WriterConfig{});
+      const hid_t f = H5Fopen(p.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+      const hid_t a = H5Aopen(f, "format_version", H5P_DEFAULT);
+      H5Awrite(a, H5T_NATIVE_INT, &version);
+      H5Aclose(a);
+      H5Fclose(f);
+      CHECK_THROWS_AS(read_run_file(p), InputFileError);
+      CHECK_THROWS_WITH(read_run_file(p), Catch::Contains("format_version " + std::to_string(version) +
+                                                          " is not supported (this innosim reads version 2"));
+    }
   }
   SECTION("missing dataset is named by its path") {
     const std::string p = dir.file("hole.h5");
@@ -525,7 +530,7 @@ TEST_CASE("read_run_file names what is wrong", "[hdf5]") {
     const hid_t f = H5Fopen(p.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
     H5Ldelete(f, "/summary/sd", H5P_DEFAULT);
     H5Fclose(f);
-    CHECK_THROWS_WITH(read_run_file(p), Catch::Contains(p + ": /summary/sd: missing dataset"));
+    CHECK_THROWS_WITH(read_run_file(p), Catch::Contains(p + ": /summary/sd: damaged: missing (the file lists it)"));
   }
 }
 

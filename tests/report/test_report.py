@@ -640,6 +640,39 @@ class BriefingTest(unittest.TestCase):
         self.assertIn("missing.h5: no such file", r.stderr)
         self.assertFalse((self.tmp / "x").exists())
 
+    def test_damaged_files_are_refused_by_name_without_traceback(self):
+        """The report reads every file through integrity.py, which refuses what
+        `innosim check` refuses: exit 2, the damaged object named, no traceback."""
+        import h5py
+        plan = self.files["plan"]
+        good = plan.read_bytes()
+        bad = self.tmp / "damaged.h5"
+        cases = []
+        shutil.copy(plan, bad)  # a value of the stored table changed after sealing
+        with h5py.File(bad, "a") as f:
+            f["targets/p_met"][0] = 0.995
+        cases.append(("/targets/p_met: damaged: its content does not match its checksum", bad.read_bytes()))
+        shutil.copy(plan, bad)  # the /targets group removed
+        with h5py.File(bad, "a") as f:
+            del f["targets"]
+        cases.append(("/targets: damaged: missing (the file lists it)", bad.read_bytes()))
+        with h5py.File(plan, "r") as f:  # a corrupted per-draw chunk, found by its Fletcher32 checksum
+            offset = f["targets/draws"].id.get_chunk_info(0).byte_offset
+        data = bytearray(good)
+        data[offset + 3] ^= 0x40
+        cases.append(("/targets/draws: damaged: the chunk at [0,0] fails its Fletcher32 checksum", bytes(data)))
+        cases.append(("/: damaged: the file cannot be opened", good[: len(good) // 2]))  # cut short
+        for expect, content in cases:
+            with self.subTest(expect=expect):
+                bad.write_bytes(content)
+                r = report_cli(bad, "-o", self.tmp / "damaged-report")
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(f"{bad}: {expect}", r.stderr)
+                self.assertNotIn("Traceback", r.stderr)
+                c = subprocess.run([BINARY, "check", str(bad)], capture_output=True, text=True)
+                self.assertEqual(c.returncode, 2, c.stderr)
+        self.assertFalse((self.tmp / "damaged-report" / "report.html").exists())
+
     # --- browser --------------------------------------------------------------------
 
     @unittest.skipUnless(CHROMIUM and DRIVER, "chromium or chromedriver is not installed "

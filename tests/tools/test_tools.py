@@ -14,6 +14,8 @@ import h5py
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from innosim_report.integrity import seal  # noqa: E402
 PY = sys.executable
 BINARY = os.environ["INNOSIM_BINARY"]
 
@@ -23,7 +25,9 @@ def shares_file(path, n=20000):
     rng = np.random.default_rng(5)
     x = rng.uniform(size=(3, n))
     y = 3 * x[0] + x[1]
-    with h5py.File(path, "w") as f:
+    with h5py.File(path, "w", libver=("v110", "v110")) as f:
+        f.attrs["file_type"] = "innosim-run"
+        f.attrs["format_version"] = np.int32(2)
         p = f.create_group("parameters")
         p["id"] = np.array([b"x1", b"x2[north]", b"x3"])
         p["source"] = np.array([b"assumption: nobody knows", b"statistics/assumption: a bound", b"Author (2010)"])
@@ -35,6 +39,7 @@ def shares_file(path, n=20000):
         t["region"] = np.array([b"zone", b"zone"])
         t["year"] = np.array([2020, 2020], dtype=np.int32)
         t["draws"] = np.vstack([np.zeros(n), y])
+        seal(f)  # the checksums innosim's writers store (tools read files only once they match)
 
 
 def share_of(out, name):
@@ -56,6 +61,12 @@ def test_variance_shares(tmp):
                          capture_output=True, text=True).stdout
     assert share_of(out, "x3") < 0.01, out
     assert "`x2[north]`" in out, out
+    with h5py.File(path, "a") as f:  # damaged after sealing: refused by name, exit 2, no traceback
+        f["parameters/id"][0] = b"y1"
+    r = subprocess.run([PY, tool, path], capture_output=True, text=True)
+    assert r.returncode == 2, r
+    assert "/parameters/id: damaged: its content does not match its checksum" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr, r.stderr
 
 
 def test_hindcast_chart(tmp):

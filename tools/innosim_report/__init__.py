@@ -2,6 +2,7 @@
 
 Entry point: tools/report.py. Modules:
   outdir    - the output folder's check, before anything is read or drawn
+  integrity - opens an innosim file only when every object matches its checksum
   runfile   - reads run and sweep files (docs/hdf5-schema.md) and observation files
   analysis  - number formats, roles, paired changes in P(met), lever differences,
               rank-based drivers, what a sweep says it takes, regional shares
@@ -20,4 +21,4 @@ Entry point: tools/report.py. Modules:
 Each chart is a self-contained function of the loaded inputs returning Chart objects.
 """
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # with /integrity: every object's checksum (integrity.py)

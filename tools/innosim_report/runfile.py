@@ -22,8 +22,11 @@ FAN_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
-class RunFileError(Exception):
-    """An input that cannot be charted; the message names file and object."""
+# An input that cannot be charted; the message names file and object. Every
+# innosim file is opened through integrity.open_verified, which refuses what
+# `innosim check` refuses (another format version, damage found by the
+# checksums) with this error, never a traceback.
+from .integrity import RunFileError, open_verified, peek_file_type  # noqa: E402
 
 
 @dataclass
@@ -351,13 +354,8 @@ def _check_version(attrs, path, kind):
 
 
 def _open(path):
-    path = str(path)
-    if not Path(path).is_file():
-        raise RunFileError(f"{path}: no such file")
-    try:
-        return h5py.File(path, "r")
-    except OSError as e:
-        raise RunFileError(f"{path}: not an HDF5 file ({e})") from None
+    """An innosim HDF5 file, open, after every object was verified against its checksum."""
+    return open_verified(str(path), None)
 
 
 def _thresholds(f, path):
@@ -544,8 +542,7 @@ def file_type(path):
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head == HDF5_SIGNATURE:
-        with _open(path) as f:
-            return _decode(f.attrs.get("file_type"))
+        return peek_file_type(path)  # unverified, to choose the loader; the loader verifies
     if path.endswith(".toml"):
         return "observations"
     raise RunFileError(f"{path}: neither an HDF5 file written by innosim nor an observation file "

@@ -18,16 +18,29 @@
 
 namespace innosim::detail::h5 {
 
-// Turns off HDF5's automatic printing of its error stack (once per process).
+// Before any other HDF5 call of innosim's: turns off HDF5's printing of its
+// error stack (in this thread), and once per process its clean-up at exit. Every file
+// innosim opens is closed by its owner (Hid), and HDF5 1.10's clean-up at
+// exit closes again a file whose close failed, which crashes; a file that
+// must be dropped is closed so that closing cannot fail (OutputFile).
+// The error stack is per thread in Debian's (thread-safe) HDF5, and the
+// runner calls the writer from its worker threads: every entry point of a
+// writer or reader calls this.
 inline void silence_errors() {
-  static const bool done = [] {
+  static const bool once = [] {
+    H5dont_atexit();
+    return true;
+  }();
+  thread_local const bool here = [] {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     return true;
   }();
-  (void)done;
+  (void)once;
+  (void)here;
 }
 
-// The most specific description on the current HDF5 error stack.
+// The most specific description on the current HDF5 error stack; for a
+// failed system call, the system's message ("No space left on device").
 inline std::string error_text() {
   std::string text;
   H5Ewalk2(
@@ -40,6 +53,12 @@ inline std::string error_text() {
       },
       &text);
   H5Eclear2(H5E_DEFAULT);
+  const std::string marker = "error message = '";
+  if (const auto at = text.find(marker); at != std::string::npos) {
+    const auto from = at + marker.size();
+    const auto to = text.find('\'', from);
+    if (to != std::string::npos) return text.substr(from, to - from);
+  }
   return text;
 }
 
@@ -136,6 +155,26 @@ hid_t native_type() {
 
 inline Hid simple_space(const std::vector<hsize_t>& dims) {
   return Hid(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+}
+
+// ---------- storage ----------
+
+// The creation properties of every chunked dataset innosim writes (the one
+// place its filters are chosen): chunks of `chunk`; shuffle and gzip at
+// `gzip_level` when it is above 0; and always, last, the Fletcher32 checksum
+// of each stored chunk, which HDF5 verifies whenever the chunk is read
+// (detail/integrity.hpp relies on it).
+inline Hid chunked_layout(const std::vector<hsize_t>& chunk, int gzip_level, const Where& w, hid_t loc,
+                          const std::string& name) {
+  Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), w, loc, name,
+        "cannot set chunking");
+  if (gzip_level > 0) {
+    check(H5Pset_shuffle(dcpl.get()), w, loc, name, "cannot set shuffle filter");
+    check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(gzip_level)), w, loc, name, "cannot set gzip filter");
+  }
+  check(H5Pset_fletcher32(dcpl.get()), w, loc, name, "cannot set Fletcher32 filter");
+  return dcpl;
 }
 
 // ---------- groups ----------
@@ -243,17 +282,17 @@ inline std::string read_attr_string(hid_t loc, const std::string& name, const Wh
 // ---------- whole datasets ----------
 
 // `chunk`, when given, is the chunk shape (one entry per dimension, each at
-// most the dimension); otherwise the dataset is contiguous.
+// most the dimension; chunks carry Fletcher32 checksums); otherwise the
+// dataset is contiguous.
 template <class T>
 void write_array(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
                  const T* data, const Where& w, const std::vector<hsize_t>& chunk = {}) {
   Hid space = simple_space(dims);
   hsize_t n = 1;
   for (hsize_t x : dims) n *= x;
-  Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  if (!chunk.empty() && n > 0)
-    check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), w, loc, name,
-          "cannot set chunking");
+  // Chunked with the Fletcher32 checksum of each chunk (chunked_layout).
+  Hid dcpl = !chunk.empty() && n > 0 ? chunked_layout(chunk, 0, w, loc, name)
+                                     : Hid(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   Hid d = checked(H5Dcreate2(loc, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
                              dcpl.get(), H5P_DEFAULT),
                   H5Dclose, w, loc, name, "cannot create dataset");

@@ -5,7 +5,7 @@ namespace innosim::detail {
 
 inline constexpr const char* kFileType = "innosim-run";
 inline constexpr const char* kShardFileType = "innosim-shard";
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;  // 2: checksums (/integrity), HDF5 1.10 format
 inline constexpr const char* kIndexGroup = "innovation_index";
 inline constexpr const char* kZoneId = "zone";
 inline constexpr const char* kZoneNameEn = "zone total";

@@ -1,44 +1,26 @@
 #pragma once
 // Writing a file whose contents are all known before it is opened (sweep,
-// design and solve files): created under a temporary name beside `path`,
-// filled by `fill(root, where)`, closed and renamed into place; on any
-// failure the temporary file is removed and the error passes on, so no
-// partial file is ever left. Internal to innosim::outputs.
+// design and solve files): an OutputFile (output_file.hpp: a temporary name
+// beside `path`, sealed with the checksums of every object and renamed into
+// place when complete, as `policy` allows), filled by `fill(root, where)`,
+// which closes every handle it opens. On any failure the temporary file is
+// dropped and the error passes on, so no partial file is ever left.
+// Internal to innosim::outputs.
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <string>
-#include <system_error>
+#include <utility>
 
 #include "h5.hpp"
-#include "publish.hpp"
+#include "innosim/outputs/output_policy.hpp"
+#include "output_file.hpp"
 
 namespace innosim::detail {
 
 template <class Fill>
-void write_whole_file(const std::string& path, Fill&& fill) {
-  h5::silence_errors();
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-  const h5::Where w{path};
-  auto remove_temp = [&] {
-    std::error_code ec;
-    std::filesystem::remove(temp, ec);
-  };
-  h5::Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
-  const hid_t fid = H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-  if (fid < 0) h5::fail(path, "/", "cannot create temporary file " + temp);
-  h5::Hid file(fid, H5Fclose);
-  try {
-    fill(file.get(), w);
-    if (!file.reset()) h5::fail(path, "/", "cannot close " + temp);
-    publish_file(temp, path);
-  } catch (...) {
-    file.reset();
-    remove_temp();
-    throw;
-  }
+void write_whole_file(const std::string& path, OutputPolicy policy, Fill&& fill) {
+  OutputFile out(path, policy);
+  std::forward<Fill>(fill)(out.root(), out.where());
+  out.publish();
 }
 
 }  // namespace innosim::detail

@@ -13,6 +13,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include "innosim/random/streams.hpp"
+#include "innosim/run/footprint.hpp"
 #include "innosim/run/shape.hpp"
 #include "innosim/run/summarize.hpp"
 
@@ -87,12 +88,14 @@ MonteCarloPipeline<M>::MonteCarloPipeline(const M& model, const Scenario& scenar
   next_draw_ = start_draw_;
   done_ = static_cast<std::size_t>(start_draw_ - range_.first);
 
-  threads_ = opt_.threads ? opt_.threads : static_cast<unsigned>(oneapi::tbb::info::default_concurrency());
+  threads_ = run_threads(opt_.threads);
   const std::uint64_t todo = range_.end - start_draw_;
   const std::size_t tiles = static_cast<std::size_t>(tile_count(todo));
   // With a precision rule the passes are the unit of parallel work.
   const std::size_t pass_tiles = opt_.precision.on() ? std::min(tiles, opt_.precision.every / kTileDraws) : tiles;
-  block_tiles_ = opt_.block_tiles;
+  // A block never holds more tiles than a pass (a huge --block-tiles would
+  // allocate buffers for draws the run does not have).
+  block_tiles_ = std::min(opt_.block_tiles, std::max<std::size_t>(pass_tiles, 1));
   if (block_tiles_ == 0) block_tiles_ = std::clamp<std::size_t>(pass_tiles / (8 * std::size_t{threads_}), 1, 16);
   block_draws_ = block_tiles_ * kTileDraws;
   n_blocks_ = static_cast<std::size_t>((todo + block_draws_ - 1) / block_draws_);

@@ -4,13 +4,16 @@
 //   draws.log  every block's per-draw values (and, for a shard after draw 0,
 //              its tile moments), appended as the run goes;
 //   state.h5   the run state when the last checkpoint was made, the number
-//              of bytes of draws.log it covers and the run's identity;
+//              of bytes of draws.log it covers and their SHA-256, and the
+//              run's identity (with checksums of every object, /integrity,
+//              as every innosim file);
 //   lock       held (flock) by the run writing the folder.
 // A checkpoint flushes draws.log to disk (fsync), then writes state.h5 under
 // a temporary name and renames it into place: a crash at any moment leaves
 // the previous checkpoint or the new one, whole. Resuming replays draws.log
-// up to the saved length into a new output file and continues the run from
-// the saved state, so the output equals the uninterrupted run's bit for bit.
+// up to the saved length into a new output file (refused when those bytes do
+// not match their checksum) and continues the run from the saved state, so
+// the output equals the uninterrupted run's bit for bit.
 
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +44,7 @@ struct SavedCheckpoint {
   LogLayout layout;
   DrawRange done;  // the draws the saved state covers
   std::uint64_t log_bytes = 0;
+  std::string log_sha256;  // SHA-256 of draws.log's first log_bytes bytes
 };
 
 // Reads DIR/state.h5; nullopt-like: throws std::runtime_error naming the file

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "innosim/outputs/output_policy.hpp"
 #include "innosim/run/results.hpp"
 #include "innosim/scenario/scenario.hpp"
 
@@ -45,11 +46,12 @@ struct DesignData {
   unsigned threads = 0;
 };
 
-// Writes `path` (to a temporary name, renamed on success). Throws
-// std::runtime_error naming the file and object on any failure; leaves no
-// file then.
+// Writes `path` (to a temporary name, renamed on success, sealed with the
+// checksums of every object; an existing file only as `policy` allows).
+// Throws std::runtime_error naming the file and object on any failure;
+// leaves no file then.
 void write_design_file(const std::string& path, const Scenario& scenario, const ResultShape& shape,
-                       const DesignHeader& header, const DesignData& data);
+                       const DesignHeader& header, const DesignData& data, OutputPolicy policy = {});
 
 // Which part of a design a shard file holds (`innosim design --shard k/K`):
 // the points all_scale[first_point, first_point + its points) of the whole
@@ -66,7 +68,8 @@ struct DesignPart {
 // (the part); the draws' parameter values only in the shard holding point 0.
 // Same failure behaviour as write_design_file.
 void write_design_shard_file(const std::string& path, const Scenario& scenario, const ResultShape& shape,
-                             const DesignHeader& header, const DesignData& data, const DesignPart& part);
+                             const DesignHeader& header, const DesignData& data, const DesignPart& part,
+                             OutputPolicy policy);
 
 // A design shard file read back: its identity, part, the scenario's files
 // and its points (tables with every field a design file keeps).

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "innosim/outputs/output_policy.hpp"
 #include "innosim/analysis/prim.hpp"
 #include "innosim/outputs/table.hpp"  // TableFormat
 #include "innosim/scenario/scenario.hpp"
@@ -33,11 +34,13 @@ struct DiscoverySource {
 };
 
 // Reads the inputs: the parameters whose values vary over the draws, then
-// (design files) each lever's factor. Throws std::runtime_error naming the
-// file and object for a file of another kind or a malformed one.
+// (design files) each lever's factor, once every object of the file has
+// matched its checksum. Throws std::runtime_error (InputFileError) naming the
+// file and object for a file of another kind, a malformed or a damaged one.
 DiscoverySource read_discovery_source(const std::string& path);
 
-// Every point's value of target t at its year (NaN for a dropped draw).
+// Every point's value of target t at its year (NaN for a dropped draw), from
+// the file read_discovery_source verified.
 std::vector<double> read_discovery_target(const DiscoverySource& source, std::size_t t);
 
 struct DiscoveryHeader {
@@ -52,9 +55,11 @@ struct DiscoveryHeader {
   double seconds = 0;
 };
 
-// Writes the discovery file (to a temporary name, renamed on success).
+// Writes the discovery file (to a temporary name, sealed with the checksums
+// of every object and renamed on success, as `policy` allows).
 void write_discovery_file(const std::string& path, const DiscoverySource& source, const DiscoveryHeader& header,
-                          const PrimData& data, const PrimResult& result, std::size_t chosen);
+                          const PrimData& data, const PrimResult& result, std::size_t chosen,
+                          OutputPolicy policy = {});
 
 // The peeling trajectory and the chosen box with its restrictions: text,
 // CSV (the restrictions of the chosen box) or JSON (everything).

@@ -1,8 +1,9 @@
 #pragma once
 // Writes one self-describing HDF5 file per run (schema: docs/hdf5-schema.md).
 // The file is created under a temporary name beside the final path and
-// renamed only by finish(); a writer destroyed before finish() (error,
-// Ctrl-C) removes its temporary file, so no truncated file is ever left.
+// renamed only by finish(), sealed with checksums of every object; a writer
+// destroyed before finish() (error, Ctrl-C) removes its temporary file, so
+// no truncated file is ever left.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include "innosim/analysis/innovation_index.hpp"
+#include "innosim/outputs/input_file_error.hpp"
+#include "innosim/outputs/output_policy.hpp"
 #include "innosim/run/aggregate.hpp"
 #include "innosim/run/results.hpp"
 #include "innosim/run/run_state.hpp"
@@ -36,6 +39,7 @@ struct WriterConfig {
   StoreLevel store = StoreLevel::targets;
   bool yearly_uniforms = false;  // the model's per-year random inputs (for replay/reference)
   int gzip_level = 4;            // deflate level of every per-draw dataset (after shuffle); 0 = none
+  OutputPolicy output;           // whether an existing file may be replaced
 };
 
 // Everything describing the run that is known before it starts.
@@ -116,26 +120,20 @@ struct RunFile {
   std::vector<IndicatorNames> indicators;
   ResultShape shape;
   Summary summary;
-  TargetTable table;  // as stored
+  TargetTable table;         // recomputed from /targets/draws, or as stored (read_run_file's `recompute`)
+  TargetTable stored_table;  // as stored
   std::vector<Target> targets;
   std::optional<IndexResult> index;  // /innovation_index, when the scenario declared an index
 };
-
-// The file_type attribute of an innosim HDF5 file ("innosim-run",
-// "innosim-sweep", "innosim-posterior"); "" for a file that has none or is
-// not HDF5.
-std::string read_file_type(const std::string& path);
-// Removes FINAL.tmp-<pid> files beside `final_path` whose process is gone
-// (a run killed with SIGKILL or by a crash); returns how many.
-std::size_t remove_stale_temporaries(const std::string& final_path);
 
 // SHA-256 (hex) of the texts of a scenario's files in order: what shards
 // and checkpoints compare to know they ran the same scenario.
 std::string scenario_hash(const Scenario& scenario);
 
-// Reads a run file; throws std::runtime_error naming the path and the
-// missing or malformed object. With `recompute`, the target table is
-// recomputed from /targets/draws (what `check` prints) when the file has
+// Reads a run file after verifying the checksums of every object (it reads
+// the whole file once); throws InputFileError naming the path and the
+// missing, malformed or damaged object. With `recompute`, the target table
+// is recomputed from /targets/draws (what `check` prints) when the file has
 // them (store level targets and above), else the stored table is read.
 RunFile read_run_file(const std::string& path, bool recompute = true);
 
@@ -145,5 +143,19 @@ RunFile read_run_file(const std::string& path, bool recompute = true);
 // when a target is that series. nullopt when the file has only the
 // summaries. Throws std::runtime_error naming the object on a read failure.
 std::optional<std::vector<double>> read_series_draws(const RunFile& run, std::size_t i, std::size_t r, std::size_t y);
+
+// Any innosim file (run, sweep, ...): its kind, once every object has been
+// verified against its checksum (InputFileError naming the damaged object
+// otherwise).
+struct VerifiedFile {
+  std::string file_type;  // "innosim-run", "innosim-sweep", ...
+  int format_version = 0;
+  std::size_t objects = 0;  // objects checked
+};
+VerifiedFile verify_innosim_file(const std::string& path);
+
+// The root attribute file_type of an innosim file ("innosim-run", ...), read
+// without verifying anything, to choose a reader; "" for any other file.
+std::string innosim_file_type(const std::string& path);
 
 }  // namespace innosim

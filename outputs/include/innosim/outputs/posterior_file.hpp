@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "innosim/outputs/output_policy.hpp"
 #include "innosim/calibrate/calibration.hpp"
 #include "innosim/random/posterior_source.hpp"
 #include "innosim/scenario/observations.hpp"
@@ -39,14 +40,16 @@ PosteriorRecord make_posterior_record(const Scenario& scenario, const Observatio
                                       const CalibrationOptions& settings, const CalibrationResult& result,
                                       const std::string& engine_version, const std::string& git_sha);
 
-// Writes `path` (a temporary name beside it, renamed when complete). With
-// the scenario's files and the observation file verbatim. Throws
+// Writes `path` (a temporary name beside it, sealed with the checksums of
+// every object and renamed when complete, as `policy` allows). With the
+// scenario's files and the observation file verbatim. Throws
 // std::runtime_error naming the file and object on failure; leaves no file then.
 void write_posterior_file(const std::string& path, const Scenario& scenario, const ObservationSet& observations,
-                          const PosteriorRecord& record);
+                          const PosteriorRecord& record, OutputPolicy policy = {});
 
-// Reads a posterior file; throws std::runtime_error naming the path and the
-// missing or malformed object ("not an innosim posterior file" for another kind).
+// Reads a posterior file once every object has matched its checksum; throws
+// InputFileError naming the path and the missing, malformed or damaged object
+// ("not an innosim posterior file" for another kind).
 PosteriorRecord read_posterior_file(const std::string& path);
 
 // What a scenario's [posterior] section needs of the file: the model, the

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "innosim/outputs/output_policy.hpp"
 #include "innosim/analysis/sensitivity.hpp"
 #include "innosim/scenario/scenario.hpp"
 
@@ -24,10 +25,11 @@ struct SensitivityHeader {
   double seconds = 0;  // the runs and the estimators together
 };
 
-// Writes `path` (to a temporary name, renamed on success). Throws
+// Writes `path` (to a temporary name, sealed with the checksums of every
+// object and renamed on success, as `policy` allows). Throws
 // std::runtime_error naming the file and object on any failure; leaves no
 // file then.
 void write_sensitivity_file(const std::string& path, const Scenario& scenario, const SensitivityHeader& header,
-                            const SensitivityResult& result);
+                            const SensitivityResult& result, OutputPolicy policy = {});
 
 }  // namespace innosim

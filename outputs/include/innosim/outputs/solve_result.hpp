@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "innosim/outputs/output_policy.hpp"
 #include "innosim/outputs/table.hpp"  // TableFormat
 #include "innosim/scenario/scenario.hpp"
 
@@ -92,13 +93,15 @@ std::string format_mix_table(const Scenario& scenario, const SolveHeader& header
 
 // A solve file (file_type innosim-solve) with /mix instead of /answer and /curve.
 void write_mix_file(const std::string& path, const Scenario& scenario, const SolveHeader& header,
-                    const MixResult& r);
+                    const MixResult& r, OutputPolicy policy = {});
 
 std::string format_solve_table(const Scenario& scenario, const SolveHeader& header, const SolveResult& r,
                                TableFormat format);
 
-// Writes `path` (temporary name, renamed on success; nothing left on failure).
+// Writes `path` (temporary name, renamed on success, sealed with the checksums
+// of every object; an existing file only as `policy` allows; nothing left on
+// failure).
 void write_solve_file(const std::string& path, const Scenario& scenario, const SolveHeader& header,
-                      const SolveResult& r);
+                      const SolveResult& r, OutputPolicy policy = {});
 
 }  // namespace innosim

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "innosim/outputs/output_policy.hpp"
 #include "innosim/run/results.hpp"
 #include "innosim/scenario/scenario.hpp"
 
@@ -30,11 +31,12 @@ struct SweepData {
   std::vector<TargetTable> tables;  // [V] one target table per factor (rows in scenario order)
 };
 
-// Writes `path` (to a temporary name, renamed on success). `shape` names the
-// indicators and regions (as in a run file's /meta). Throws std::runtime_error
-// naming the file and the object on any HDF5 failure; leaves no file then.
+// Writes `path` (to a temporary name, renamed on success, sealed with the
+// checksums of every object). `shape` names the indicators and regions (as in
+// a run file's /meta). Throws std::runtime_error naming the file and the
+// object on any HDF5 failure; leaves no file then.
 void write_sweep_file(const std::string& path, const Scenario& scenario, const ResultShape& shape,
-                      const SweepHeader& header, const SweepData& data);
+                      const SweepHeader& header, const SweepData& data, OutputPolicy policy = {});
 
 // Which part of a sweep a shard file holds (`innosim sweep --shard k/K`):
 // the factors all_scale[first_point, first_point + its points) of the whole
@@ -56,7 +58,8 @@ PointRange sweep_shard_points(std::size_t points, unsigned k, unsigned K);
 // (the part) and the scenario's files, so that `innosim merge` can write the
 // whole sweep's file. Same failure behaviour as write_sweep_file.
 void write_sweep_shard_file(const std::string& path, const Scenario& scenario, const ResultShape& shape,
-                            const SweepHeader& header, const SweepData& data, const SweepPart& part);
+                            const SweepHeader& header, const SweepData& data, const SweepPart& part,
+                            OutputPolicy policy);
 
 // A sweep shard file read back: its identity, part, the scenario's files and
 // its points (tables with the rows' p_met, p_met_se, median, q05, q95).
