@@ -44,6 +44,7 @@ struct ReportArgs {
   std::string output = "report";
   std::string lang = "zh";
   std::string plan;
+  bool force = false;
 };
 
 // The folder the report tool should be in, and how it was chosen (for the
@@ -72,6 +73,7 @@ int report(const ReportArgs& a) {
   argv.insert(argv.end(), a.files.begin(), a.files.end());
   argv.insert(argv.end(), {"-o", a.output, "--lang", a.lang});
   if (!a.plan.empty()) argv.insert(argv.end(), {"--plan", a.plan});
+  if (a.force) argv.push_back("--force");
   std::vector<char*> cargv;
   for (auto& s : argv) cargv.push_back(s.data());
   cargv.push_back(nullptr);
@@ -94,6 +96,7 @@ Command add_report_command(CLI::App& app) {
   cmd->add_option("--lang", a->lang, "Language of the report: zh (default) or en")
       ->check(CLI::IsMember({"en", "zh"}));
   cmd->add_option("--plan", a->plan, "Scenario id of the reference run (default: the first run file)");
+  cmd->add_flag("--force", a->force, "Replace the files of an earlier report in the output folder");
   return {cmd, [a] { return report(*a); }};
 }
 

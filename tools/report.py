@@ -39,7 +39,10 @@ def parse_args(argv):
                          "solve, design) and observation files (.toml); the first run file is "
                          "the reference (the plan)")
     ap.add_argument("-o", "--output", required=True, metavar="DIR",
-                    help="output folder (created if missing; report files in it are replaced)")
+                    help="output folder (created if missing; one that holds a report's files "
+                         "already is refused unless --force)")
+    ap.add_argument("--force", action="store_true",
+                    help="replace the report files of an earlier report in the output folder")
     ap.add_argument("--lang", choices=("zh", "en"), default="zh",
                     help="language of the report (default: zh)")
     ap.add_argument("--plan", metavar="SCENARIO",
@@ -56,7 +59,7 @@ def main(argv=None):
     args = parse_args(argv)
     from innosim_report.outdir import check_output
     try:  # before anything is read, imported or drawn: fails at once, writes nothing
-        check_output(args.output)
+        check_output(args.output, args.force)
     except OSError as e:
         return fail(f"cannot write the output folder {e.filename or args.output}: "
                     f"{e.strerror or e}")

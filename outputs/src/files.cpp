@@ -50,7 +50,7 @@ struct ChildResult {
 // and checksumming every chunk), and is ended by SIGXCPU beyond that. Called
 // where the program runs no other thread that uses HDF5 (check, compare,
 // report's readers).
-constexpr rlim_t kChildCpuSeconds = 5;
+constexpr rlim_t kChildCpuSeconds = 2;
 constexpr std::uintmax_t kChildBytesPerSecond = 16u << 20;
 
 ChildResult in_child(const std::string& path, const std::function<std::string()>& read) {

@@ -328,6 +328,15 @@ TEST_CASE("report: the program finds its report tool beside itself in the build 
   REQUIRE(r.code == 0);
   CHECK(fs::exists(out / "report.html"));
   CHECK(fs::exists(out / "report.pdf"));
+  // An earlier report is replaced only with --force.
+  const Out again = innosim("report " + h5.string() + " -o " + out.string() + " --lang en");
+  CHECK(again.code == 2);
+  CHECK(again.err.find("it holds a report already (report.html); use --force to replace it") != std::string::npos);
+  fs::remove(out / "report.pdf");
+  const Out forced = innosim("report " + h5.string() + " -o " + out.string() + " --lang en --force");
+  INFO(forced.err);
+  CHECK(forced.code == 0);
+  CHECK(fs::exists(out / "report.pdf"));
 }
 
 TEST_CASE("report: a missing report tool is one line naming where it looked, exit 1", "[e2e][report]") {

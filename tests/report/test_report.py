@@ -165,7 +165,14 @@ class BriefingTest(unittest.TestCase):
 
     def test_english_on_request_without_untranslated_ids(self):
         out = self.tmp / "en"
+        out.mkdir()
+        (out / "report.html").write_text("an earlier report", encoding="utf-8")
         r = report_cli(self.files["plan"], self.files["double"], "-o", out, "--lang", "en", cwd="/")
+        self.assertEqual(r.returncode, 2, r.stderr)  # not replaced without --force
+        self.assertIn(f"cannot write the output folder {out}: it holds a report already (report.html); "
+                      "use --force to replace it", r.stderr)
+        self.assertEqual((out / "report.html").read_text(encoding="utf-8"), "an earlier report")
+        r = report_cli(self.files["plan"], self.files["double"], "-o", out, "--lang", "en", "--force", cwd="/")
         self.assertEqual(r.returncode, 0, r.stderr)
         page = (out / "report.html").read_text(encoding="utf-8")
         text = visible_text(page)

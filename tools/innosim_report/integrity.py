@@ -24,7 +24,7 @@ from . import FORMAT_VERSION
 
 INTEGRITY = "integrity"
 READ_BYTES = 16 << 20  # per read of a dataset's values
-CHILD_CPU_SECONDS = 5  # what verifying a file in a child may take (_in_child)
+CHILD_CPU_SECONDS = 2  # what verifying a file in a child may take (_in_child)
 CHILD_BYTES_PER_SECOND = 16 << 20
 
 

@@ -1,5 +1,6 @@
 """The output folder's check, done before anything else (no heavy imports
-here): a folder that cannot be written fails at once, with nothing written."""
+here): a folder that cannot be written, or that holds a report already
+(without --force), fails at once, with nothing written."""
 
 import os
 import tempfile
@@ -8,11 +9,17 @@ from pathlib import Path
 OUTPUT_FILES = ("report.html", "report.pdf", "summary.json", "manifest.json")
 
 
-def check_output(outdir):
+def check_output(outdir, force=False):
     """Raises OSError (naming the folder) unless outdir can be written: an
     existing writable folder, or a missing one whose nearest existing
-    parent is a writable folder. Writes nothing that stays."""
+    parent is a writable folder; and, unless `force`, one that holds none of
+    a report's files (OUTPUT_FILES, charts/), which would be replaced.
+    Writes nothing that stays."""
     p = Path(outdir)
+    if not force:
+        for name in (*OUTPUT_FILES, "charts"):
+            if (p / name).exists() or (p / name).is_symlink():
+                raise FileExistsError(17, f"it holds a report already ({name}); use --force to replace it", str(p))
     probe_dir = p
     while not probe_dir.exists():
         if probe_dir.parent == probe_dir:
