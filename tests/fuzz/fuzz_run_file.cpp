@@ -1,8 +1,12 @@
 // Fuzz target: bytes as an innosim HDF5 file, read as `innosim check` reads
 // it: its file type, then a posterior file's diagnostics or a run file with
 // its target table recomputed from the per-draw values. A damaged or foreign
-// file may be refused (std::runtime_error naming the path and the object,
-// exit 1 in the program); anything else — a crash, a hang, a memory blow-up,
+// file may be refused (InputFileError or std::runtime_error naming the path
+// and the object, exit 2 or 1 in the program). The readers verify a file in
+// a forked child before this process parses it (open_innosim_file), so what
+// HDF5 does on a damaged file (crash, loop) happens there and becomes a
+// refusal; what reaches this process has matched every checksum. Anything
+// else — a crash, a hang, a memory blow-up,
 // another exception, a sanitizer report — is a bug, and so is an HDF5
 // object (a file, group, dataset, attribute, type or space) that the reader
 // leaves open when it returns or throws.
@@ -33,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   try {
-    if (innosim::read_file_type(path) == "innosim-posterior")
+    if (innosim::innosim_file_type(path) == "innosim-posterior")
       (void)innosim::read_posterior_file(path);
     else
       (void)innosim::read_run_file(path, true);
