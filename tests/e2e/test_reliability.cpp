@@ -458,10 +458,10 @@ TEST_CASE("issue 12: files that crash or hang the HDF5 library are refused, not 
   // Found by fuzz_run_file: HDF5 1.10 fails on them with no innosim code on
   // the stack. The verification in a child (with a CPU-time limit) refuses them.
   const std::string dir = std::string(INNOSIM_SOURCE_DIR) + "/tests/fuzz/regressions/run_file/";
-  const Out segv = innosim("check " + dir + "check-segfault-memcpy-overlap");
+  const Out segv = cli("check " + dir + "check-segfault-memcpy-overlap");
   CHECK(segv.code == 2);
   CHECK(segv.err.find(dir + "check-segfault-memcpy-overlap: ") == 9);  // "innosim: FILE: ..."
-  const Out hang = innosim("check " + dir + "check-hang-global-heap");
+  const Out hang = cli("check " + dir + "check-hang-global-heap");
   CHECK(hang.code == 2);
   CHECK(hang.err.find("check-hang-global-heap: damaged: its structure is corrupt (the HDF5 library did not finish "
                       "reading it in 2 s of CPU time)") != std::string::npos);
