@@ -71,7 +71,7 @@ def main(argv=None):
         with warnings.catch_warnings():
             # A missing glyph would be a visible defect: fail instead of drawing boxes.
             warnings.filterwarnings("error", message=r".*[Gg]lyph.*missing.*")
-            rep = build(args.files, args.output, args.lang, plan=args.plan)
+            rep = build(args.files, args.output, args.lang, plan=args.plan, force=args.force)
     except (RunFileError, FontError) as e:
         return fail(e)
     except OSError as e:  # disk full, folder removed meanwhile

@@ -460,11 +460,12 @@ def _fork_pngs(charts, chart_dir):
     return wait
 
 
-def build(paths, outdir, lang="zh", plan=None, keep_figures=False, jobs=2):
+def build(paths, outdir, lang="zh", plan=None, keep_figures=False, jobs=2, force=False):
     """Reads the inputs, writes the charts, report.html, report.pdf,
-    summary.json and manifest.json into outdir; returns a Report."""
+    summary.json and manifest.json into outdir (replacing an earlier
+    report's only with `force`); returns a Report."""
     outdir = Path(outdir)
-    check_output(outdir)
+    check_output(outdir, force)
     style.configure(lang)
     inputs = load_inputs(paths)
     runs = inputs.runs
