@@ -393,6 +393,25 @@ struct RunWriter::Impl {
     return ok;
   }
 
+  // The root attributes of how the run went (a run file's and a shard's).
+  void write_run_info(const RunInfo& info) {
+    const hid_t root = out->root();
+    h5::write_attr<std::uint64_t>(root, "draws_valid", info.draws_valid, where);
+    h5::write_attr<std::uint64_t>(root, "draws_dropped", info.draws_dropped, where);
+    h5::write_attr<std::int32_t>(root, "threads", static_cast<std::int32_t>(info.threads), where);
+    h5::write_attr<double>(root, "seconds", info.seconds, where);
+  }
+
+  // Everything to disk first, where a full disk is named as such; then the
+  // handles closed and the file sealed and renamed to its final name.
+  void publish_file() {
+    if (H5Fflush(out->root(), H5F_SCOPE_GLOBAL) < 0)
+      h5::fail(where.file, "/", "cannot write " + out->temp_path());
+    if (!close_handles()) h5::fail(where.file, "/", "cannot close the datasets of " + out->temp_path());
+    out->publish();
+    finished = true;
+  }
+
   ~Impl() { close_handles(); }
 };
 
@@ -707,10 +726,7 @@ void RunWriter::finish(const Summary& summary, const TargetTable& table, const R
   m.complete_all();
   const hid_t root = m.out->root();
 
-  h5::write_attr<std::uint64_t>(root, "draws_valid", info.draws_valid, w);
-  h5::write_attr<std::uint64_t>(root, "draws_dropped", info.draws_dropped, w);
-  h5::write_attr<std::int32_t>(root, "threads", static_cast<std::int32_t>(info.threads), w);
-  h5::write_attr<double>(root, "seconds", info.seconds, w);
+  m.write_run_info(info);
   h5::write_attr<std::uint64_t>(m.g_parameters.get(), "draws_digest", m.theta_digest, w);
   if (!m.keeps(StoreLevel::targets)) {  // no /draws/valid: the dropped draws by index
     if (!m.g_draws) m.g_draws = h5::create_group(root, "draws", w);
@@ -776,11 +792,7 @@ void RunWriter::finish(const Summary& summary, const TargetTable& table, const R
                                  static_cast<std::int32_t>(table.joint.num_binding), w);
   }
 
-  // Everything to disk first, where a full disk is named as such.
-  if (H5Fflush(root, H5F_SCOPE_GLOBAL) < 0) h5::fail(w.file, "/", "cannot write " + m.out->temp_path());
-  if (!m.close_handles()) h5::fail(w.file, "/", "cannot close the datasets of " + m.out->temp_path());
-  m.out->publish();
-  m.finished = true;
+  m.publish_file();
 }
 
 void RunWriter::finish_shard(const RunState& state, const RunInfo& info) {
@@ -790,19 +802,12 @@ void RunWriter::finish_shard(const RunState& state, const RunInfo& info) {
   require(state.range == m.range, "RunWriter::finish_shard: the state covers other draws than the file");
   const h5::Where& w = m.where;
   m.complete_all();
-  const hid_t root = m.out->root();
-  h5::write_attr<std::uint64_t>(root, "draws_valid", info.draws_valid, w);
-  h5::write_attr<std::uint64_t>(root, "draws_dropped", info.draws_dropped, w);
-  h5::write_attr<std::int32_t>(root, "threads", static_cast<std::int32_t>(info.threads), w);
-  h5::write_attr<double>(root, "seconds", info.seconds, w);
+  m.write_run_info(info);
   {
     detail::H5StateOut out(h5::create_group(m.g_shard.get(), "state", w), w);
     state.save(out);
   }
-  if (H5Fflush(root, H5F_SCOPE_GLOBAL) < 0) h5::fail(w.file, "/", "cannot write " + m.out->temp_path());
-  if (!m.close_handles()) h5::fail(w.file, "/", "cannot close the datasets of " + m.out->temp_path());
-  m.out->publish();
-  m.finished = true;
+  m.publish_file();
 }
 
 const std::string& RunWriter::temp_path() const { return impl_->out->temp_path(); }
