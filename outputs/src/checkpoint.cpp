@@ -67,14 +67,8 @@ void write_identity(hid_t root, const RunIdentity& id, const h5::Where& w) {
 RunIdentity read_identity(hid_t root, const h5::Where& w) {
   RunIdentity id;
   RunHeader& h = id.header;
-  h.engine_version = h5::read_attr_string(root, "engine_version", w);
-  h.git_sha = h5::read_attr_string(root, "git_sha", w);
-  h.seed = h5::read_attr<std::uint64_t>(root, "seed", w);
-  h.sampler = h5::read_attr_string(root, "sampler", w);
-  h.draws = h5::read_attr<std::uint64_t>(root, "draws_requested", w);
+  detail::read_run_header(root, w, h, id.scenario_name);
   h.randoms_per_year = h5::read_attr<std::uint64_t>(root, "randoms_per_year", w);
-  h.model = h5::read_attr_string(root, "model", w);
-  id.scenario_name = h5::read_attr_string(root, "scenario_name", w);
   h.scenario_hash = h5::read_attr_string(root, "scenario_hash", w);
   h.shard = h5::read_attr<std::uint32_t>(root, "shard", w);
   h.shards = h5::read_attr<std::uint32_t>(root, "shards", w);

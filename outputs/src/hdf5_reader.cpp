@@ -13,6 +13,7 @@
 
 #include "detail/files.hpp"
 #include "detail/h5.hpp"
+#include "detail/h5_state.hpp"
 #include "detail/meta.hpp"
 #include "detail/integrity.hpp"
 #include "detail/run_file.hpp"
@@ -156,16 +157,10 @@ RunFile read_verified_run_file(const std::string& path, bool recompute) {
 
   RunFile rf;
   rf.path = path;
-  rf.header.engine_version = h5::read_attr_string(root, "engine_version", w);
-  rf.header.git_sha = h5::read_attr_string(root, "git_sha", w);
-  rf.header.seed = h5::read_attr<std::uint64_t>(root, "seed", w);
-  rf.header.sampler = h5::read_attr_string(root, "sampler", w);
-  rf.header.draws = h5::read_attr<std::uint64_t>(root, "draws_requested", w);
+  detail::read_run_header(root, w, rf.header, rf.scenario_name);
   rf.header.randoms_per_year = h5::has_attr(root, "randoms_per_year")
                                    ? h5::read_attr<std::uint64_t>(root, "randoms_per_year", w)
                                    : 0;
-  rf.header.model = h5::read_attr_string(root, "model", w);
-  rf.scenario_name = h5::read_attr_string(root, "scenario_name", w);
 
   rf.info.seed = rf.header.seed;
   rf.info.sampler = rf.header.sampler;

@@ -41,14 +41,8 @@ ShardInfo read_info(hid_t root, const std::string& path) {
   ShardInfo s;
   s.path = path;
   RunHeader& h = s.id.header;
-  h.engine_version = h5::read_attr_string(root, "engine_version", w);
-  h.git_sha = h5::read_attr_string(root, "git_sha", w);
-  h.seed = h5::read_attr<std::uint64_t>(root, "seed", w);
-  h.sampler = h5::read_attr_string(root, "sampler", w);
-  h.draws = h5::read_attr<std::uint64_t>(root, "draws_requested", w);
+  detail::read_run_header(root, w, h, s.id.scenario_name);
   h.randoms_per_year = h5::read_attr<std::uint64_t>(root, "randoms_per_year", w);
-  h.model = h5::read_attr_string(root, "model", w);
-  s.id.scenario_name = h5::read_attr_string(root, "scenario_name", w);
   s.id.store = detail::read_store_level(root, w);
   {
     Hid g = h5::open_group(root, "shard", w);

@@ -22,6 +22,19 @@ inline StoreLevel read_store_level(hid_t loc, const h5::Where& w) {
   return *level;
 }
 
+// The root attributes every run, shard and checkpoint file has about the run
+// (docs/hdf5-schema.md): engine_version, git_sha, seed, sampler,
+// draws_requested, model, scenario_name. The caller reads the rest.
+inline void read_run_header(hid_t root, const h5::Where& w, RunHeader& h, std::string& scenario_name) {
+  h.engine_version = h5::read_attr_string(root, "engine_version", w);
+  h.git_sha = h5::read_attr_string(root, "git_sha", w);
+  h.seed = h5::read_attr<std::uint64_t>(root, "seed", w);
+  h.sampler = h5::read_attr_string(root, "sampler", w);
+  h.draws = h5::read_attr<std::uint64_t>(root, "draws_requested", w);
+  h.model = h5::read_attr_string(root, "model", w);
+  scenario_name = h5::read_attr_string(root, "scenario_name", w);
+}
+
 class H5StateOut : public StateOut {
  public:
   H5StateOut(h5::Hid group, h5::Where where) : g_(std::move(group)), w_(std::move(where)) {}
