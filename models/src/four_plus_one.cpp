@@ -596,6 +596,7 @@ void FourPlusOne::init(Workspace& ws, std::span<const double> theta, State& x) c
   init_spillovers(ws);
   init_patents(ws, shares, x);
   for (std::size_t g = 0; g < kNumGlobals; ++g) x[global(g)] = 1.0;
+  fill_rhs_inputs(ws);
 }
 
 void FourPlusOne::copy_parameters(Parameters& par, std::span<const double> theta) const {
@@ -943,6 +944,7 @@ void FourPlusOne::year_start(Workspace& ws, int year, State& x, std::span<const 
     x[at(kBusinessRdYear, r)] = 0.0;
   }
   select_little_giants(ws, x, cy);
+  fill_rhs_inputs(ws);
 }
 
 // Little giants: exactly the year's selection (the lever), split across the zone's regions in
@@ -973,58 +975,143 @@ void FourPlusOne::select_little_giants(Workspace& ws, const State& x, int cy) co
   }
 }
 
-void FourPlusOne::rhs(const Workspace& ws, const State& x, State& dx, double /*t*/) const {
-  const std::size_t R = n_regions_;
+void FourPlusOne::fill_rhs_inputs(Workspace& ws) const {
   const Parameters& p = ws.par;
-  std::fill(dx.begin(), dx.end(), 0.0);
-  const double t_int = x[global(kIntensityTrend)], t_sme = x[global(kSmeTrend)];
-  const double t_hte = x[global(kHteTrend)], t_pat = x[global(kPropensity)];
+  RhsInputs<double>& in = ws.rhs_in;
+  for (std::size_t r = 0; r < n_regions_; ++r) {
+    in.region(kInBstarCoef, r) = ws.bstar_coef[r];
+    in.region(kInMuSubsidy, r) = ws.mu_subsidy[r];
+    in.region(kInM0, r) = ws.m0[r];
+    in.region(kInH0, r) = ws.h0[r];
+    in.region(kInGovRd, r) = ws.gov_rd[r];
+    in.region(kInOtherRdPerGdp, r) = ws.other_rd_per_gdp[r];
+    in.region(kInCertRate, r) = ws.cert_rate[r];
+    in.region(kInEBirths, r) = ws.e_births[r];
+    in.region(kInMInflow, r) = ws.m_inflow[r];
+    in.region(kInHBase, r) = ws.h_base[r];
+    in.region(kInI0, r) = ws.i0[r];
+    in.region(kInInvFirms0, r) = ws.inv_firms0[r];
+    in.region(kInInterFunded, r) = ws.inter_funded[r];
+    in.region(kInGrowth, r) = ws.growth[r];
+    in.region(kInInvKeffYear, r) = ws.inv_keff_year[r];
+    in.region(kInAppScale, r) = ws.app_scale[r];
+    in.region(kInAppSubsidy, r) = ws.app_subsidy[r];
+    for (std::size_t s = 0; s < n_regions_; ++s)
+      in.spill(r, s) = ws.spill(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(s));
+  }
+  in.draw(kInRdPerNewSme) = p.rd_per_new_sme;
+  in.draw(kInRdPerNewHte) = p.rd_per_new_hte;
+  in.draw(kInBusinessRdAdjustment) = p.business_rd_adjustment;
+  in.draw(kInNewFirmRdRampup) = p.new_firm_rd_rampup;
+  in.draw(kInRdDepreciation) = p.rd_depreciation;
+  in.draw(kInEntrepreneurExitRate) = p.entrepreneur_exit_rate;
+  in.draw(kInGammaEYear) = ws.gamma_e_year;
+  in.draw(kInSmeExitRate) = p.sme_exit_rate;
+  in.draw(kInRecertRate) = ws.recert_rate;
+  in.draw(kInHteExitRate) = p.hte_exit_rate;
+  in.draw(kInIntermediaryDemandElasticity) = p.intermediary_demand_elasticity;
+  in.draw(kInIntermediaryAdjustment) = p.intermediary_adjustment;
+  in.draw(kInPatentRdElasticity) = p.patent_rd_elasticity;
+  in.draw(kInStageRate) = ws.stage_rate;
+  in.draw(kInAgeingRate) = ws.ageing_rate;
+  in.draw(kInPatentGrantRate) = p.patent_grant_rate;
+  in.draw(kInSubsidisedGrantRateRatio) = p.subsidised_grant_rate_ratio;
+  in.draw(kInPatentLapseRateYoung) = p.patent_lapse_rate_young;
+  in.draw(kInSubsidisedLapseMultiplier) = p.subsidised_lapse_multiplier;
+  in.draw(kInPatentLapseRateOld) = p.patent_lapse_rate_old;
+  in.draw(kInRdOutputElasticity) = p.rd_output_elasticity;
+  in.draw(kInRdGrowthPreStart) = p.rd_growth_pre_start;
+  in.draw(kInBusinessRdIntensityTrend) = p.business_rd_intensity_trend;
+  in.draw(kInSmeTrendGrowth) = p.sme_trend_growth;
+  in.draw(kInHteTrendGrowth) = p.hte_trend_growth;
+  in.draw(kInPropensityGrowth) = ws.propensity_growth;
+}
+
+void FourPlusOne::set_lane(LaneInputs& in, std::size_t lane, const Workspace& ws) const {
+  for (std::size_t i = 0; i < kNumRhsInputs; ++i) in.v[i].v[lane] = ws.rhs_in.v[i];
+}
+
+void FourPlusOne::rhs(const Workspace& ws, const State& x, State& dx, double /*t*/) const {
+  rhs_kernel<double>(ws.rhs_in, x.data(), dx.data());
+}
+
+void FourPlusOne::rhs_lanes(const LaneInputs& in, const LaneState& x, LaneState& dx) const {
+  rhs_kernel<Lanes>(in, x.data(), dx.data());
+}
+
+// The right-hand side (docs/model.md section 4), written once for one draw (V = double) and
+// for kLanes draws side by side (V = Lanes): the same operations in the same order.
+template <class V>
+void FourPlusOne::rhs_kernel(const RhsInputs<V>& in, const V* x, V* dx) const {
+  const std::size_t R = n_regions_;
+  // Every entry is written below except the examination stages beyond n_stages_.
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t j = n_stages_; j < kMaxStages; ++j) dx[at(kExamStage0 + j, r)] = dx[at(kSubsidisedStage0 + j, r)] = 0.0;
+  const V t_int = x[global(kIntensityTrend)], t_sme = x[global(kSmeTrend)];
+  const V t_hte = x[global(kHteTrend)], t_pat = x[global(kPropensity)];
+  const V& rd_per_new_sme = in.draw(kInRdPerNewSme);
+  const V& rd_per_new_hte = in.draw(kInRdPerNewHte);
+  const V& kappa = in.draw(kInBusinessRdAdjustment);
+  const V& rampup = in.draw(kInNewFirmRdRampup);
+  const V& delta = in.draw(kInRdDepreciation);
+  const V& gamma_e = in.draw(kInGammaEYear);
+  const V& recert = in.draw(kInRecertRate);
   for (std::size_t r = 0; r < R; ++r) {
-    const double y = x[at(kGdp, r)], b_inc = x[at(kIncumbentRd, r)], b_new = x[at(kNewFirmRd, r)];
-    const double k = x[at(kRdCapital, r)];
-    const double e = x[at(kEntrepreneurs, r)], m = x[at(kSmes, r)], h = x[at(kHighTech, r)];
+    const V y = x[at(kGdp, r)], b_inc = x[at(kIncumbentRd, r)], b_new = x[at(kNewFirmRd, r)];
+    const V k = x[at(kRdCapital, r)];
+    const V e = x[at(kEntrepreneurs, r)], m = x[at(kSmes, r)], h = x[at(kHighTech, r)];
     // Business R&D: incumbents follow their value added (GDP), the intensity trend and the tax
     // price; firms above the pre-start trend path add their own R&D as they ramp up.
-    const double bstar = ws.bstar_coef[r] * y * t_int + ws.mu_subsidy[r];
-    const double bnew_star = p.rd_per_new_sme * (m - ws.m0[r] * t_sme) + p.rd_per_new_hte * (h - ws.h0[r] * t_hte);
-    const double b = b_inc + b_new;
-    const double rd = ws.gov_rd[r] + b + ws.other_rd_per_gdp[r] * y;
-    dx[at(kIncumbentRd, r)] = p.business_rd_adjustment * (bstar - b_inc);
-    dx[at(kNewFirmRd, r)] = p.new_firm_rd_rampup * (bnew_star - b_new);
-    dx[at(kRdCapital, r)] = rd - p.rd_depreciation * k;
+    const V bstar = in.region(kInBstarCoef, r) * y * t_int + in.region(kInMuSubsidy, r);
+    const V bnew_star = rd_per_new_sme * (m - in.region(kInM0, r) * t_sme) +
+                        rd_per_new_hte * (h - in.region(kInH0, r) * t_hte);
+    const V b = b_inc + b_new;
+    const V rd = in.region(kInGovRd, r) + b + in.region(kInOtherRdPerGdp, r) * y;
+    dx[at(kIncumbentRd, r)] = kappa * (bstar - b_inc);
+    dx[at(kNewFirmRd, r)] = rampup * (bnew_star - b_new);
+    dx[at(kRdCapital, r)] = rd - delta * k;
     dx[at(kBusinessRdYear, r)] = b;
     dx[at(kGdpYear, r)] = y;
     // Enterprise pipeline E -> M <-> H.
-    const double cert = ws.cert_rate[r];
-    dx[at(kEntrepreneurs, r)] = ws.e_births[r] - (p.entrepreneur_exit_rate + ws.gamma_e_year) * e;
+    const V& cert = in.region(kInCertRate, r);
+    dx[at(kEntrepreneurs, r)] = in.region(kInEBirths, r) - (in.draw(kInEntrepreneurExitRate) + gamma_e) * e;
     dx[at(kSmes, r)] =
-        ws.gamma_e_year * e + ws.m_inflow[r] - (p.sme_exit_rate + cert) * m + ws.recert_rate * h;
-    dx[at(kHighTech, r)] = ws.h_base[r] + cert * m - (p.hte_exit_rate + ws.recert_rate) * h;
+        gamma_e * e + in.region(kInMInflow, r) - (in.draw(kInSmeExitRate) + cert) * m + recert * h;
+    dx[at(kHighTech, r)] = in.region(kInHBase, r) + cert * m - (in.draw(kInHteExitRate) + recert) * h;
     // Intermediaries follow demand from firms, plus funded entries.
-    const double istar = ws.i0[r] * (1.0 + p.intermediary_demand_elasticity * ((m + h) * ws.inv_firms0[r] - 1.0));
-    dx[at(kIntermediaries, r)] =
-        p.intermediary_adjustment * (istar - x[at(kIntermediaries, r)]) + ws.inter_funded[r];
+    const V istar = in.region(kInI0, r) * (1.0 + in.draw(kInIntermediaryDemandElasticity) *
+                                                     ((m + h) * in.region(kInInvFirms0, r) - 1.0));
+    dx[at(kIntermediaries, r)] = in.draw(kInIntermediaryAdjustment) * (istar - x[at(kIntermediaries, r)]) +
+                                 in.region(kInInterFunded, r);
   }
-  const double beta = p.patent_rd_elasticity, c2 = 0.5 * beta * (beta - 1.0);
-  const double ks = ws.stage_rate, age = ws.ageing_rate;
-  const double grant_sub = p.patent_grant_rate * p.subsidised_grant_rate_ratio;
-  const double lapse_young_sub = p.patent_lapse_rate_young * p.subsidised_lapse_multiplier;
+  const V& beta = in.draw(kInPatentRdElasticity);
+  const V c2 = 0.5 * beta * (beta - 1.0);
+  const V& ks = in.draw(kInStageRate);
+  const V& age = in.draw(kInAgeingRate);
+  const V& grant_rate = in.draw(kInPatentGrantRate);
+  const V& lapse_young = in.draw(kInPatentLapseRateYoung);
+  const V grant_sub = grant_rate * in.draw(kInSubsidisedGrantRateRatio);
+  const V lapse_young_sub = lapse_young * in.draw(kInSubsidisedLapseMultiplier);
   const std::size_t last = n_stages_ - 1;
-  // Spillover terms (absorption_r sum_s W_rs K_s and its derivative): two small mat-vecs, no heap.
-  const RegionVector sk = ws.spill.lazyProduct(region_var(x, kRdCapital, R));
-  const RegionVector sdk = ws.spill.lazyProduct(region_var(dx, kRdCapital, R));
   for (std::size_t r = 0; r < R; ++r) {
-    const auto ri = static_cast<Eigen::Index>(r);
-    const double keff = x[at(kRdCapital, r)] + sk[ri];
-    const double dkeff = dx[at(kRdCapital, r)] + sdk[ri];
-    const double y = x[at(kGdp, r)];
-    dx[at(kGdp, r)] = (ws.growth[r] + p.rd_output_elasticity * (dkeff / keff - p.rd_growth_pre_start)) * y;
+    // Spillovers: K_eff = K + sum_s W_rs K_s, and its derivative.
+    V sk = in.spill(r, 0) * x[at(kRdCapital, 0)], sdk = in.spill(r, 0) * dx[at(kRdCapital, 0)];
+    for (std::size_t s = 1; s < R; ++s) {
+      sk += in.spill(r, s) * x[at(kRdCapital, s)];
+      sdk += in.spill(r, s) * dx[at(kRdCapital, s)];
+    }
+    const V keff = x[at(kRdCapital, r)] + sk;
+    const V dkeff = dx[at(kRdCapital, r)] + sdk;
+    const V y = x[at(kGdp, r)];
+    dx[at(kGdp, r)] = (in.region(kInGrowth, r) +
+                       in.draw(kInRdOutputElasticity) * (dkeff / keff - in.draw(kInRdGrowthPreStart))) *
+                      y;
     // Applications: second-order expansion of (Keff/Keff_year)^beta within the year. Those
     // induced by the patent promotion (the propensity above its start level) and by patent
     // subsidies go through their own stream (lower grant rate, higher lapse).
-    const double v = keff * ws.inv_keff_year[r] - 1.0;
-    const double apps = ws.app_scale[r] * (1.0 + beta * v + c2 * v * v);
-    const double apps_sub = apps * (t_pat - 1.0) + ws.app_subsidy[r];
+    const V v = keff * in.region(kInInvKeffYear, r) - 1.0;
+    const V apps = in.region(kInAppScale, r) * (1.0 + beta * v + c2 * v * v);
+    const V apps_sub = apps * (t_pat - 1.0) + in.region(kInAppSubsidy, r);
     dx[at(kExamStage0, r)] = apps - ks * x[at(kExamStage0, r)];
     dx[at(kSubsidisedStage0, r)] = apps_sub - ks * x[at(kSubsidisedStage0, r)];
     for (std::size_t j = 1; j < n_stages_; ++j) {
@@ -1032,19 +1119,19 @@ void FourPlusOne::rhs(const Workspace& ws, const State& x, State& dx, double /*t
       dx[at(kSubsidisedStage0 + j, r)] =
           ks * (x[at(kSubsidisedStage0 + j - 1, r)] - x[at(kSubsidisedStage0 + j, r)]);
     }
-    const double grants = p.patent_grant_rate * ks * x[at(kExamStage0 + last, r)];
-    const double grants_sub = grant_sub * ks * x[at(kSubsidisedStage0 + last, r)];
-    const double young = x[at(kYoungPatents, r)], young_sub = x[at(kYoungSubsidised, r)];
-    dx[at(kYoungPatents, r)] = grants - (p.patent_lapse_rate_young + age) * young;
+    const V grants = grant_rate * ks * x[at(kExamStage0 + last, r)];
+    const V grants_sub = grant_sub * ks * x[at(kSubsidisedStage0 + last, r)];
+    const V young = x[at(kYoungPatents, r)], young_sub = x[at(kYoungSubsidised, r)];
+    dx[at(kYoungPatents, r)] = grants - (lapse_young + age) * young;
     dx[at(kYoungSubsidised, r)] = grants_sub - (lapse_young_sub + age) * young_sub;
-    dx[at(kOldPatents, r)] = age * (young + young_sub) - p.patent_lapse_rate_old * x[at(kOldPatents, r)];
+    dx[at(kOldPatents, r)] = age * (young + young_sub) - in.draw(kInPatentLapseRateOld) * x[at(kOldPatents, r)];
     dx[at(kGrantsYear, r)] = grants + grants_sub;
     dx[at(kApplicationsYear, r)] = apps + apps_sub;
   }
-  dx[global(kIntensityTrend)] = p.business_rd_intensity_trend * t_int;
-  dx[global(kSmeTrend)] = p.sme_trend_growth * t_sme;
-  dx[global(kHteTrend)] = p.hte_trend_growth * t_hte;
-  dx[global(kPropensity)] = ws.propensity_growth * t_pat;
+  dx[global(kIntensityTrend)] = in.draw(kInBusinessRdIntensityTrend) * t_int;
+  dx[global(kSmeTrend)] = in.draw(kInSmeTrendGrowth) * t_sme;
+  dx[global(kHteTrend)] = in.draw(kInHteTrendGrowth) * t_hte;
+  dx[global(kPropensity)] = in.draw(kInPropensityGrowth) * t_pat;
 }
 
 void FourPlusOne::observe(Workspace& ws, int year, const State& x, std::span<double> out) const {

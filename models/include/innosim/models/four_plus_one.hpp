@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "innosim/model/bounded_state.hpp"
+#include "innosim/model/lanes.hpp"
 #include "innosim/model/model.hpp"
 #include "innosim/scenario/scenario.hpp"
 
@@ -143,6 +144,7 @@ class FourPlusOne {
   };
 
   using State = BoundedState<kStateSize>;
+  using LaneState = innosim::LaneState<kStateSize>;
   using RegionArray = std::array<double, kMaxRegions>;
   using TypeArray = std::array<double, kPlatformTypes>;  // one value per platform type
   // Fixed-capacity (no heap) R x R matrix and R vector for the spillovers.
@@ -277,6 +279,39 @@ class FourPlusOne {
   // Per-draw data: the drawn parameters, constants derived from them, yearly constants and the
   // small-count stocks. Fixed size; reused across draws. docs/model.md section 13 gives the
   // symbol of every field.
+  // What the right-hand side reads of a draw besides its state: parameters and
+  // constants of the draw and of the year, one V each (double for one draw,
+  // Lanes for kLanes draws). Filled from the Workspace after init and after
+  // every year_start (fill_rhs_inputs), so that rhs and rhs_lanes read the
+  // same numbers.
+  enum RhsRegionInput : std::size_t {  // one per region
+    kInBstarCoef = 0, kInMuSubsidy, kInM0, kInH0, kInGovRd, kInOtherRdPerGdp, kInCertRate, kInEBirths,
+    kInMInflow, kInHBase, kInI0, kInInvFirms0, kInInterFunded, kInGrowth, kInInvKeffYear, kInAppScale,
+    kInAppSubsidy, kNumRhsRegionInputs
+  };
+  enum RhsDrawInput : std::size_t {  // one per draw
+    kInRdPerNewSme = 0, kInRdPerNewHte, kInBusinessRdAdjustment, kInNewFirmRdRampup, kInRdDepreciation,
+    kInEntrepreneurExitRate, kInGammaEYear, kInSmeExitRate, kInRecertRate, kInHteExitRate,
+    kInIntermediaryDemandElasticity, kInIntermediaryAdjustment, kInPatentRdElasticity, kInStageRate,
+    kInAgeingRate, kInPatentGrantRate, kInSubsidisedGrantRateRatio, kInPatentLapseRateYoung,
+    kInSubsidisedLapseMultiplier, kInPatentLapseRateOld, kInRdOutputElasticity, kInRdGrowthPreStart,
+    kInBusinessRdIntensityTrend, kInSmeTrendGrowth, kInHteTrendGrowth, kInPropensityGrowth, kNumRhsDrawInputs
+  };
+  static constexpr std::size_t kSpillInputs = kNumRhsRegionInputs * kMaxRegions;  // then W(r, s) at r * kMaxRegions + s
+  static constexpr std::size_t kDrawInputs = kSpillInputs + kMaxRegions * kMaxRegions;
+  static constexpr std::size_t kNumRhsInputs = kDrawInputs + kNumRhsDrawInputs;
+  template <class V>
+  struct RhsInputs {
+    std::array<V, kNumRhsInputs> v{};
+    V& region(RhsRegionInput f, std::size_t r) { return v[f * kMaxRegions + r]; }
+    const V& region(RhsRegionInput f, std::size_t r) const { return v[f * kMaxRegions + r]; }
+    V& spill(std::size_t r, std::size_t s) { return v[kSpillInputs + r * kMaxRegions + s]; }
+    const V& spill(std::size_t r, std::size_t s) const { return v[kSpillInputs + r * kMaxRegions + s]; }
+    V& draw(RhsDrawInput f) { return v[kDrawInputs + f]; }
+    const V& draw(RhsDrawInput f) const { return v[kDrawInputs + f]; }
+  };
+  using LaneInputs = RhsInputs<Lanes>;
+
   struct Workspace {
     Parameters par;
     // --- per draw (init; docs/model.md section 2) ---
@@ -332,6 +367,8 @@ class FourPlusOne {
     // --- small-count stocks (changed by integer events at year starts; section 6) ---
     std::array<RegionArray, kPlatformTypes> platforms{};                 // P_k
     RegionArray incubators{}, maker_spaces{}, teams{}, little_giants{};  // C, S, T, L
+    // --- what rhs reads (fill_rhs_inputs) ---
+    RhsInputs<double> rhs_in;
   };
 
   explicit FourPlusOne(const Scenario& scenario);
@@ -351,6 +388,10 @@ class FourPlusOne {
   void year_start(Workspace& ws, int year, State& x, std::span<const double> u) const;
   void rhs(const Workspace& ws, const State& x, State& dxdt, double t) const;
   void observe(Workspace& ws, int year, const State& x, std::span<double> out) const;
+  // Lane-wise (LaneModel, innosim/model/lanes.hpp): one draw's rhs inputs into
+  // lane `lane`, and the right-hand side of kLanes draws at once.
+  void set_lane(LaneInputs& in, std::size_t lane, const Workspace& ws) const;
+  void rhs_lanes(const LaneInputs& in, const LaneState& x, LaneState& dxdt) const;
 
   // The tax price of R&D (after-tax cost of one yuan of R&D relative to one
   // yuan of other deductible spending), R&D-weighted over firms at the
@@ -400,6 +441,9 @@ class FourPlusOne {
 
   // Steps of year_start.
   void select_little_giants(Workspace& ws, const State& x, int cy) const;
+  void fill_rhs_inputs(Workspace& ws) const;
+  template <class V>
+  void rhs_kernel(const RhsInputs<V>& in, const V* x, V* dx) const;
 
   std::vector<IndicatorInfo> indicators_;
   std::size_t n_regions_ = 0, n_params_ = 0, n_stages_ = 1, n_aggregates_ = 1;
