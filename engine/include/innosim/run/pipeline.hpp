@@ -42,6 +42,7 @@
 #include "innosim/random/parameter_source.hpp"
 #include "innosim/run/aggregate.hpp"
 #include "innosim/run/draw_sink.hpp"
+#include "innosim/run/lane_simulator.hpp"
 #include "innosim/run/results.hpp"
 #include "innosim/run/run_options.hpp"
 #include "innosim/run/run_state.hpp"
@@ -81,8 +82,11 @@ class MonteCarloPipeline {
   };
   // Per worker thread.
   struct Local {
-    std::optional<DrawSimulator<M>> sim;
-    std::vector<double> out;  // one draw's output, [n_steps + 1][outputs_per_year]
+    std::optional<DrawSimulator<M>> sim;                  // a model without lanes: one draw at a time
+    std::optional<typename LaneSimulatorFor<M>::type> lanes;  // a LaneModel: a tile at a time
+    // A draw's output, [n_steps + 1][outputs_per_year]; with lanes, one per draw of a tile.
+    std::vector<double> out;
+    std::vector<DrawStatus> status;  // with lanes, per draw of a tile
     QuantileSketch sketch;
     std::vector<std::unique_ptr<DrawAccumulator::Part>> parts;  // one per opt_.accumulators
   };
@@ -102,7 +106,8 @@ class MonteCarloPipeline {
   // The stages, in pipeline order.
   Block* issue_block(oneapi::tbb::flow_control& fc);
   void simulate_block(Block& b);
-  bool simulate_draw(Local& l, Block& b, std::size_t d, double* series_row);
+  double* draw_uniforms(Block& b, std::size_t d);
+  bool take_draw(Local& l, Block& b, std::size_t d, DrawStatus st, std::span<const double> out, double* series_row);
   void consume_block(Block& b);
   RunOutcome finish(double seconds);
 

@@ -123,8 +123,14 @@ void MonteCarloPipeline<M>::make_blocks() {
 template <Model M>
 typename MonteCarloPipeline<M>::Local MonteCarloPipeline<M>::make_local() const {
   Local l;
-  l.sim.emplace(model_, opt_.integrator, start_, end_);
-  l.out.resize(l.sim->output_size());
+  if constexpr (LaneModel<M>) {
+    l.lanes.emplace(model_, opt_.integrator, start_, end_);
+    l.out.resize(kTileDraws * l.lanes->output_size());
+    l.status.resize(kTileDraws);
+  } else {
+    l.sim.emplace(model_, opt_.integrator, start_, end_);
+    l.out.resize(l.sim->output_size());
+  }
   l.sketch = QuantileSketch(n_series_);
   for (const DrawAccumulator* a : opt_.accumulators) l.parts.push_back(a->make_part());
   return l;
@@ -239,29 +245,49 @@ typename MonteCarloPipeline<M>::Block* MonteCarloPipeline<M>::issue_block(oneapi
 }
 
 // Stage 2: every draw of the block, and each tile's moments and sketch counts
-// over its valid draws.
+// over its valid draws. A LaneModel's draws are integrated a tile at a time in
+// lanes, then taken in draw order, as one at a time would.
 template <Model M>
 void MonteCarloPipeline<M>::simulate_block(Block& b) {
   Local& l = locals_.local();
   source_.draw(b.first, b.count, std::span<double>(b.theta.data(), b.count * n_params_));
   b.bad.clear();
+  const std::size_t draw_uniforms_size = n_steps_ * n_uniforms_;
   for (std::size_t tile = 0; tile * kTileDraws < b.count; ++tile) {
     const std::size_t d0 = tile * kTileDraws;
     const std::size_t nd = std::min(kTileDraws, b.count - d0);
     std::size_t n_valid = 0;
-    for (std::size_t d = d0; d < d0 + nd; ++d)
-      if (simulate_draw(l, b, d, b.series.data() + n_valid * n_series_)) ++n_valid;
+    if constexpr (LaneModel<M>) {
+      const std::size_t n_out = l.lanes->output_size();
+      for (std::size_t d = d0; d < d0 + nd; ++d) draw_uniforms(b, d);
+      l.lanes->run(
+          nd, [&](std::size_t i) { return std::span<const double>(b.theta.data() + (d0 + i) * n_params_, n_params_); },
+          [&](std::size_t i) {
+            return std::span<const double>(b.unif.data() + (d0 + i) * draw_uniforms_size, draw_uniforms_size);
+          },
+          [&](std::size_t i) { return std::span<double>(l.out.data() + i * n_out, n_out); },
+          std::span<DrawStatus>(l.status.data(), nd));
+      for (std::size_t i = 0; i < nd; ++i)
+        if (take_draw(l, b, d0 + i, l.status[i], std::span<const double>(l.out.data() + i * n_out, n_out),
+                      b.series.data() + n_valid * n_series_))
+          ++n_valid;
+    } else {
+      for (std::size_t d = d0; d < d0 + nd; ++d) {
+        const double* u = draw_uniforms(b, d);
+        const DrawStatus st = l.sim->run(std::span<const double>(b.theta.data() + d * n_params_, n_params_),
+                                         std::span<const double>(u, draw_uniforms_size), l.out);
+        if (take_draw(l, b, d, st, l.out, b.series.data() + n_valid * n_series_)) ++n_valid;
+      }
+    }
     const std::span<const double> valid_series(b.series.data(), n_valid * n_series_);
     b.tiles[tile].set_tile(valid_series, n_valid);
     l.sketch.add_tile(valid_series, n_valid);
   }
 }
 
-// One draw (index d within the block): its uniforms, the model run, its target
-// values and, if valid, its report-year series into `series_row`. False (and
-// NaN target values) for an invalid draw.
+// The yearly uniforms of draw d (index within the block), into the block.
 template <Model M>
-bool MonteCarloPipeline<M>::simulate_draw(Local& l, Block& b, std::size_t d, double* series_row) {
+double* MonteCarloPipeline<M>::draw_uniforms(Block& b, std::size_t d) {
   const std::uint64_t draw = b.first + d;
   const std::size_t draw_uniforms = n_steps_ * n_uniforms_;
   double* u = b.unif.data() + d * draw_uniforms;
@@ -271,8 +297,16 @@ bool MonteCarloPipeline<M>::simulate_draw(Local& l, Block& b, std::size_t d, dou
       fill_uniform01(opt_.seed, noise_draw, Stream::yearly, static_cast<std::uint32_t>(y),
                      std::span<double>(u + y * n_uniforms_, n_uniforms_));
   }
-  const DrawStatus st = l.sim->run(std::span<const double>(b.theta.data() + d * n_params_, n_params_),
-                                   std::span<const double>(u, draw_uniforms), l.out);
+  return u;
+}
+
+// One simulated draw (index d within the block, status st, model output out):
+// its target values and, if valid, its report-year series into `series_row`.
+// False (and NaN target values) for an invalid draw.
+template <Model M>
+bool MonteCarloPipeline<M>::take_draw(Local& l, Block& b, std::size_t d, DrawStatus st,
+                                      std::span<const double> out, double* series_row) {
+  const std::uint64_t draw = b.first + d;
   double* tv = b.targets.data() + d * n_targets_;
   if (st != DrawStatus::ok) {
     b.valid[d] = 0;
@@ -283,14 +317,13 @@ bool MonteCarloPipeline<M>::simulate_draw(Local& l, Block& b, std::size_t d, dou
     return false;
   }
   b.valid[d] = 1;
-  for (const auto& part : l.parts) part->add(draw, l.out);
-  for (std::size_t t = 0; t < n_targets_; ++t) tv[t] = l.out[target_offsets_[t]];
+  for (const auto& part : l.parts) part->add(draw, out);
+  for (std::size_t t = 0; t < n_targets_; ++t) tv[t] = out[target_offsets_[t]];
   const std::size_t n_rz = n_regions_and_aggregates_;
   for (std::size_t i = 0; i < n_indicators_; ++i)
     for (std::size_t r = 0; r < n_rz; ++r)
       for (std::size_t y = 0; y < n_report_years_; ++y)
-        series_row[(i * n_rz + r) * n_report_years_ + y] =
-            l.out[report_rows_[y] * outputs_per_year_ + i * n_rz + r];
+        series_row[(i * n_rz + r) * n_report_years_ + y] = out[report_rows_[y] * outputs_per_year_ + i * n_rz + r];
   if (opt_.trajectories) std::copy(series_row, series_row + n_series_, b.traj.data() + d * n_series_);
   return true;
 }

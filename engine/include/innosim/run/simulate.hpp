@@ -25,6 +25,23 @@ enum class DrawStatus : unsigned char { ok = 0, non_finite, negative_stock, inte
 
 const char* describe(DrawStatus s);
 
+// A draw's status from its outputs ([years + 1][outputs_per_year]): ok, or
+// the first NaN/infinite value or negative stock.
+template <Model M>
+DrawStatus check_outputs(const M& m, std::size_t years, std::span<const double> out) {
+  const auto& ind = m.indicators();
+  const std::size_t nr = m.num_regions() + m.num_aggregates();
+  const std::size_t per_year = ind.size() * nr;
+  for (std::size_t y = 0; y <= years; ++y)
+    for (std::size_t i = 0; i < ind.size(); ++i)
+      for (std::size_t r = 0; r < nr; ++r) {
+        const double v = out[y * per_year + i * nr + r];
+        if (!std::isfinite(v)) return DrawStatus::non_finite;
+        if (ind[i].stock && v < 0) return DrawStatus::negative_stock;
+      }
+  return DrawStatus::ok;
+}
+
 // Reusable per-thread simulator for one model: holds the stepper and the
 // model workspace, so a draw allocates nothing.
 template <Model M>
@@ -91,24 +108,10 @@ class DrawSimulator {
       }
       m_.observe(ws_, y + 1, x, out.subspan((iy + 1) * per_year, per_year));
     }
-    return check(out);
+    return check_outputs(m_, years(), out);
   }
 
  private:
-  DrawStatus check(std::span<const double> out) const {
-    const auto& ind = m_.indicators();
-    const std::size_t nr = m_.num_regions() + m_.num_aggregates();
-    const std::size_t per_year = ind.size() * nr;
-    for (std::size_t y = 0; y <= years(); ++y)
-      for (std::size_t i = 0; i < ind.size(); ++i)
-        for (std::size_t r = 0; r < nr; ++r) {
-          const double v = out[y * per_year + i * nr + r];
-          if (!std::isfinite(v)) return DrawStatus::non_finite;
-          if (ind[i].stock && v < 0) return DrawStatus::negative_stock;
-        }
-    return DrawStatus::ok;
-  }
-
   const M& m_;
   IntegratorSettings s_;
   int start_, end_;
