@@ -27,7 +27,17 @@
 
 namespace innosim {
 
-inline constexpr std::size_t kLanes = 4;
+// As many doubles as the target's vector registers hold: 4 with AVX (x86-64-v3), else 2 (the
+// x86-64 baseline's SSE2). More would not fit a Runge–Kutta step's dozen state-sized buffers
+// in the first-level cache. A build may choose with -DINNOSIM_LANE_COUNT=n.
+#ifndef INNOSIM_LANE_COUNT
+#if defined(__AVX__)
+#define INNOSIM_LANE_COUNT 4
+#else
+#define INNOSIM_LANE_COUNT 2
+#endif
+#endif
+inline constexpr std::size_t kLanes = INNOSIM_LANE_COUNT;
 
 // kLanes doubles as one vector (GCC and Clang vector extensions): every
 // operation below is one vector operation of the width the target has, or
@@ -63,16 +73,10 @@ inline Lanes abs(const Lanes& a) {
 // comparison of more than the target's width to scalar code, hence the
 // intrinsics.
 inline Lanes max(const Lanes& a, const Lanes& b) {
-#if defined(__AVX__)
-  static_assert(kLanes == 4);
+#if INNOSIM_LANE_COUNT == 4 && defined(__AVX__)
   return Lanes(reinterpret_cast<LaneVector>(_mm256_max_pd(reinterpret_cast<__m256d>(b.v), reinterpret_cast<__m256d>(a.v))));
-#elif defined(__SSE2__)
-  static_assert(kLanes == 4);
-  Lanes r;
-  const __m128d lo = _mm_max_pd(_mm_set_pd(b.v[1], b.v[0]), _mm_set_pd(a.v[1], a.v[0]));
-  const __m128d hi = _mm_max_pd(_mm_set_pd(b.v[3], b.v[2]), _mm_set_pd(a.v[3], a.v[2]));
-  r.v = LaneVector{lo[0], lo[1], hi[0], hi[1]};
-  return r;
+#elif INNOSIM_LANE_COUNT == 2 && defined(__SSE2__)
+  return Lanes(reinterpret_cast<LaneVector>(_mm_max_pd(reinterpret_cast<__m128d>(b.v), reinterpret_cast<__m128d>(a.v))));
 #else
   Lanes r;
   for (std::size_t l = 0; l < kLanes; ++l) r.v[l] = a.v[l] < b.v[l] ? b.v[l] : a.v[l];
