@@ -45,32 +45,42 @@ Draws make_draws(const M& m, const Scenario& s, std::size_t n, std::uint64_t see
   return d;
 }
 
-// Each draw alone through DrawSimulator.
+// Each draw alone through DrawSimulator; `steps`, when given, gets each draw's accepted steps.
 std::vector<double> scalar_run(const M& m, const Scenario& s, const Draws& d, IntegratorSettings st,
-                               std::vector<DrawStatus>& status) {
+                               std::vector<DrawStatus>& status, std::vector<std::size_t>* steps = nullptr) {
   DrawSimulator<M> sim(m, st, s.horizon.start, s.horizon.end);
   std::vector<double> out(d.n * d.n_out);
   status.assign(d.n, DrawStatus::ok);
-  for (std::size_t i = 0; i < d.n; ++i)
+  if (steps) steps->assign(d.n, 0);
+  for (std::size_t i = 0; i < d.n; ++i) {
     status[i] = sim.run(std::span<const double>(d.theta).subspan(i * d.n_params, d.n_params),
                         std::span<const double>(d.unif).subspan(i * d.n_unif, d.n_unif),
                         std::span<double>(out).subspan(i * d.n_out, d.n_out));
+    if (steps) (*steps)[i] = sim.steps_last_draw();
+  }
   return out;
 }
 
 // The draws listed in `order`, through one LaneSimulator; results by draw index.
 std::vector<double> lane_run(const M& m, const Scenario& s, const Draws& d, IntegratorSettings st,
-                             const std::vector<std::size_t>& order, std::vector<DrawStatus>& status) {
+                             const std::vector<std::size_t>& order, std::vector<DrawStatus>& status,
+                             std::vector<std::size_t>* steps = nullptr) {
   LaneSimulator<M> sim(m, st, s.horizon.start, s.horizon.end);
   std::vector<double> out(d.n * d.n_out, -1.0);
   std::vector<DrawStatus> st_in_order(order.size());
+  std::vector<std::size_t> steps_in_order(order.size());
   sim.run(
       order.size(),
       [&](std::size_t i) { return std::span<const double>(d.theta).subspan(order[i] * d.n_params, d.n_params); },
       [&](std::size_t i) { return std::span<const double>(d.unif).subspan(order[i] * d.n_unif, d.n_unif); },
-      [&](std::size_t i) { return std::span<double>(out).subspan(order[i] * d.n_out, d.n_out); }, st_in_order);
+      [&](std::size_t i) { return std::span<double>(out).subspan(order[i] * d.n_out, d.n_out); }, st_in_order,
+      steps_in_order);
   status.assign(d.n, DrawStatus::ok);
-  for (std::size_t i = 0; i < order.size(); ++i) status[order[i]] = st_in_order[i];
+  if (steps) steps->assign(d.n, 0);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    status[order[i]] = st_in_order[i];
+    if (steps) (*steps)[order[i]] = steps_in_order[i];
+  }
   return out;
 }
 
@@ -80,7 +90,7 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
 
 }  // namespace
 
-TEST_CASE("lanes: every shipped 4+1 scenario integrates in lanes bit for bit as one draw at a time") {
+TEST_CASE("lanes: every shipped 4+1 scenario integrates in lanes bit for bit, in as many steps, as one draw at a time") {
   std::size_t checked = 0;
   for (const char* name : {"baseline.toml", "hindcast-2010-2015.toml", "plan-2016-2020.toml",
                            "plan-2016-2020-calibrated.toml", "whatif-double-fiscal-rd.toml",
@@ -94,10 +104,12 @@ TEST_CASE("lanes: every shipped 4+1 scenario integrates in lanes bit for bit as 
     std::vector<std::size_t> order(d.n);
     for (std::size_t i = 0; i < d.n; ++i) order[i] = i;
     std::vector<DrawStatus> st_scalar, st_lanes;
-    const auto scalar = scalar_run(m, s, d, IntegratorSettings{}, st_scalar);
-    const auto lanes = lane_run(m, s, d, IntegratorSettings{}, order, st_lanes);
+    std::vector<std::size_t> steps_scalar, steps_lanes;
+    const auto scalar = scalar_run(m, s, d, IntegratorSettings{}, st_scalar, &steps_scalar);
+    const auto lanes = lane_run(m, s, d, IntegratorSettings{}, order, st_lanes, &steps_lanes);
     CHECK(st_scalar == st_lanes);
     CHECK(same_bits(scalar, lanes));
+    CHECK(steps_scalar == steps_lanes);  // the same accepted steps, draw by draw
     ++checked;
   }
   CHECK(checked == 8);
