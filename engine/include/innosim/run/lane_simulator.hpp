@@ -114,11 +114,8 @@ class LaneSimulator {
         double step = h.v[l];
         const double e = err.v[l];
         const bool ok = accepted[l];
-        if (ok) {
-          step = increase_step(step, e);
-        } else {
-          step = decrease_step(step, e);
-        }
+        step = ok ? adjuster_.increase_step(step, e, stepper_.stepper_order())
+                  : adjuster_.decrease_step(step, e, stepper_.error_order());
         if (++a.tries > s_.max_steps) {
           a.failed = DrawStatus::integrator_failed;
           end_draw(l, status, steps, start_next);
@@ -177,20 +174,6 @@ class LaneSimulator {
     }
     return e;
   }
-  // default_step_adjuster, for the Dormand–Prince pair (error order 4, stepper order 5).
-  static double decrease_step(double dt, double error) {
-    const double f = 9.0 / 10.0 * std::pow(error, -1.0 / (4 - 1));
-    return dt * (f < 0.2 ? 0.2 : f);
-  }
-  static double increase_step(double dt, double error) {
-    if (error < 0.5) {
-      const double floor = std::pow(5.0, -5.0);
-      error = error < floor ? floor : error;
-      dt *= 9.0 / 10.0 * std::pow(error, -1.0 / 5);
-    }
-    return dt;
-  }
-
   // Draw i into lane l: init, the start-year indicators, the first year start. False when
   // the horizon has no year to integrate (the draw is then done).
   bool start_draw(std::size_t l, std::size_t i, std::span<const double> theta, std::span<const double> u,
@@ -265,6 +248,7 @@ class LaneSimulator {
   LState& xnew() { return buf_[ixnew_]; }
   LState& dxdtnew() { return buf_[idxdtnew_]; }
   boost::numeric::odeint::runge_kutta_dopri5<LState, double, LState, Lanes> stepper_{};
+  boost::numeric::odeint::default_step_adjuster<double, double> adjuster_{};  // per lane, as make_controlled's
 };
 
 // LaneSimulator<M> for a LaneModel, else an empty placeholder (for members of
