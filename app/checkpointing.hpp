@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "innosim/outputs/checkpoint.hpp"
+#include "innosim/random/parameter_source.hpp"
 #include "innosim/run/draw_sink.hpp"
 #include "innosim/run/run_options.hpp"
 
@@ -66,6 +67,34 @@ class LoggedSink : public DrawSink {
   DrawSink& out_;
   CheckpointWriter* log_;
   FaultInjection fault_;
+};
+
+// Passes the blocks a checkpoint replays on to `out`, each draw's parameter
+// values drawn again from `source` when the log does not keep them (a file
+// that does not keep them still needs them, in draw order, for their digest).
+class RedrawnParameters : public DrawSink {
+ public:
+  RedrawnParameters(DrawSink& out, const ParameterSource& source) : out_(out), source_(source) {}
+  void write_draws(std::uint64_t first, std::size_t count, std::span<const double> theta,
+                   std::span<const double> targets, std::span<const double> traj, std::span<const double> unif,
+                   std::span<const std::uint8_t> valid) override {
+    if (theta.empty() && count > 0) {
+      theta_.resize(count * source_.num_parameters());
+      source_.draw(first, count, theta_);
+      theta = theta_;
+    }
+    out_.write_draws(first, count, theta, targets, traj, unif, valid);
+  }
+  void write_tiles(std::uint64_t first_tile, std::span<const Moments> tiles) override {
+    out_.write_tiles(first_tile, tiles);
+  }
+  void end_early(std::uint64_t draws) override { out_.end_early(draws); }
+  std::vector<double> target_values(std::size_t t) const override { return out_.target_values(t); }
+
+ private:
+  DrawSink& out_;
+  const ParameterSource& source_;
+  std::vector<double> theta_;
 };
 
 // A checkpoint every `seconds` of running.

@@ -225,7 +225,9 @@ int run(const RunArgs& a) {
 
     RunState resumed(range.first, shape.size(), s.targets);
     const RunIdentity id{header, *store, a.save_uniforms, s.name};
-    const LogLayout layout{s.parameters.size(), s.targets.size(), *store == StoreLevel::trajectories ? shape.size() : 0,
+    // The log keeps what the file keeps: the parameter values only when the
+    // file does (a resumed run draws them again for the file's digest).
+    const LogLayout layout{kept >= StoreLevel::parameters ? s.parameters.size() : 0, s.targets.size(), *store == StoreLevel::trajectories ? shape.size() : 0,
                            a.save_uniforms ? static_cast<std::size_t>(s.horizon.end - s.horizon.start) *
                                                  model.randoms_per_year()
                                            : 0,
@@ -241,7 +243,8 @@ int run(const RunArgs& a) {
     // A run with --precision makes no checkpoints (precision_problem).
     CheckpointArgs ckpt = a.checkpoints;
     if (a.precision) ckpt.every = 0;
-    RunCheckpoints checkpoints(out, id, layout, ckpt, resumed, file_sink);
+    RedrawnParameters replayed(file_sink, source.source());
+    RunCheckpoints checkpoints(out, id, layout, ckpt, resumed, replayed);
     LoggedSink sink(file_sink, checkpoints.writer());
     const std::uint64_t done_before = checkpoints.resumed() ? resumed.range.size() : 0;
 

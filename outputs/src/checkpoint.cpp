@@ -3,7 +3,8 @@
 // draws.log: a header (the magic "innosim-drawlog1" and the LogLayout as five
 // little-endian u64), then records of three u64 (kind, first, count) and a
 // payload: kind 1, `count` draws: theta, targets, trajectories, uniforms
-// (doubles, draw-major, as many per draw as the layout says) and the valid
+// (doubles, draw-major, as many per draw as the layout says; theta only when
+// the output keeps the parameter values) and the valid
 // flags (bytes, padded to 8); kind 2, `count` tiles: counts (u64), means and
 // m2 (doubles, tile-major).
 
@@ -310,7 +311,7 @@ void CheckpointWriter::log_draws(std::uint64_t first, std::size_t count, std::sp
   const LogLayout& L = m.layout;
   const std::uint64_t rec[3] = {kDraws, first, count};
   m.put(rec, sizeof rec);
-  m.put_span(theta, count * L.theta, "theta");
+  if (L.theta != 0) m.put_span(theta, count * L.theta, "theta");  // 0: not logged; replay redraws them
   m.put_span(targets, count * L.targets, "targets");
   m.put_span(trajectories, count * L.trajectories, "trajectories");
   m.put_span(uniforms, count * L.uniforms, "uniforms");

@@ -192,6 +192,19 @@ TEST_CASE("a run killed with SIGKILL resumes from its checkpoint to the uninterr
   REQUIRE_FALSE(fs::exists(out));
   REQUIRE(fs::exists(ckpt / "state.h5"));
   CHECK(leftovers(temp_dir(), "killed.h5.tmp"));  // what SIGKILL leaves behind
+  {
+    // The log keeps what the file keeps: at the default store level not the
+    // parameter values (its header's first count; --resume draws them again).
+    std::ifstream log(ckpt / "draws.log", std::ios::binary);
+    char magic[16];
+    std::uint64_t layout[2] = {1, 0};
+    log.read(magic, sizeof magic);
+    log.read(reinterpret_cast<char*>(layout), sizeof layout);
+    REQUIRE(log.good());
+    CHECK(std::string(magic, sizeof magic) == "innosim-drawlog1");
+    CHECK(layout[0] == 0);  // parameter values per draw
+    CHECK(layout[1] == 2);  // target values per draw (long.toml's targets)
+  }
 
   // Not resumed by accident, nor by another run: another seed, another
   // scenario, another program version; each named.

@@ -28,7 +28,9 @@
 namespace innosim {
 
 // Values per draw in each per-draw record, and moment series per tile (0:
-// tiles are not logged).
+// tiles are not logged). With theta = 0 the parameter values are not logged
+// (log_draws ignores the theta it is given) and a replay passes none: the
+// sink draws them again from the scenario, seed and draw index.
 struct LogLayout {
   std::size_t theta = 0, targets = 0, trajectories = 0, uniforms = 0, tile_series = 0;
   bool operator==(const LogLayout&) const = default;
