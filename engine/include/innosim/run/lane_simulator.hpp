@@ -29,20 +29,15 @@
 namespace innosim {
 
 template <LaneModel M>
-class LaneSimulator {
+class LaneSimulator : public DrawLayout<M> {
  public:
   using State = typename M::State;
   using LState = typename M::LaneState;
+  using DrawLayout<M>::years;
+  using DrawLayout<M>::outputs_per_year;
 
   LaneSimulator(const M& model, IntegratorSettings settings, int start_year, int end_year)
-      : m_(model), s_(settings), start_(start_year), end_(end_year) {}
-
-  std::size_t years() const { return static_cast<std::size_t>(end_ - start_); }
-  std::size_t outputs_per_year() const {
-    return m_.indicators().size() * (m_.num_regions() + m_.num_aggregates());
-  }
-  std::size_t output_size() const { return (years() + 1) * outputs_per_year(); }
-  std::size_t uniforms_size() const { return years() * m_.randoms_per_year(); }
+      : DrawLayout<M>(model, start_year, end_year), s_(settings) {}
 
   // Runs draws 0 .. n-1. Draw i reads theta(i) (the model's parameters) and
   // uniforms(i) ([years][randoms_per_year]) and writes out(i) ([years + 1]
@@ -230,9 +225,10 @@ class LaneSimulator {
     if (!steps.empty()) steps[a.draw] = a.steps;
   }
 
-  const M& m_;
+  using DrawLayout<M>::m_;
+  using DrawLayout<M>::start_;
+  using DrawLayout<M>::end_;
   IntegratorSettings s_;
-  int start_, end_;
   std::array<Lane, kLanes> lanes_{};
   std::array<typename M::Workspace, kLanes> ws_{};
   typename M::LaneInputs in_{};

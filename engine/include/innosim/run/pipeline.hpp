@@ -126,6 +126,7 @@ class MonteCarloPipeline {
   int start_ = 0, end_ = 0;               // horizon
   std::size_t n_steps_ = 0;               // simulated years, end - start
   std::size_t n_uniforms_ = 0;            // the model's randoms per simulated year
+  std::size_t draw_uniforms_count() const { return n_steps_ * n_uniforms_; }  // a draw's yearly uniforms
   std::size_t outputs_per_year_ = 0;      // indicators x (regions + zone)
   std::vector<std::size_t> report_rows_;  // output row (year - start) of each report year
 

@@ -111,7 +111,7 @@ void MonteCarloPipeline<M>::make_blocks() {
     b->theta.resize(block_draws_ * n_params_);
     b->targets.resize(block_draws_ * n_targets_);
     if (opt_.trajectories) b->traj.resize(block_draws_ * n_series_);
-    b->unif.resize(block_draws_ * n_steps_ * n_uniforms_);
+    b->unif.resize(block_draws_ * draw_uniforms_count());
     b->series.resize(kTileDraws * n_series_);
     b->valid.resize(block_draws_);
     b->tiles.assign(block_tiles_, Moments(n_series_));
@@ -252,7 +252,7 @@ void MonteCarloPipeline<M>::simulate_block(Block& b) {
   Local& l = locals_.local();
   source_.draw(b.first, b.count, std::span<double>(b.theta.data(), b.count * n_params_));
   b.bad.clear();
-  const std::size_t draw_uniforms_size = n_steps_ * n_uniforms_;
+  const std::size_t draw_uniforms_size = draw_uniforms_count();
   for (std::size_t tile = 0; tile * kTileDraws < b.count; ++tile) {
     const std::size_t d0 = tile * kTileDraws;
     const std::size_t nd = std::min(kTileDraws, b.count - d0);
@@ -289,7 +289,7 @@ void MonteCarloPipeline<M>::simulate_block(Block& b) {
 template <Model M>
 double* MonteCarloPipeline<M>::draw_uniforms(Block& b, std::size_t d) {
   const std::uint64_t draw = b.first + d;
-  const std::size_t draw_uniforms = n_steps_ * n_uniforms_;
+  const std::size_t draw_uniforms = draw_uniforms_count();
   double* u = b.unif.data() + d * draw_uniforms;
   if (!source_.yearly_uniforms(draw, std::span<double>(u, draw_uniforms))) {
     const std::uint64_t noise_draw = source_.noise_draw(draw);
@@ -358,7 +358,7 @@ void MonteCarloPipeline<M>::consume_block(Block& b) {
         if (scenario_.targets[t].met(v)) ++met_[t];
       }
     sink_.write_draws(b.first, b.count, theta, targets, series,
-                      opt_.uniforms ? std::span<const double>(b.unif.data(), b.count * n_steps_ * n_uniforms_)
+                      opt_.uniforms ? std::span<const double>(b.unif.data(), b.count * draw_uniforms_count())
                                     : std::span<const double>(),
                       valid);
     sink_.write_tiles(b.first / kTileDraws, std::span<const Moments>(b.tiles.data(), n_tiles));

@@ -42,20 +42,12 @@ DrawStatus check_outputs(const M& m, std::size_t years, std::span<const double> 
   return DrawStatus::ok;
 }
 
-// Reusable per-thread simulator for one model: holds the stepper and the
-// model workspace, so a draw allocates nothing.
+// The sizes of a draw's inputs and outputs for a model simulated from
+// start_year to end_year (the simulators below).
 template <Model M>
-class DrawSimulator {
+class DrawLayout {
  public:
-  using State = typename M::State;
-
-  DrawSimulator(const M& model, IntegratorSettings settings, int start_year, int end_year)
-      : m_(model),
-        s_(settings),
-        start_(start_year),
-        end_(end_year),
-        stepper_(boost::numeric::odeint::make_controlled<
-                 boost::numeric::odeint::runge_kutta_dopri5<State>>(settings.atol, settings.rtol)) {}
+  DrawLayout(const M& model, int start_year, int end_year) : m_(model), start_(start_year), end_(end_year) {}
 
   std::size_t years() const { return static_cast<std::size_t>(end_ - start_); }
   // Values per year end: indicators x (regions + aggregates).
@@ -64,6 +56,26 @@ class DrawSimulator {
   }
   std::size_t output_size() const { return (years() + 1) * outputs_per_year(); }
   std::size_t uniforms_size() const { return years() * m_.randoms_per_year(); }
+
+ protected:
+  const M& m_;
+  int start_, end_;
+};
+
+// Reusable per-thread simulator for one model: holds the stepper and the
+// model workspace, so a draw allocates nothing.
+template <Model M>
+class DrawSimulator : public DrawLayout<M> {
+ public:
+  using State = typename M::State;
+  using DrawLayout<M>::years;
+  using DrawLayout<M>::outputs_per_year;
+
+  DrawSimulator(const M& model, IntegratorSettings settings, int start_year, int end_year)
+      : DrawLayout<M>(model, start_year, end_year),
+        s_(settings),
+        stepper_(boost::numeric::odeint::make_controlled<
+                 boost::numeric::odeint::runge_kutta_dopri5<State>>(settings.atol, settings.rtol)) {}
   // Right-hand-side evaluations of the last draw (for the benchmark).
   std::size_t steps_last_draw() const { return steps_; }
 
@@ -112,9 +124,10 @@ class DrawSimulator {
   }
 
  private:
-  const M& m_;
+  using DrawLayout<M>::m_;
+  using DrawLayout<M>::start_;
+  using DrawLayout<M>::end_;
   IntegratorSettings s_;
-  int start_, end_;
   typename M::Workspace ws_{};
   decltype(boost::numeric::odeint::make_controlled<
            boost::numeric::odeint::runge_kutta_dopri5<State>>(0.0, 0.0)) stepper_;
