@@ -76,7 +76,7 @@ class DrawSimulator : public DrawLayout<M> {
         s_(settings),
         stepper_(boost::numeric::odeint::make_controlled<
                  boost::numeric::odeint::runge_kutta_dopri5<State>>(settings.atol, settings.rtol)) {}
-  // Right-hand-side evaluations of the last draw (for the benchmark).
+  // Accepted integrator steps of the last draw (`run --replay` prints them).
   std::size_t steps_last_draw() const { return steps_; }
 
   // theta: the model's parameters; uniforms: [years][randoms_per_year];
