@@ -227,7 +227,8 @@ int run(const RunArgs& a) {
     const RunIdentity id{header, *store, a.save_uniforms, s.name};
     // The log keeps what the file keeps: the parameter values only when the
     // file does (a resumed run draws them again for the file's digest).
-    const LogLayout layout{kept >= StoreLevel::parameters ? s.parameters.size() : 0, s.targets.size(), *store == StoreLevel::trajectories ? shape.size() : 0,
+    const LogLayout layout{kept >= StoreLevel::parameters ? s.parameters.size() : 0, s.targets.size(),
+                           *store == StoreLevel::trajectories ? shape.size() : 0,
                            a.save_uniforms ? static_cast<std::size_t>(s.horizon.end - s.horizon.start) *
                                                  model.randoms_per_year()
                                            : 0,
