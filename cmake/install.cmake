@@ -44,5 +44,5 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "python3 (>= 3.11), python3-h5py, python3-matplotlib, python3-numpy, python3-scipy, fonts-noto-cjk")
+    "python3 (>= 3.11), python3-h5py, python3-matplotlib, python3-numpy, python3-pil, python3-pypdf, python3-scipy, fonts-noto-cjk")
 include(CPack)

@@ -12,7 +12,7 @@ packages=(
   build-essential cmake ninja-build git dpkg-dev file
   libboost-dev libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools catch2
   libtomlplusplus-dev libcli11-dev libfmt-dev librandom123-dev libnlopt-dev nettle-dev
-  python3-numpy python3-scipy python3-h5py python3-matplotlib fonts-noto-cjk
+  python3-numpy python3-scipy python3-h5py python3-matplotlib python3-pil python3-pypdf fonts-noto-cjk
   pkgconf libcpp-httplib-dev nlohmann-json3-dev
   chromium chromium-driver python3-selenium
   # innosim slurm's test runs a local Slurm cluster (tools/local-slurm.sh)

@@ -33,8 +33,8 @@ CPACK = os.environ.get("INNOSIM_CPACK", "cpack")
 
 # What the program needs at run time beyond its shared libraries (those come
 # from dpkg-shlibdeps): the report tool's interpreter, packages and fonts.
-REPORT_DEPENDS = ["python3", "python3-h5py", "python3-matplotlib", "python3-numpy", "python3-scipy",
-                  "fonts-noto-cjk"]
+REPORT_DEPENDS = ["python3", "python3-h5py", "python3-matplotlib", "python3-numpy", "python3-pil", "python3-pypdf",
+                  "python3-scipy", "fonts-noto-cjk"]
 SHARED_LIBRARY_DEPENDS = ["libhdf5", "libtbb", "libfmt", "libtomlplusplus", "libnlopt", "libstdc++6", "libc6"]
 
 
